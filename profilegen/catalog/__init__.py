@@ -1,0 +1,110 @@
+"""The Jamf Connect key catalog: data files per preference domain, loaded into frozen specs.
+
+``login.json`` holds com.jamf.connect.login, ``menubar.json`` holds com.jamf.connect. Each key
+records its plist type, allowed values where a source gives a closed list, whether it is a
+legacy 1.x key (and its replacement), and the URL of the source that documents it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any, Literal
+
+Component = Literal["login", "menubar"]
+
+DOMAINS: dict[Component, str] = {"login": "com.jamf.connect.login", "menubar": "com.jamf.connect"}
+COMPONENT_OF_DOMAIN: dict[str, Component] = {v: k for k, v in DOMAINS.items()}
+
+
+@dataclass(frozen=True)
+class KeySpec:
+    name: str
+    path: str
+    type: str
+    summary: str
+    source: str
+    confidence: str = "doc"
+    item_type: str | None = None
+    allowed: tuple[Any, ...] | None = None
+    since: str | None = None
+    legacy: bool = False
+    replacement: str | None = None
+    secret: bool = False
+    keys: Mapping[str, KeySpec] = field(default_factory=dict)
+    item_keys: Mapping[str, KeySpec] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Catalog:
+    component: Component
+    domain: str
+    keys: Mapping[str, KeySpec]
+
+    def lookup(self, path: str) -> KeySpec | None:
+        """Find a spec by dotted path; ``Name[]`` steps into the dictionaries of array Name."""
+        level: Mapping[str, KeySpec] = self.keys
+        spec: KeySpec | None = None
+        for part in path.split("."):
+            if spec is not None:
+                level = spec.item_keys if prev_items else spec.keys
+            prev_items = part.endswith("[]")
+            spec = level.get(part.removesuffix("[]"))
+            if spec is None:
+                return None
+        return spec
+
+    def walk(self) -> list[KeySpec]:
+        out: list[KeySpec] = []
+
+        def visit(level: Mapping[str, KeySpec]) -> None:
+            for spec in level.values():
+                out.append(spec)
+                visit(spec.keys)
+                visit(spec.item_keys)
+
+        visit(self.keys)
+        return out
+
+
+# Keys whose values are credentials. Their values are never echoed in any message.
+SECRET_KEY_NAMES = frozenset(
+    {"OIDCClientSecret", "ROPGClientSecret", "ClientSecret", "AuthUIOIDCClientSecret"}
+)
+
+
+def _build(name: str, path: str, raw: Mapping[str, Any]) -> KeySpec:
+    children = {k: _build(k, f"{path}.{k}", v) for k, v in raw.get("keys", {}).items()}
+    items = {k: _build(k, f"{path}[].{k}", v) for k, v in raw.get("item_keys", {}).items()}
+    allowed = raw.get("allowed")
+    return KeySpec(
+        name=name,
+        path=path,
+        type=raw["type"],
+        summary=raw.get("summary", ""),
+        source=raw.get("source", ""),
+        confidence=raw.get("confidence", "doc"),
+        item_type=raw.get("item_type"),
+        allowed=tuple(allowed) if allowed else None,
+        since=raw.get("since"),
+        legacy=bool(raw.get("legacy")),
+        replacement=raw.get("replacement"),
+        secret=name in SECRET_KEY_NAMES,
+        keys=children,
+        item_keys=items,
+    )
+
+
+@cache
+def load_catalog(component: Component) -> Catalog:
+    text = resources.files(__package__).joinpath(f"{component}.json").read_text(encoding="utf-8")
+    raw = json.loads(text)
+    keys = {k: _build(k, k, v) for k, v in raw["keys"].items()}
+    return Catalog(component=component, domain=raw["domain"], keys=keys)
+
+
+def other(component: Component) -> Component:
+    return "menubar" if component == "login" else "login"

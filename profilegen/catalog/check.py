@@ -1,0 +1,187 @@
+"""Check preference data against the catalog. Shared by generate (config extras) and validate.
+
+Yields ``KeyIssue`` values; callers decide whether an issue is an error or a finding.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import math
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+from profilegen.catalog import DOMAINS, SECRET_KEY_NAMES, Catalog, KeySpec, load_catalog, other
+
+
+class IssueKind(str, Enum):
+    UNKNOWN = "unknown"
+    OTHER_DOMAIN = "other-domain"
+    LEGACY = "legacy"
+    TYPE = "type"
+    ALLOWED = "allowed"
+
+
+@dataclass(frozen=True)
+class KeyIssue:
+    kind: IssueKind
+    path: str
+    message: str
+
+
+PY_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,),
+    "boolean": (bool,),
+    "integer": (int,),
+    "real": (float, int),
+    "array": (list, tuple),
+    "dict": (dict,),
+    "date": (dt.datetime,),
+    "data": (bytes, bytearray),
+}
+
+
+def plist_type_name(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    for name, types in PY_TYPES.items():
+        if name != "real" and isinstance(value, types):
+            return name
+    if isinstance(value, float):
+        return "real"
+    return type(value).__name__
+
+
+def type_matches(expected: str, value: Any) -> bool:
+    if expected == "any":
+        return True
+    if isinstance(value, bool):
+        return expected == "boolean"
+    if isinstance(value, float) and not math.isfinite(value):
+        return False
+    return isinstance(value, PY_TYPES.get(expected, ()))
+
+
+def levenshtein(a: str, b: str) -> int:
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
+def suggest(name: str, candidates: list[str]) -> str | None:
+    """Did-you-mean: a case-insensitive match first, then the closest name by edit distance."""
+    lowered = {c.lower(): c for c in candidates}
+    if name.lower() in lowered:
+        return lowered[name.lower()]
+    best = min(candidates, key=lambda c: (levenshtein(name.lower(), c.lower()), c), default=None)
+    if best is not None and levenshtein(name.lower(), best.lower()) <= max(2, len(name) // 5):
+        return best
+    close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.85)
+    return close[0] if close else None
+
+
+def describe(value: Any, *, secret: bool) -> str:
+    """A short, safe rendering of a value for messages. Secrets are never shown."""
+    if secret:
+        return "<hidden>"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def check_preferences(catalog: Catalog, data: Mapping[str, Any]) -> Iterator[KeyIssue]:
+    """Every issue in ``data`` (one preference domain), nested dictionaries included."""
+    yield from _check_level(catalog, catalog.keys, data, prefix="", top=True)
+
+
+def _check_level(
+    catalog: Catalog, level: Mapping[str, KeySpec], data: Mapping[str, Any], *, prefix: str, top: bool
+) -> Iterator[KeyIssue]:
+    for key, value in data.items():
+        path = f"{prefix}{key}"
+        spec = level.get(key) if isinstance(key, str) else None
+        if spec is None:
+            yield _unknown(catalog, level, str(key), path, top=top)
+            continue
+        if spec.legacy:
+            repl = spec.replacement or "none known"
+            theirs = load_catalog(other(catalog.component)).keys.get(key) if top else None
+            if theirs is not None and not theirs.legacy:
+                # e.g. OIDCClientID in the menu bar: a 1.x Verify name, and a 2.x login window key.
+                yield KeyIssue(
+                    IssueKind.OTHER_DOMAIN,
+                    path,
+                    f"belongs to {DOMAINS[other(catalog.component)]}; in {catalog.domain} it is the "
+                    f"1.x name, the 2.x key is {repl}",
+                )
+                continue
+            yield KeyIssue(IssueKind.LEGACY, path, f"legacy Jamf Connect 1.x key; 2.x replacement: {repl}")
+        yield from _check_value(catalog, spec, value, path)
+
+
+def _check_value(catalog: Catalog, spec: KeySpec, value: Any, path: str) -> Iterator[KeyIssue]:
+    secret = spec.secret or spec.name in SECRET_KEY_NAMES
+    if not type_matches(spec.type, value):
+        yield KeyIssue(
+            IssueKind.TYPE,
+            path,
+            f"expected {spec.type}, got {plist_type_name(value)} {describe(value, secret=secret)}",
+        )
+        return
+    if spec.allowed is not None and value not in spec.allowed:
+        hint = suggest(str(value), [str(a) for a in spec.allowed])
+        extra = f"; did you mean {hint!r}?" if hint else ""
+        yield KeyIssue(
+            IssueKind.ALLOWED,
+            path,
+            f"{describe(value, secret=secret)} is not one of {', '.join(map(str, spec.allowed))}{extra}",
+        )
+    if spec.type == "dict" and spec.keys:
+        yield from _check_level(catalog, spec.keys, value, prefix=f"{path}.", top=False)
+    if spec.type == "array":
+        for i, item in enumerate(value):
+            item_path = f"{path}[{i}]"
+            if spec.item_type and not type_matches(spec.item_type, item):
+                yield KeyIssue(
+                    IssueKind.TYPE,
+                    item_path,
+                    f"array items must be {spec.item_type}, got {plist_type_name(item)} "
+                    f"{describe(item, secret=secret)}",
+                )
+            elif isinstance(item, dict) and spec.item_keys:
+                yield from _check_level(catalog, spec.item_keys, item, prefix=f"{item_path}.", top=False)
+            elif spec.allowed is not None and item not in spec.allowed:
+                yield KeyIssue(
+                    IssueKind.ALLOWED,
+                    item_path,
+                    f"{describe(item, secret=secret)} is not a known value ({', '.join(map(str, spec.allowed))})",
+                )
+
+
+def _unknown(catalog: Catalog, level: Mapping[str, KeySpec], key: str, path: str, *, top: bool) -> KeyIssue:
+    if top:
+        theirs = load_catalog(other(catalog.component))
+        spec = theirs.keys.get(key)
+        if spec is not None and not spec.legacy:
+            return KeyIssue(
+                IssueKind.OTHER_DOMAIN,
+                path,
+                f"belongs to {theirs.domain}, not {catalog.domain}; move it to the "
+                f"{theirs.component} profile",
+            )
+        # A 2.x menu-bar key nested in a dictionary, placed at the top level of the login window.
+        nested = [s for s in theirs.walk() if s.name == key and "." in s.path and not s.legacy]
+        if nested:
+            return KeyIssue(
+                IssueKind.OTHER_DOMAIN,
+                path,
+                f"belongs to {theirs.domain} as {nested[0].path}, not to {catalog.domain}",
+            )
+    hint = suggest(key, [k for k, s in level.items() if not s.legacy] or list(level))
+    tail = f"; did you mean {hint}?" if hint else "; check the spelling against the Jamf Connect documentation"
+    return KeyIssue(IssueKind.UNKNOWN, path, f"unknown key{tail}")

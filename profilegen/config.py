@@ -1,0 +1,180 @@
+"""Load a generate config: YAML file first, command-line options on top, validated once.
+
+Errors name where the bad value came from: the option (``--tenant``) or the file and field
+(``contoso.yaml: azure.tenant``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from profilegen.errors import InputError
+
+MAX_CONFIG_BYTES = 1 << 20
+
+# Command-line option for each azure field, as generate spells them.
+AZURE_OPTIONS = {
+    "tenant": "--tenant",
+    "client_id": "--client-id",
+    "ropg_client_id": "--ropg-client-id",
+    "custom_scope": "--custom-scope",
+    "discovery_url": "--discovery-url",
+    "ropg_discovery_url": "--ropg-discovery-url",
+    "redirect_uri": "--redirect-uri",
+    "admin_roles": "--admin-role",
+}
+TOP_OPTIONS = {"organization": "--organization", "identifier": "--identifier"}
+
+
+def read_yaml(path: Path) -> dict[str, Any]:
+    import yaml
+
+    class UniqueKeyLoader(yaml.SafeLoader):
+        """SafeLoader that refuses duplicate keys instead of silently keeping the last."""
+
+    def construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> Any:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = loader.construct_object(key_node, deep=deep)
+            if key in seen:
+                mark = key_node.start_mark
+                raise InputError(f"{path}:{mark.line + 1}:{mark.column + 1}: key {key!r} appears twice; keep one")
+            seen.add(key)
+        return loader.construct_mapping(node, deep)
+
+    UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
+    try:
+        if path.stat().st_size > MAX_CONFIG_BYTES:
+            raise InputError(f"{path}: larger than 1 MiB; is this really a profilegen config?")
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"--config: {path} does not exist; give the path of a YAML config") from None
+    except IsADirectoryError:
+        raise InputError(f"--config: {path} is a directory; give the path of a YAML config file") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not UTF-8 text; save the config as UTF-8 YAML") from None
+    except OSError as exc:
+        raise InputError(f"--config: cannot read {path}: {exc.strerror}") from None
+    try:
+        data = yaml.load(text, Loader=UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
+        raise InputError(f"{where}: invalid YAML: {exc.problem}; fix the syntax") from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"{path}: invalid YAML: {exc}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise InputError(f"{path}: the top level must be a mapping (organization:, identifier:, azure:, ...)")
+    return data
+
+
+def merge_options(
+    data: Mapping[str, Any], options: Mapping[str, Any], *, source: str | None
+) -> tuple[dict[str, Any], dict[tuple[str, ...], str]]:
+    """Put command-line values over the file's and remember where each field came from.
+
+    Returns the merged raw dict and a map from field location to a label for messages.
+    """
+    merged = {k: v for k, v in data.items()}
+    azure = merged.get("azure")
+    azure = dict(azure) if isinstance(azure, Mapping) else azure
+    labels: dict[tuple[str, ...], str] = {}
+    prefix = f"{source}: " if source else ""
+    for key in data:
+        labels[(str(key),)] = f"{prefix}{key}"
+    if isinstance(azure, dict):
+        for key in azure:
+            labels[("azure", str(key))] = f"{prefix}azure.{key}"
+    for field, option in TOP_OPTIONS.items():
+        if options.get(field) is not None:
+            merged[field] = options[field]
+            labels[(field,)] = option
+    given = {f: options[f] for f in AZURE_OPTIONS if options.get(f) not in (None, (), [])}
+    if given:
+        azure = azure if isinstance(azure, dict) else {}
+        for field, value in given.items():
+            azure[field] = value
+            labels[("azure", field)] = AZURE_OPTIONS[field]
+    if azure is not None:
+        merged["azure"] = azure
+    return merged, labels
+
+
+def validate_config(raw: Mapping[str, Any], labels: Mapping[tuple[str, ...], str], *, source: str | None) -> Any:
+    """Validate the merged dict into a ProfileConfig, or raise InputError with one line per problem."""
+    from pydantic import ValidationError
+
+    from profilegen.models import ProfileConfig
+
+    try:
+        return ProfileConfig.model_validate(dict(raw))
+    except ValidationError as exc:
+        raise InputError(*format_errors(exc, labels, source=source)) from None
+
+
+def format_errors(exc: Any, labels: Mapping[tuple[str, ...], str], *, source: str | None) -> list[str]:
+    from profilegen.catalog.check import suggest
+    from profilegen.models import AzureSettings, ProfileConfig
+
+    lines: list[str] = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(str(p) for p in err["loc"])
+        kind = err["type"]
+        msg = str(err.get("ctx", {}).get("error", "")) or err["msg"]
+        if kind == "value_error" and not err.get("ctx"):
+            msg = err["msg"].removeprefix("Value error, ")
+        if kind == "missing":
+            lines.append(_missing(loc, source))
+            continue
+        if kind == "extra_forbidden":
+            fields = list((AzureSettings if loc[:1] == ("azure",) else ProfileConfig).model_fields)
+            hint = suggest(loc[-1], fields)
+            where = f"{source}: " if source else ""
+            lines.append(
+                f"{where}{'.'.join(loc)}: unknown field" + (f"; did you mean {hint}?" if hint else f"; known: {', '.join(fields)}")
+            )
+            continue
+        if not loc or loc == ("azure",):
+            # Model-level checks: each line starts with the field or key path it is about.
+            for line in msg.split("\n"):
+                field, sep, rest = line.partition(": ")
+                if loc == ("azure",) and sep:
+                    lines.append(f"{_label(('azure', field), labels, source)}: {rest}")
+                else:
+                    lines.append(f"{source}: {line}" if source else line)
+            continue
+        label = _label(loc, labels, source)
+        if kind.endswith("_type") or kind in ("string_type", "tuple_type", "dict_type"):
+            msg = f"{msg} (got {type(err['input']).__name__})"
+        lines.append(f"{label}: {msg}")
+    return lines
+
+
+def _label(loc: tuple[str, ...], labels: Mapping[tuple[str, ...], str], source: str | None) -> str:
+    for n in range(len(loc), 0, -1):
+        if loc[:n] in labels:
+            base = labels[loc[:n]]
+            rest = loc[n:]
+            return base + ("" if not rest else "[" + "][".join(rest) + "]" if base.startswith("--") else "." + ".".join(rest))
+    return (f"{source}: " if source else "") + ".".join(loc)
+
+
+def _missing(loc: tuple[str, ...], source: str | None) -> str:
+    field = loc[-1] if loc else "?"
+    option = AZURE_OPTIONS.get(field) if loc[:1] == ("azure",) else TOP_OPTIONS.get(field)
+    in_file = f"{'.'.join(loc)} in {source}" if source else ".".join(loc) + " in a --config file"
+    if option:
+        return f"{option}: required; pass {option} or set {in_file}"
+    return f"{'.'.join(loc)}: required; set {in_file}"
+
+
+def load_config(path: Path | None, options: Mapping[str, Any]) -> Any:
+    """The one entry point: file (optional) + options -> ProfileConfig."""
+    data = read_yaml(path) if path is not None else {}
+    source = str(path) if path is not None else None
+    merged, labels = merge_options(data, options, source=source)
+    return validate_config(merged, labels, source=source)

@@ -1,0 +1,95 @@
+"""Facts about Microsoft Entra ID that generate, validate and the Entra commands share.
+
+Sources (see ../shared/reference/azure-facts.md for the fuller notes):
+- tenant forms and the ROPC authority rules: https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth-ropc
+- discovery URL forms: https://learn.microsoft.com/en-us/entra/identity-platform/v2-protocols-oidc
+- national cloud login hosts: https://learn.microsoft.com/en-us/entra/identity-platform/authentication-national-cloud
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+GUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+# A verified or initial domain such as contoso.onmicrosoft.com: DNS labels, at least one dot.
+DOMAIN_RE = re.compile(r"^(?=.{4,253}$)([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z]{2,63}$")
+EMPTY_GUID = "00000000-0000-0000-0000-000000000000"
+
+# Entra login hosts per cloud, with the aliases Microsoft's instance discovery returns.
+MICROSOFT_LOGIN_HOSTS: dict[str, str] = {
+    "login.microsoftonline.com": "global",
+    "login.windows.net": "global",
+    "login.microsoft.com": "global",
+    "sts.windows.net": "global",
+    "login.microsoftonline.us": "US Government",
+    "login.usgovcloudapi.net": "US Government",
+    "login.partner.microsoftonline.cn": "China (21Vianet)",
+    "login.chinacloudapi.cn": "China (21Vianet)",
+}
+# Microsoft Cloud Deutschland closed on 29 October 2021; its host no longer issues tokens.
+CLOSED_LOGIN_HOSTS = {"login.microsoftonline.de": "Microsoft Cloud Deutschland (closed October 2021)"}
+
+# Authorities ROPC refuses on the v2 endpoint (AADSTS9001023), and that Jamf Connect stopped
+# using in 2.13 when a tenant became mandatory.
+MULTI_TENANT_AUTHORITIES = {"common", "consumers", "organizations"}
+
+DISCOVERY_SUFFIX = "/.well-known/openid-configuration"
+
+
+def is_guid(value: str) -> bool:
+    return bool(GUID_RE.match(value))
+
+
+def is_domain(value: str) -> bool:
+    return bool(DOMAIN_RE.match(value))
+
+
+def tenant_problem(value: str) -> str | None:
+    """Why ``value`` is not usable as an Entra tenant, or None."""
+    if value.lower() in MULTI_TENANT_AUTHORITIES:
+        return (
+            f"'{value}' is a multi-tenant authority; Jamf Connect 2.13+ and ROPG need your own tenant: "
+            "use the Directory (tenant) ID GUID or a verified domain such as contoso.onmicrosoft.com"
+        )
+    if is_guid(value):
+        if value == EMPTY_GUID:
+            return "the all-zero GUID is not a tenant (Entra answers AADSTS90002); use your Directory (tenant) ID"
+        return None
+    if is_domain(value):
+        return None
+    return (
+        f"'{value}' is neither a tenant GUID nor a DNS name; use the Directory (tenant) ID from "
+        "Entra admin center > Overview, or a verified domain such as contoso.onmicrosoft.com"
+    )
+
+
+def login_host_cloud(host: str) -> str | None:
+    """The cloud a Microsoft login host belongs to, or None for any other host."""
+    return MICROSOFT_LOGIN_HOSTS.get(host.lower())
+
+
+def tenant_in_url(url: str) -> str | None:
+    """The tenant segment of a Microsoft login URL (first path segment), if any."""
+    parts = [p for p in urlsplit(url).path.split("/") if p]
+    return parts[0] if parts else None
+
+
+def same_tenant(a: str, b: str) -> bool | None:
+    """True/False when both values have the same form (GUID or domain); None when undecidable.
+
+    A domain and a GUID can name the same tenant; only a network lookup could tell.
+    """
+    if is_guid(a) == is_guid(b):
+        return a.lower() == b.lower()
+    return None
+
+
+def default_discovery_url(tenant: str, host: str = "login.microsoftonline.com") -> str:
+    """The v2.0 discovery document Jamf Connect uses for a tenant when no URL is configured."""
+    return f"https://{host}/{tenant}/v2.0{DISCOVERY_SUFFIX}"
+
+
+def split_scopes(value: str) -> list[str]:
+    """Jamf profiles join scopes with '+'; OAuth wants them space separated. Accept both."""
+    return [s for s in re.split(r"[+\s]+", value) if s]

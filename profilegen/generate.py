@@ -1,0 +1,50 @@
+"""generate: config -> rendered, verified documents (bytes). Writing is the caller's job."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from profilegen.build import identity, preferences, profile
+from profilegen.catalog import DOMAINS, Component
+from profilegen.models import OutputFormat, ProfileConfig, Style
+from profilegen.render import render_preferences, render_profile
+
+COMPONENTS: dict[str, tuple[Component, ...]] = {
+    "login": ("login",),
+    "menubar": ("menubar",),
+    "both": ("login", "menubar"),
+}
+
+
+@dataclass(frozen=True)
+class Document:
+    filename: str
+    component: Component
+    identifier: str | None
+    uuid: str | None
+    data: bytes
+
+
+def generate(
+    config: ProfileConfig,
+    *,
+    components: Sequence[Component] = ("login", "menubar"),
+    style: Style = "mcx",
+    fmt: OutputFormat = "mobileconfig",
+    base_identifier: str | None = None,
+    label: str = "",
+) -> list[Document]:
+    """Render one document per component. ``base_identifier`` replaces config.identifier
+    (variants use ``<identifier>.<slug>``)."""
+    docs = []
+    for component in components:
+        prefs = preferences(config, component)
+        ident = identity(config, component, base=base_identifier, label=label)
+        if fmt == "plist":
+            data = render_preferences(prefs, DOMAINS[component])
+            docs.append(Document(f"{ident.identifier}.plist", component, None, None, data))
+        else:
+            data = render_profile(profile(prefs, ident, component, style))
+            docs.append(Document(f"{ident.identifier}.mobileconfig", component, ident.identifier, ident.uuid, data))
+    return docs

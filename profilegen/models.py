@@ -1,0 +1,209 @@
+"""Pydantic models of what we generate: the Entra inputs and the whole generate config.
+
+Field names are snake_case as in the YAML config; ``jamf_key`` in each field's metadata names
+the Jamf Connect key it feeds. Models are frozen and forbid unknown fields.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from profilegen import entra
+
+DEFAULT_REDIRECT_URI = "https://127.0.0.1/jamfconnect"
+ROPG_SCOPES = "openid+email+profile"
+# Custom API scope: api://<Application ID URI>/<scope value>. Scope values have no spaces
+# (Graph permissionScope.value); '+' would be read as a scope separator by Jamf Connect.
+CUSTOM_SCOPE_RE = re.compile(r"^api://[^\s/+]+(?:/[^\s/+]+)*/[A-Za-z0-9][A-Za-z0-9._:-]*$")
+IDENTIFIER_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+Style = Literal["mcx", "direct"]
+OutputFormat = Literal["mobileconfig", "plist"]
+
+
+def _https(value: str, what: str) -> str:
+    if value.lower().startswith("http://"):
+        raise ValueError(f"{value!r} uses http://; {what} must use https://")
+    if not value.lower().startswith("https://") or len(value) <= len("https://"):
+        raise ValueError(f"{value!r} is not an https:// URL; give the full {what} URL")
+    return value
+
+
+class AzureSettings(BaseModel):
+    """The Entra ID facts an admin copies from the two app registrations."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    tenant: str = Field(json_schema_extra={"jamf_key": "OIDCTenant, IdPSettings.TenantID"})
+    client_id: str = Field(json_schema_extra={"jamf_key": "OIDCClientID"})
+    ropg_client_id: str | None = Field(None, json_schema_extra={"jamf_key": "OIDCROPGID, IdPSettings.ROPGID"})
+    custom_scope: str | None = Field(None, json_schema_extra={"jamf_key": "OIDCScopes"})
+    discovery_url: str | None = Field(None, json_schema_extra={"jamf_key": "OIDCDiscoveryURL"})
+    ropg_discovery_url: str | None = Field(
+        None, json_schema_extra={"jamf_key": "ROPGDiscoveryURL, IdPSettings.DiscoveryURL"}
+    )
+    redirect_uri: str = Field(DEFAULT_REDIRECT_URI, json_schema_extra={"jamf_key": "OIDCRedirectURI"})
+    admin_roles: tuple[str, ...] = Field((), json_schema_extra={"jamf_key": "OIDCAdmin"})
+
+    @field_validator("tenant")
+    @classmethod
+    def _tenant(cls, value: str) -> str:
+        value = value.strip()
+        problem = entra.tenant_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value
+
+    @field_validator("client_id", "ropg_client_id")
+    @classmethod
+    def _client_id(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.strip()
+        if not entra.is_guid(value) or value == entra.EMPTY_GUID:
+            raise ValueError(
+                f"{value!r} is not a client ID GUID; copy the Application (client) ID from the "
+                "app registration's Overview page"
+            )
+        return value
+
+    @field_validator("custom_scope")
+    @classmethod
+    def _scope(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not CUSTOM_SCOPE_RE.match(value):
+            raise ValueError(
+                f"{value!r} is not a custom API scope; use api://<Application ID URI>/<scope>, "
+                "e.g. api://<API app client ID>/jamfconnect, with no spaces or '+'"
+            )
+        return value
+
+    @field_validator("redirect_uri")
+    @classmethod
+    def _redirect(cls, value: str) -> str:
+        return _https(value, "redirect URI (it must equal the app registration's public client redirect URI)")
+
+    @field_validator("discovery_url", "ropg_discovery_url")
+    @classmethod
+    def _discovery(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        _https(value, "discovery URL")
+        if not value.rstrip("/").endswith(entra.DISCOVERY_SUFFIX):
+            raise ValueError(
+                f"{value!r} is not an OpenID discovery document URL; it must end in {entra.DISCOVERY_SUFFIX}"
+            )
+        return value
+
+    @field_validator("admin_roles")
+    @classmethod
+    def _roles(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for role in value:
+            if not role.strip():
+                raise ValueError("admin roles must be non-empty app role values such as Admin")
+            # App role values are emitted in the roles claim and may not contain spaces
+            # (Graph appRole.value: https://learn.microsoft.com/en-us/graph/api/resources/approle).
+            if any(c.isspace() for c in role):
+                raise ValueError(f"{role!r} contains white space; Entra app role values cannot (use e.g. MacAdmin)")
+        if len(set(value)) != len(value):
+            raise ValueError(f"{list(value)!r} lists a role twice; give each role once")
+        return value
+
+    @model_validator(mode="after")
+    def _discovery_hosts(self) -> AzureSettings:
+        for field, url in (("discovery_url", self.discovery_url), ("ropg_discovery_url", self.ropg_discovery_url)):
+            if url is None:
+                continue
+            host = _host(url)
+            if host in entra.CLOSED_LOGIN_HOSTS:
+                raise ValueError(f"{field}: {host} is {entra.CLOSED_LOGIN_HOSTS[host]}; use login.microsoftonline.com")
+            if entra.login_host_cloud(host) is None:
+                if field == "discovery_url":
+                    raise ValueError(
+                        f"discovery_url: {host} is not a Microsoft Entra login host; for Entra use "
+                        f"https://login.microsoftonline.com/<tenant>/v2.0{entra.DISCOVERY_SUFFIX} "
+                        "(or the sovereign cloud's host)"
+                    )
+                continue  # AD FS in a hybrid setup: accepted, with a note (see notes()).
+            in_url = entra.tenant_in_url(url) or ""
+            if in_url.lower() in entra.MULTI_TENANT_AUTHORITIES:
+                raise ValueError(f"{field}: the URL uses '{in_url}'; put your tenant ({self.tenant}) in its path")
+            if entra.same_tenant(in_url, self.tenant) is False:
+                raise ValueError(
+                    f"{field}: the URL names tenant '{in_url}' but the tenant is '{self.tenant}'; "
+                    "use the discovery URL of the same tenant"
+                )
+        return self
+
+    @property
+    def ropg_id(self) -> str:
+        return self.ropg_client_id or self.client_id
+
+    def notes(self) -> list[str]:
+        """Things worth saying on stderr that are not errors."""
+        out = []
+        for field, url in (("discovery_url", self.discovery_url), ("ropg_discovery_url", self.ropg_discovery_url)):
+            if url is None:
+                continue
+            host = _host(url)
+            if entra.login_host_cloud(host) is None:
+                out.append(
+                    f"note: the {field.replace('_', ' ').replace('url', 'URL')} is on {host}, not a Microsoft login host; accepted as an AD FS "
+                    "(hybrid) ROPG endpoint. Set ROPGProvider: Custom and ROPGRedirectURI under login: if "
+                    "Jamf Connect should send password checks there"
+                )
+            elif entra.same_tenant(entra.tenant_in_url(url) or "", self.tenant) is None:
+                out.append(
+                    f"note: the {field.replace('_', ' ').replace('url', 'URL')} names the tenant in another form than --tenant "
+                    "(GUID vs domain); profilegen cannot confirm offline that they are the same tenant"
+                )
+        return out
+
+
+def _host(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    return (urlsplit(url).hostname or "").lower()
+
+
+class ProfileConfig(BaseModel):
+    """A whole generate config: the YAML file merged with the command-line options."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    organization: str = Field(min_length=1)
+    identifier: str
+    azure: AzureSettings
+    login: dict[str, Any] = Field(default_factory=dict)
+    menubar: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("organization")
+    @classmethod
+    def _organization(cls, value: str) -> str:
+        if not value.strip() or CONTROL_RE.search(value):
+            raise ValueError("give the organization name shown in System Settings > Profiles")
+        return value.strip()
+
+    @field_validator("identifier")
+    @classmethod
+    def _identifier(cls, value: str) -> str:
+        if not IDENTIFIER_RE.match(value):
+            raise ValueError(
+                f"{value!r} is not a reverse-DNS identifier; use letters, digits and '-' in dot-separated "
+                "parts, e.g. com.contoso.jamfconnect"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _extras(self) -> ProfileConfig:
+        from profilegen.extras import extras_problems
+
+        problems = extras_problems(self.login, self.menubar)
+        if problems:
+            raise ValueError("\n".join(problems))
+        return self
