@@ -1,0 +1,225 @@
+"""Read any profile safely: XML or binary plist, CMS-signed, full profile or bare preferences.
+
+XML is parsed with expat under our own handlers: entity declarations abort the parse (so
+XXE and "billion laughs" are reported, never expanded), nothing is fetched, nesting depth is
+bounded. The element tree then goes through the plist XSD, and only a structurally valid
+document is handed to plistlib.
+"""
+
+from __future__ import annotations
+
+import plistlib
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from functools import cache
+from pyexpat import ExpatError, ParserCreate, errors as expat_errors
+from typing import Any
+
+from profilegen.catalog import COMPONENT_OF_DOMAIN, Component
+from profilegen.findings import Finding
+from profilegen.rules import finding
+from profilegen.shapes import Settings, find_settings
+
+MAX_BYTES = 4 << 20
+MAX_DEPTH = 100
+MAX_OBJECTS = 200_000
+MAX_XSD_ERRORS = 5
+
+
+@dataclass(frozen=True)
+class Document:
+    """A readable property list and the Jamf Connect settings found in it."""
+
+    name: str
+    encoding: str  # "xml" or "binary"
+    data: Any
+    is_profile: bool
+    settings: list[Settings] = field(default_factory=list)
+    signer: str | None = None
+
+
+class _Stop(Exception):
+    def __init__(self, finding_: Finding) -> None:
+        self.finding = finding_
+
+
+def read_document(data: bytes, name: str, *, domain: Component | None = None) -> tuple[Document | None, list[Finding]]:
+    """Decode ``data``; never raises for bad input. Returns (document or None, findings)."""
+    try:
+        return _read(data, name, domain)
+    except _Stop as stop:
+        return None, [stop.finding]
+    except RecursionError:
+        return None, [finding("PG107", None, f"nesting deeper than Python can follow; not read further")]
+
+
+def _read(data: bytes, name: str, domain: Component | None) -> tuple[Document | None, list[Finding]]:
+    if len(data) > MAX_BYTES:
+        raise _Stop(finding("PG105", None, f"{len(data)} bytes is over the {MAX_BYTES >> 20} MiB limit; not read"))
+    findings: list[Finding] = []
+    signer = None
+    if data[:1] == b"\x30":
+        data, signer = _unwrap_cms(data)
+        findings.append(finding("PG108", None, f"signed by {signer}; signature not verified, content checked"))
+    if data.startswith(b"bplist00"):
+        encoding = "binary"
+        try:
+            value = plistlib.loads(data, fmt=plistlib.FMT_BINARY)
+        except RecursionError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - plistlib raises many types on corrupt input
+            raise _Stop(finding("PG106", None, f"corrupt binary plist ({type(exc).__name__}); re-export it")) from None
+    else:
+        encoding = "xml"
+        findings.extend(check_xml(data))
+        if any(f.severity.value == "error" for f in findings):
+            return None, findings
+        try:
+            value = plistlib.loads(data, fmt=plistlib.FMT_XML)
+        except Exception as exc:  # noqa: BLE001
+            raise _Stop(finding("PG106", None, f"plist values cannot be decoded ({exc}); fix the value")) from None
+    _count_objects(value)
+    if not isinstance(value, dict):
+        raise _Stop(finding("PG106", None, f"the top level is {type(value).__name__}, not a dictionary; this is no profile"))
+    is_profile = value.get("PayloadType") == "Configuration" or isinstance(value.get("PayloadContent"), list)
+    settings, more = find_settings(value, name, is_profile=is_profile, domain=domain)
+    findings.extend(more)
+    return Document(name, encoding, value, is_profile, settings, signer), findings
+
+
+def _count_objects(value: Any) -> None:
+    """Refuse object graphs that are huge once shared references are followed (binary plists)."""
+    budget = MAX_OBJECTS
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        budget -= 1
+        if budget < 0:
+            raise _Stop(finding("PG105", None, f"more than {MAX_OBJECTS} objects; not read further"))
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+def _unwrap_cms(data: bytes) -> tuple[bytes, str]:
+    """The encapsulated content and signer subject of a DER CMS SignedData."""
+    from asn1crypto import cms
+
+    try:
+        info = cms.ContentInfo.load(data)
+        if info["content_type"].native != "signed_data":
+            raise ValueError("not SignedData")
+        signed = info["content"]
+        content = signed["encap_content_info"]["content"].native
+        if not isinstance(content, bytes):
+            raise ValueError("no embedded content (detached signature)")
+        return content, _signer_subject(signed)
+    except _Stop:
+        raise
+    except Exception as exc:  # noqa: BLE001 - asn1crypto raises many types on bad DER
+        raise _Stop(finding("PG106", None, f"not a readable signed profile ({exc}); re-export it")) from None
+
+
+def _signer_subject(signed: Any) -> str:
+    certs = [c.chosen for c in signed["certificates"] or [] if c.name == "certificate"]
+    for info in signed["signer_infos"]:
+        sid = info["sid"]
+        if sid.name == "issuer_and_serial_number":
+            serial = sid.chosen["serial_number"].native
+            for cert in certs:
+                if cert.serial_number == serial:
+                    return str(cert.subject.human_friendly)
+    return str(certs[0].subject.human_friendly) if certs else "an unknown signer (no certificate included)"
+
+
+class _Entity(Exception):
+    pass
+
+
+class _TooDeep(Exception):
+    pass
+
+
+def parse_xml(data: bytes) -> tuple[ET.Element, dict[int, int]]:
+    """Element tree plus a map from id(element) to its line. Raises _Stop on any problem."""
+    parser = ParserCreate()
+    stack: list[ET.Element] = []
+    lines: dict[int, int] = {}
+    roots: list[ET.Element] = []
+
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        if len(stack) >= MAX_DEPTH:
+            raise _TooDeep()
+        element = ET.Element(tag, attrs)
+        lines[id(element)] = parser.CurrentLineNumber
+        (stack[-1].append(element) if stack else roots.append(element))
+        stack.append(element)
+
+    def end(tag: str) -> None:
+        stack.pop()
+
+    def text(chunk: str) -> None:
+        if not stack:
+            return
+        element = stack[-1]
+        if len(element):
+            element[-1].tail = (element[-1].tail or "") + chunk
+        else:
+            element.text = (element.text or "") + chunk
+
+    def entity(*_: Any) -> None:
+        raise _Entity()
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = text
+    parser.EntityDeclHandler = entity
+    parser.UnparsedEntityDeclHandler = entity
+    parser.ExternalEntityRefHandler = entity
+    where = lambda: f"line {parser.CurrentLineNumber}, column {parser.CurrentColumnNumber + 1}"  # noqa: E731
+    try:
+        parser.Parse(data, True)
+    except _Entity:
+        raise _Stop(finding("PG102", None, f"DTD entity declaration at {where()}; entities are never expanded, remove the DTD subset")) from None
+    except _TooDeep:
+        raise _Stop(finding("PG107", None, f"nesting deeper than {MAX_DEPTH} levels at {where()}")) from None
+    except ExpatError as exc:
+        reason = expat_errors.messages.get(exc.code, str(exc)) if exc.code else str(exc)
+        raise _Stop(finding("PG101", None, f"not well-formed XML: {reason} at line {exc.lineno}, column {exc.offset + 1}")) from None
+    return roots[0], lines
+
+
+@cache
+def plist_schema() -> Any:
+    import xmlschema
+    from importlib import resources
+
+    xsd = resources.files("profilegen").joinpath("schema/plist.xsd")
+    with resources.as_file(xsd) as path:
+        return xmlschema.XMLSchema(str(path))
+
+
+def check_xml(data: bytes) -> list[Finding]:
+    """Well-formedness, entity safety, plist XSD and duplicate keys, with line numbers."""
+    root, lines = parse_xml(data)
+    out = []
+    for n, err in enumerate(plist_schema().iter_errors(root)):
+        if n == MAX_XSD_ERRORS:
+            break
+        line = lines.get(id(err.elem)) if err.elem is not None else None
+        at = f"line {line}: " if line else ""
+        out.append(finding("PG103", None, f"{at}{err.reason or err.message} (at {err.path})"))
+    for dict_el in root.iter("dict"):
+        seen: set[str] = set()
+        for child in dict_el:
+            if child.tag == "key":
+                key = child.text or ""
+                if key in seen:
+                    out.append(finding("PG104", key, f"line {lines.get(id(child))}: key {key!r} appears twice in one dictionary; keep one"))
+                seen.add(key)
+    return out
+
+
+def domain_component(domain: str) -> Component | None:
+    return COMPONENT_OF_DOMAIN.get(domain)

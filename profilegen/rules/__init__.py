@@ -1,0 +1,71 @@
+"""The rule registry. A rule is a stable code, a short name, a severity, and a docstring that
+explains why, with the Jamf or Microsoft fact behind it. Codes are never renumbered or reused.
+
+PG1xx file and XML · PG2xx envelope · PG3xx key catalog · PG4xx Entra ID / Conditional Access ·
+PG5xx security. Reader and catalog rules are checked by read.py / validate.py; the others are
+pure functions registered here by their modules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from profilegen.findings import Finding, Hit, Severity
+
+Check = Callable[..., Iterator[Hit]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    severity: Severity
+    scope: str  # "file", "envelope", "catalog", "login", "menubar", "pair"
+    doc: str
+    check: Check | None = None
+
+    def finding(self, key: str | None, message: str) -> Finding:
+        return Finding(self.code, self.severity, key, message)
+
+
+RULES: dict[str, Rule] = {}
+
+
+def register(code: str, name: str, severity: Severity, scope: str, doc: str, check: Check | None = None) -> Rule:
+    if code in RULES:
+        raise RuntimeError(f"rule code {code} registered twice")
+    rule_ = Rule(code, name, severity, scope, " ".join(doc.split()), check)
+    RULES[code] = rule_
+    return rule_
+
+
+def rule(code: str, name: str, severity: Severity, scope: str) -> Callable[[Check], Check]:
+    """Decorator: register a pure check function whose docstring is the rule's documentation."""
+
+    def wrap(func: Check) -> Check:
+        register(code, name, severity, scope, func.__doc__ or "", func)
+        return func
+
+    return wrap
+
+
+@cache
+def load_all() -> dict[str, Rule]:
+    """Import every rule module once (they register on import) and return the registry."""
+    from profilegen.rules import catalog, entra, envelope, files, security  # noqa: F401
+
+    return dict(sorted(RULES.items()))
+
+
+def finding(code: str, key: str | None, message: str) -> Finding:
+    return load_all()[code].finding(key, message)
+
+
+def run(scope: str, *args: Any) -> Iterator[Finding]:
+    for r in load_all().values():
+        if r.scope == scope and r.check is not None:
+            for hit in r.check(*args):
+                yield r.finding(hit.key, hit.message)

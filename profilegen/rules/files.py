@@ -1,0 +1,37 @@
+"""PG1xx: reading the file. These checks run inside read.py; the registry holds their docs."""
+
+from profilegen.findings import Severity
+from profilegen.rules import register
+
+register("PG101", "not-well-formed", Severity.ERROR, "file",
+         """The file is not well-formed XML (or not a plist at all). macOS refuses to install it and
+         Jamf Pro rejects the upload. The message gives the line and column of the first error.""")
+register("PG102", "dtd-entity", Severity.ERROR, "file",
+         """The file declares DTD entities. Property lists never need them; they are how XXE
+         (reading local files) and "billion laughs" (memory exhaustion) attacks work. profilegen
+         never expands or fetches them and reads nothing further from such a file.""")
+register("PG103", "plist-structure", Severity.ERROR, "file",
+         """The XML does not follow Apple's plist DTD (checked against profilegen's XSD for it):
+         e.g. a dict value without its key, an unknown element, or an integer that is not a number.""")
+register("PG104", "duplicate-key", Severity.ERROR, "file",
+         """A dictionary holds the same key twice. Parsers keep only one of the values (which one
+         differs between implementations), so the setting is ambiguous; keep one.""")
+register("PG105", "too-large", Severity.ERROR, "file",
+         """The file exceeds the size limit (4 MiB) or holds too many objects. Jamf Connect
+         profiles are a few KiB; such a file is not read further.""")
+register("PG106", "unreadable", Severity.ERROR, "file",
+         """The file could not be decoded: a corrupt binary plist, a broken CMS signature
+         envelope, or bytes that are no property list at all.""")
+register("PG107", "too-deep", Severity.ERROR, "file",
+         """Dictionaries and arrays are nested deeper than 100 levels. Jamf Connect settings are at
+         most four levels deep; this is a damaged or hostile file.""")
+register("PG108", "signed-profile", Severity.INFO, "file",
+         """The profile is signed (CMS SignedData). The payload was extracted and checked; the
+         signer's subject is reported. The signature itself is not verified. Jamf Pro strips or
+         refuses signatures on API upload; upload signed profiles in the web interface.""")
+register("PG109", "not-jamf-connect", Severity.INFO, "file",
+         """The file or payload configures another preference domain (Apple's PPPC, notifications,
+         com.jamf.connect.actions, ...). Its envelope is checked; its keys are passed over.""")
+register("PG110", "domain-guess", Severity.INFO, "file",
+         """A bare preference plist says nothing about its domain; profilegen inferred it from the
+         file name or the keys. Pass --domain login|menubar to state it.""")
