@@ -1,0 +1,128 @@
+"""Jinja2 in config string values, evaluated per variant.
+
+Values are data, never code: templates run in Jinja's sandbox with StrictUndefined, only
+string values are rendered (recursively inside mappings and lists; keys never), and the names
+a template can see are plain data wrapped in ``Scope`` objects that expose nothing but their
+items. An error names the key path; the caller adds the file and the variant.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from functools import cache
+from typing import Any
+
+from profilegen.errors import InputError
+
+# Markers that make a string a template. Plain strings (most values) skip Jinja entirely.
+MARKERS = ("{{", "{%", "{#")
+# A template may repeat a string or a list, but not into a memory bomb ({{ 'x' * 10**9 }}).
+MAX_REPEAT_CHARS = 100_000
+MAX_POWER = 1 << 16
+
+
+class Scope(Mapping[str, Any]):
+    """Read-only names for templates: ``variant.name``, ``variant.vars.site``.
+
+    Attribute access in templates goes to the items only (see ``_Sandbox.getattr``), so a
+    variable called ``items`` or ``keys`` is that variable, not a dict method, and nothing
+    Python-internal (``__class__``) is reachable through it.
+    """
+
+    __slots__ = ("_path", "_data")
+
+    def __init__(self, path: str, data: Mapping[str, Any]) -> None:
+        self._path = path
+        self._data = {str(k): Scope(f"{path}.{k}", v) if isinstance(v, Mapping) else v for k, v in data.items()}
+
+    def __getitem__(self, key: str) -> Any:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __str__(self) -> str:
+        return str({k: str(v) if isinstance(v, Scope) else v for k, v in self._data.items()})
+
+    @property
+    def path(self) -> str:
+        return self._path
+
+
+@cache
+def _environment() -> Any:
+    from jinja2 import StrictUndefined
+    from jinja2.exceptions import SecurityError
+    from jinja2.sandbox import SandboxedEnvironment
+
+    class Undefined(StrictUndefined):
+        """Say ``'variant.nme' is undefined`` instead of ``'Scope object' has no attribute``."""
+
+        __slots__ = ()
+
+        @property
+        def _undefined_message(self) -> str:
+            obj = self._undefined_obj
+            if isinstance(obj, Scope):
+                return f"'{obj.path}.{self._undefined_name}' is undefined"
+            return str(StrictUndefined._undefined_message.fget(self))  # type: ignore[attr-defined]
+
+    class Sandbox(SandboxedEnvironment):
+        intercepted_binops = frozenset({"*", "**"})
+
+        def getattr(self, obj: Any, attribute: str) -> Any:
+            if isinstance(obj, Scope):
+                return obj[attribute] if attribute in obj else self.undefined(obj=obj, name=attribute)
+            return super().getattr(obj, attribute)
+
+        def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+            if operator == "**" and isinstance(right, int) and abs(right) > MAX_POWER:
+                raise SecurityError(f"exponent {right} is too large")
+            if operator == "*":
+                for seq, n in ((left, right), (right, left)):
+                    if isinstance(seq, (str, list, tuple)) and isinstance(n, int) and len(seq) * n > MAX_REPEAT_CHARS:
+                        raise SecurityError("the repeated value would be too long")
+            return super().call_binop(context, operator, left, right)
+
+    return Sandbox(undefined=Undefined, autoescape=False, keep_trailing_newline=True)
+
+
+@cache
+def _compile(source: str) -> Any:
+    # Variants share most of their strings (they come from the base): compile each once.
+    return _environment().from_string(source)
+
+
+def render_value(value: Any, context: Mapping[str, Any], *, path: str) -> Any:
+    """``value`` with every string rendered as a template; containers are rebuilt, not shared."""
+    if isinstance(value, str):
+        return render_string(value, context, path=path) if any(m in value for m in MARKERS) else value
+    if isinstance(value, Mapping):
+        return {k: render_value(v, context, path=f"{path}.{k}" if path else str(k)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [render_value(v, context, path=f"{path}[{i}]") for i, v in enumerate(value)]
+    return value
+
+
+def render_string(source: str, context: Mapping[str, Any], *, path: str) -> str:
+    from jinja2 import TemplateError, TemplateSyntaxError
+
+    try:
+        return str(_compile(source).render(**context))
+    except TemplateSyntaxError as exc:
+        raise InputError(f"{path}: template syntax error: {exc.message}; fix the {{{{ }}}} expression") from None
+    except TemplateError as exc:
+        raise InputError(f"{path}: {exc.message or type(exc).__name__}") from None
+    except Exception as exc:  # noqa: BLE001 - e.g. {{ 1 / 0 }}: the template's fault, not ours
+        raise InputError(f"{path}: template failed: {type(exc).__name__}: {exc}") from None
+
+
+def template_context(*, name: str, slug: str, variables: Mapping[str, Any], organization: Any) -> dict[str, Any]:
+    """The names a variant's templates see: ``variant.name|slug|vars.*`` and ``organization``."""
+    return {
+        "variant": Scope("variant", {"name": name, "slug": slug, "vars": Scope("variant.vars", variables)}),
+        "organization": organization,
+    }
