@@ -128,6 +128,50 @@ def generate(
         typer.echo(f"wrote {path}", err=True)
 
 
+class DomainChoice(str, Enum):
+    login = "login"
+    menubar = "menubar"
+
+
+class ReportFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+@app.command()
+def validate(
+    paths: Annotated[list[str], typer.Argument(help="Files, directories (searched for *.mobileconfig, *.plist) or - for stdin.")],
+    domain: Annotated[Optional[DomainChoice], typer.Option("--domain", help="Domain of bare preference plists.")] = None,
+    fmt: Annotated[ReportFormat, typer.Option("--format", help="text or json.")] = ReportFormat.text,
+    strict: Annotated[bool, typer.Option("--strict", help="Exit 1 on warnings too.")] = False,
+) -> None:
+    """Check existing profiles: structure, every Jamf Connect key, Entra ID and security rules."""
+    from profilegen.report import as_json, as_text, summary
+    from profilegen.validate import validate_paths
+
+    stdin = sys.stdin.buffer.read() if "-" in paths else None
+    results = validate_paths(paths, domain=domain.value if domain else None, stdin=stdin)
+    typer.echo(as_json(results) if fmt is ReportFormat.json else as_text(results), nl=False)
+    counts = summary(results)
+    if counts["errors"] or (strict and counts["warnings"]):
+        raise typer.Exit(1)
+
+
+@app.command()
+def rules(
+    fmt: Annotated[str, typer.Option("--format", help="text or markdown (the README table).")] = "text",
+) -> None:
+    """List every validate rule with its code, severity and reason."""
+    from profilegen.errors import InputError
+    from profilegen.report import rules_markdown, rules_text
+    from profilegen.rules import load_all
+
+    if fmt not in ("text", "markdown"):
+        raise InputError(f"--format: {fmt!r} is not text or markdown")
+    registry = list(load_all().values())
+    typer.echo(rules_markdown(registry) if fmt == "markdown" else rules_text(registry), nl=False)
+
+
 def _fail(lines: tuple[str, ...], code: int) -> NoReturn:
     for line in lines:
         typer.echo(f"profilegen: {line}", err=True)

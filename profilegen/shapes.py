@@ -110,5 +110,7 @@ def _bare(value: Mapping[str, Any], name: str, domain: Component | None) -> tupl
     component, why = infer_component(value, name)
     if component is None:
         return [], [finding("PG109", None, f"a bare preference plist for another domain ({why}); passed over")]
-    note = finding("PG110", None, f"bare preference plist read as {DOMAINS[component]} ({why}); pass --domain to state it")
-    return [Settings(DOMAINS[component], component, value, "", "bare")], [note]
+    settings = [Settings(DOMAINS[component], component, value, "", "bare")]
+    if why.startswith("from its file name"):
+        return settings, []  # the name says it; nothing was guessed
+    return settings, [finding("PG110", None, f"bare preference plist read as {DOMAINS[component]} ({why}); pass --domain to state it")]

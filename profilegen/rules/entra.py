@@ -1,0 +1,215 @@
+"""PG4xx: Entra ID and Conditional Access, for profiles whose provider is Azure or EntraID.
+
+Facts: ../shared/reference/azure-facts.md §0-3, Jamf's Conditional Access guide
+(https://learn.jamf.com/r/en-US/jamf-connect-documentation-current/Creating_a_Jamf_Connect_Configuration_with_Conditional_Access)
+and Jamf's 2.13 note that a tenant is required
+(https://docs.jamf.com/jamf-connect/2.13.0/documentation/Integrating_with_Microsoft_Azure_AD.html).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from profilegen import entra
+from profilegen.findings import Hit, Severity
+from profilegen.rules import rule
+
+ENTRA_PROVIDERS = ("Azure", "EntraID")
+
+
+def is_entra_login(login: Mapping[str, Any]) -> bool:
+    return login.get("OIDCProvider") in ENTRA_PROVIDERS
+
+
+def idp(menubar: Mapping[str, Any]) -> Mapping[str, Any]:
+    value = menubar.get("IdPSettings")
+    return value if isinstance(value, Mapping) else {}
+
+
+def is_entra_menubar(menubar: Mapping[str, Any]) -> bool:
+    return idp(menubar).get("Provider") in ENTRA_PROVIDERS
+
+
+def _str(data: Mapping[str, Any], key: str) -> str | None:
+    value = data.get(key)
+    return value if isinstance(value, str) else None
+
+
+@rule("PG401", "entra-no-tenant", Severity.ERROR, "login")
+def login_no_tenant(login: Mapping[str, Any]) -> Iterator[Hit]:
+    """No tenant for Entra ID. Since Microsoft's move from ADAL to MSAL, Jamf Connect (2.13+) no
+    longer uses the common endpoints and needs the tenant: OIDCTenant in the login window,
+    IdPSettings.TenantID in the menu bar. Without it sign-in and ROPG password checks fail."""
+    if is_entra_login(login) and not _str(login, "OIDCTenant"):
+        yield Hit("OIDCTenant", "missing; set it to the Directory (tenant) ID GUID of your Entra tenant")
+
+
+@rule("PG411", "entra-no-tenant-menubar", Severity.ERROR, "menubar")
+def menubar_no_tenant(menubar: Mapping[str, Any]) -> Iterator[Hit]:
+    """The menu bar's IdPSettings has no TenantID for Entra ID (see PG401): password checks from
+    the menu bar cannot reach your tenant."""
+    if is_entra_menubar(menubar) and not _str(idp(menubar), "TenantID"):
+        yield Hit("IdPSettings.TenantID", "missing; set it to the Directory (tenant) ID GUID of your Entra tenant")
+
+
+@rule("PG410", "entra-bad-tenant", Severity.ERROR, "login")
+def login_bad_tenant(login: Mapping[str, Any]) -> Iterator[Hit]:
+    """The tenant is neither a GUID nor a domain, or is a multi-tenant authority (common,
+    organizations, consumers) that ROPG refuses (AADSTS9001023)."""
+    if not is_entra_login(login):
+        return
+    for key in ("OIDCTenant", "ROPGTenant"):
+        value = _str(login, key)
+        problem = entra.tenant_problem(value) if value else None
+        if problem:
+            yield Hit(key, problem)
+
+
+@rule("PG412", "entra-bad-tenant-menubar", Severity.ERROR, "menubar")
+def menubar_bad_tenant(menubar: Mapping[str, Any]) -> Iterator[Hit]:
+    """IdPSettings.TenantID is neither a GUID nor a domain, or a multi-tenant authority (see PG410)."""
+    value = _str(idp(menubar), "TenantID") if is_entra_menubar(menubar) else None
+    problem = entra.tenant_problem(value) if value else None
+    if problem:
+        yield Hit("IdPSettings.TenantID", problem)
+
+
+def _not_guid(key: str, value: str | None) -> Iterator[Hit]:
+    if value is not None and not entra.is_guid(value.strip()):
+        yield Hit(key, "is not a GUID (a placeholder left in?); copy the Application (client) ID from the app registration")
+
+
+@rule("PG403", "entra-client-id-not-guid", Severity.ERROR, "login")
+def login_client_ids(login: Mapping[str, Any]) -> Iterator[Hit]:
+    """An Entra client ID that is not a GUID. Entra application IDs are always GUIDs; anything else
+    is a placeholder from a sample (Jamf's own Azure sample ships one) and sign-in fails with
+    AADSTS700016."""
+    if is_entra_login(login):
+        for key in ("OIDCClientID", "OIDCROPGID"):
+            yield from _not_guid(key, _str(login, key))
+
+
+@rule("PG413", "entra-client-id-not-guid-menubar", Severity.ERROR, "menubar")
+def menubar_client_id(menubar: Mapping[str, Any]) -> Iterator[Hit]:
+    """IdPSettings.ROPGID is not a GUID (see PG403)."""
+    if is_entra_menubar(menubar):
+        yield from _not_guid("IdPSettings.ROPGID", _str(idp(menubar), "ROPGID"))
+
+
+@rule("PG404", "entra-ropg-id", Severity.WARNING, "login")
+def ropg_id(login: Mapping[str, Any]) -> Iterator[Hit]:
+    """OIDCROPGID is missing or differs from OIDCClientID. In Jamf's Entra setup both are the
+    public-client app's ID ("Allow public client flows" on). Without OIDCROPGID the login window
+    cannot verify passwords (ROPG); a different ID needs its own public-client registration."""
+    if not is_entra_login(login) or not _str(login, "OIDCClientID"):
+        return
+    if "OIDCROPGID" not in login:
+        yield Hit("OIDCROPGID", "missing; set it to the same value as OIDCClientID so password checks work")
+    elif _str(login, "OIDCROPGID") != _str(login, "OIDCClientID"):
+        yield Hit("OIDCROPGID", "differs from OIDCClientID; use the same public client unless you run a separate ROPG app on purpose")
+
+
+def _discovery(key: str, url: str | None, tenant: str | None, *, adfs_ok: bool) -> Iterator[Hit]:
+    if url is None or url.lower().startswith("http://"):
+        return  # http:// is PG503
+    from urllib.parse import urlsplit
+
+    host = (urlsplit(url).hostname or "").lower()
+    if url.lower().startswith("https://") and entra.login_host_cloud(host):
+        in_url = entra.tenant_in_url(url)
+        if tenant and in_url and entra.same_tenant(in_url, tenant) is False:
+            yield Hit(key, f"names tenant {in_url!r} but the tenant is {tenant!r}; use the discovery URL of your tenant")
+        return
+    if adfs_ok and url.lower().startswith("https://"):
+        return
+    yield Hit(key, "not an https:// URL on a Microsoft login host; for Entra use https://login.microsoftonline.com/<tenant>/v2.0/.well-known/openid-configuration")
+
+
+@rule("PG405", "entra-discovery-url", Severity.ERROR, "login")
+def login_discovery(login: Mapping[str, Any]) -> Iterator[Hit]:
+    """A discovery URL that is wrong for Entra: not https on a Microsoft login host (sovereign clouds
+    included), or naming another tenant than OIDCTenant. ROPGDiscoveryURL may point to AD FS
+    when ROPGProvider is Custom (hybrid ID)."""
+    if not is_entra_login(login):
+        return
+    tenant = _str(login, "OIDCTenant")
+    yield from _discovery("OIDCDiscoveryURL", _str(login, "OIDCDiscoveryURL"), tenant, adfs_ok=False)
+    adfs = login.get("ROPGProvider") == "Custom"
+    yield from _discovery("ROPGDiscoveryURL", _str(login, "ROPGDiscoveryURL"), _str(login, "ROPGTenant") or tenant, adfs_ok=adfs)
+
+
+@rule("PG414", "entra-discovery-url-menubar", Severity.ERROR, "menubar")
+def menubar_discovery(menubar: Mapping[str, Any]) -> Iterator[Hit]:
+    """IdPSettings.DiscoveryURL is wrong for Entra (see PG405); an AD FS URL (…/adfs/…) is accepted."""
+    if is_entra_menubar(menubar):
+        url = _str(idp(menubar), "DiscoveryURL")
+        yield from _discovery("IdPSettings.DiscoveryURL", url, _str(idp(menubar), "TenantID"), adfs_ok=bool(url and "/adfs/" in url.lower()))
+
+
+@rule("PG406", "entra-login-menubar-disagree", Severity.ERROR, "pair")
+def pair(login: Mapping[str, Any], menubar: Mapping[str, Any]) -> Iterator[Hit]:
+    """The login window and the menu bar name different tenants or ROPG clients. Both check the
+    same user's password against the same tenant; a mismatch means one of them fails."""
+    if not (is_entra_login(login) and is_entra_menubar(menubar)):
+        return
+    settings = idp(menubar)
+    lt, mt = _str(login, "OIDCTenant"), _str(settings, "TenantID")
+    if lt and mt and lt.lower() != mt.lower():
+        yield Hit("IdPSettings.TenantID", f"menu bar tenant {mt!r} differs from the login window's OIDCTenant {lt!r}")
+    lr, mr = _str(login, "OIDCROPGID") or _str(login, "OIDCClientID"), _str(settings, "ROPGID")
+    if lr and mr and lr.lower() != mr.lower():
+        yield Hit("IdPSettings.ROPGID", "differs from the login window's OIDCROPGID; use the same public client in both")
+
+
+def _custom_scopes(scopes: str) -> list[str]:
+    return [s for s in entra.split_scopes(scopes) if s.startswith("api://")]
+
+
+@rule("PG402", "ropg-under-custom-scope", Severity.WARNING, "login")
+def ropg_under_custom_scope(login: Mapping[str, Any]) -> Iterator[Hit]:
+    """OIDCScopes asks for a custom API scope but ROPGScopes is unset or asks for it too. From
+    Jamf Connect 2.14 the login window's ROPG password check then requests the custom scope,
+    falls under the same MFA policy, and Entra logs it as a failed sign-in (AADSTS50076)."""
+    if not is_entra_login(login):
+        return
+    custom = _custom_scopes(_str(login, "OIDCScopes") or "")
+    if not custom:
+        return
+    ropg = _str(login, "ROPGScopes")
+    if ropg is None:
+        yield Hit("ROPGScopes", "unset while OIDCScopes has a custom API scope; set ROPGScopes to openid+email+profile to keep the password check out of the MFA policy")
+    elif set(custom) & set(entra.split_scopes(ropg)):
+        yield Hit("ROPGScopes", "requests the custom API scope, so the password check meets the MFA policy (AADSTS50076); set it to openid+email+profile")
+
+
+@rule("PG408", "no-custom-scope", Severity.INFO, "login")
+def no_custom_scope(login: Mapping[str, Any]) -> Iterator[Hit]:
+    """No custom API scope. Conditional Access can then reach Jamf Connect only through "All cloud
+    apps", and every ROPG password check under an MFA policy is logged as a failed sign-in
+    (AADSTS50076) although the password was right."""
+    if is_entra_login(login) and not _custom_scopes(_str(login, "OIDCScopes") or ""):
+        yield Hit(
+            "OIDCScopes",
+            "no custom API scope; MFA policies on All cloud apps will log ROPG checks as failures (AADSTS50076). "
+            "Options: (1) expose api://<API app>/jamfconnect from a separate private app registration, put it in "
+            "OIDCScopes and set ROPGScopes to openid+email+profile (profilegen generate --custom-scope); "
+            "(2) exclude the Jamf Connect app from the MFA policy; (3) accept the failures and treat 50076 as a "
+            "verified password (see profilegen signins)",
+        )
+
+
+@rule("PG409", "malformed-scopes", Severity.WARNING, "login")
+def malformed_scopes(login: Mapping[str, Any]) -> Iterator[Hit]:
+    """A scope string separated by spaces instead of '+', or without openid. Jamf Connect joins
+    scopes with '+' for Entra; without openid no ID token comes back and sign-in fails."""
+    if not is_entra_login(login):
+        return
+    for key in ("OIDCScopes", "ROPGScopes"):
+        value = _str(login, key)
+        if value is None:
+            continue
+        if any(c.isspace() for c in value.strip()):
+            yield Hit(key, "separates scopes with spaces; join them with '+', e.g. openid+email+profile")
+        if "openid" not in entra.split_scopes(value):
+            yield Hit(key, "has no openid scope; add +openid so an ID token is issued")

@@ -33,5 +33,5 @@ register("PG109", "not-jamf-connect", Severity.INFO, "file",
          """The file or payload configures another preference domain (Apple's PPPC, notifications,
          com.jamf.connect.actions, ...). Its envelope is checked; its keys are passed over.""")
 register("PG110", "domain-guess", Severity.INFO, "file",
-         """A bare preference plist says nothing about its domain; profilegen inferred it from the
-         file name or the keys. Pass --domain login|menubar to state it.""")
+         """A bare preference plist whose file name does not name its domain; profilegen inferred
+         it from the keys. Pass --domain login|menubar to state it.""")

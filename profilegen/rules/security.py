@@ -1,0 +1,81 @@
+"""PG5xx: security. Secrets are named, never shown."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from profilegen.catalog import SECRET_KEY_NAMES
+from profilegen.findings import Hit, Severity
+from profilegen.rules import rule
+from profilegen.rules.entra import ENTRA_PROVIDERS, idp
+
+PLACEHOLDER_RE = re.compile(r"\[[^\]]*\]|<[^>]*>|\breplace\b|\byour[ _-]|\bexample\b|\bxxx+\b|\bchangeme\b", re.I)
+IDENTIFIER_KEYS = re.compile(r"(URL|URI|ID|Tenant|AuthServer)$")
+ENTRA_CLIENT_ID_KEYS = {"OIDCClientID", "OIDCROPGID", "ROPGID"}  # covered by PG403/PG413
+
+
+def walk(value: Any, prefix: str = "") -> Iterator[tuple[str, str, Any]]:
+    """(path, key name, value) for every value in nested dictionaries and arrays."""
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            path = f"{prefix}.{key}" if prefix else str(key)
+            yield path, str(key), item
+            yield from walk(item, path)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            name = prefix.rsplit(".", 1)[-1]
+            yield f"{prefix}[{i}]", name, item
+            yield from walk(item, f"{prefix}[{i}]")
+
+
+def provider(prefs: Mapping[str, Any]) -> Any:
+    return prefs.get("OIDCProvider") or idp(prefs).get("Provider")
+
+
+@rule("PG501", "secret-with-entra", Severity.ERROR, "prefs")
+def secret_with_entra(prefs: Mapping[str, Any]) -> Iterator[Hit]:
+    """A client secret in an Entra ID profile. Jamf Connect's Entra app is a public client: Entra
+    rejects a secret from it (AADSTS700025), and Managed Preferences are world-readable on every
+    Mac, so the secret is disclosed too. Remove the key and rotate the secret."""
+    if provider(prefs) not in ENTRA_PROVIDERS:
+        return
+    for path, name, value in walk(prefs):
+        if name in SECRET_KEY_NAMES and value not in (None, ""):
+            yield Hit(path, "client secret in an Entra ID profile: public clients must not send one (AADSTS700025) and any local user can read it; remove it and rotate the secret")
+
+
+@rule("PG502", "secret-in-profile", Severity.WARNING, "prefs")
+def secret_elsewhere(prefs: Mapping[str, Any]) -> Iterator[Hit]:
+    """A client secret in a profile for another IdP. Some IdPs (Google) need one, but Managed
+    Preferences are world-readable on the Mac: scope the app registration tightly and rotate the
+    secret when a Mac leaves the fleet."""
+    if provider(prefs) in ENTRA_PROVIDERS:
+        return
+    for path, name, value in walk(prefs):
+        if name in SECRET_KEY_NAMES and value not in (None, ""):
+            yield Hit(path, "client secret stored in a world-readable managed preference; prefer a public client, or limit and rotate it")
+
+
+@rule("PG503", "http-url", Severity.ERROR, "prefs")
+def http_urls(prefs: Mapping[str, Any]) -> Iterator[Hit]:
+    """An http:// URL. Discovery documents, password pages and help links fetched over plain HTTP
+    can be altered in transit; Jamf Connect and Entra expect https://."""
+    for path, name, value in walk(prefs):
+        if isinstance(value, str) and value.strip().lower().startswith("http://"):
+            yield Hit(path, "uses http://; change it to https://")
+
+
+@rule("PG504", "placeholder-value", Severity.WARNING, "prefs")
+def placeholders(prefs: Mapping[str, Any]) -> Iterator[Hit]:
+    """Placeholder text left from a sample ("[replace with your tenant]", "<client id>",
+    "Client ID from ..."): an identifier or URL with brackets, spaces or filler words."""
+    entra_ids = provider(prefs) in ENTRA_PROVIDERS
+    for path, name, value in walk(prefs):
+        if not isinstance(value, str) or not IDENTIFIER_KEYS.search(name):
+            continue
+        if (entra_ids and name in ENTRA_CLIENT_ID_KEYS) or name in SECRET_KEY_NAMES:
+            continue  # PG403/PG413 and PG501/PG502 already speak about these keys
+        if PLACEHOLDER_RE.search(value) or " " in value.strip():
+            yield Hit(path, f"looks like placeholder text from a sample ({value[:50]!r}); put the real value in")

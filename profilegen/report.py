@@ -1,0 +1,52 @@
+"""Text and JSON reports for validate, and the rule table for `profilegen rules` / README."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from profilegen.findings import Severity
+from profilegen.rules import Rule
+from profilegen.validate import FileResult
+
+
+def summary(results: Sequence[FileResult]) -> dict[str, int]:
+    counts = {s: 0 for s in Severity}
+    for result in results:
+        for f in result.findings:
+            counts[f.severity] += 1
+    return {
+        "files": len(results),
+        "errors": counts[Severity.ERROR],
+        "warnings": counts[Severity.WARNING],
+        "infos": counts[Severity.INFO],
+    }
+
+
+def as_json(results: Sequence[FileResult]) -> str:
+    body = {
+        "files": [{"path": r.path, "findings": [f.as_json() for f in r.findings]} for r in results],
+        "summary": summary(results),
+    }
+    return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
+
+
+def as_text(results: Sequence[FileResult]) -> str:
+    lines = []
+    for r in results:
+        for f in r.findings:
+            key = f"{f.key}: " if f.key else ""
+            lines.append(f"{r.path}: {key}{f.code} {f.severity.value}: {f.message}")
+    s = summary(results)
+    lines.append(f"{s['files']} file(s): {s['errors']} error(s), {s['warnings']} warning(s), {s['infos']} info(s)")
+    return "\n".join(lines) + "\n"
+
+
+def rules_text(rules: Sequence[Rule]) -> str:
+    return "".join(f"{r.code}  {r.severity.value:<7}  {r.name}\n    {r.doc}\n" for r in rules)
+
+
+def rules_markdown(rules: Sequence[Rule]) -> str:
+    rows = ["| Code | Severity | Name | Why |", "|---|---|---|---|"]
+    rows += [f"| {r.code} | {r.severity.value} | {r.name} | {r.doc.replace('|', '/')} |" for r in rules]
+    return "\n".join(rows) + "\n"

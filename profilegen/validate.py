@@ -1,0 +1,129 @@
+"""validate: read → check in layers → findings. Per-file problems are values, never exceptions.
+
+Layers: the file and its XML (read.py, PG1xx) · the envelope (PG2xx) · every key against the
+catalog (PG3xx) · Entra ID and Conditional Access (PG4xx) · security (PG5xx).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from profilegen.catalog import Component, load_catalog
+from profilegen.catalog.check import check_preferences
+from profilegen.errors import InputError
+from profilegen.findings import Finding, Severity
+from profilegen.read import MAX_BYTES, Document, read_document
+from profilegen.rules import finding, load_all, run
+from profilegen.rules.catalog import CODE_OF_KIND
+from profilegen.shapes import Settings
+
+SUFFIXES = (".mobileconfig", ".plist")
+
+
+@dataclass(frozen=True)
+class FileResult:
+    path: str
+    findings: list[Finding]
+    document: Document | None = None
+
+    @property
+    def errors(self) -> int:
+        return sum(f.severity is Severity.ERROR for f in self.findings)
+
+
+def validate_bytes(data: bytes, name: str, *, domain: Component | None = None) -> list[Finding]:
+    return check_bytes(data, name, domain=domain).findings
+
+
+def check_bytes(data: bytes, name: str, *, domain: Component | None = None) -> FileResult:
+    load_all()
+    doc, findings = read_document(data, name, domain=domain)
+    if doc is not None:
+        findings.extend(check_document(doc))
+    return FileResult(name, findings, doc)
+
+
+def check_document(doc: Document) -> Iterator[Finding]:
+    if doc.is_profile:
+        yield from run("envelope", doc.data)
+    for settings in doc.settings:
+        yield from check_settings(settings)
+    yield from check_pair(doc.settings)
+
+
+def check_settings(settings: Settings) -> Iterator[Finding]:
+    if settings.component is None:
+        return
+    for issue in check_preferences(load_catalog(settings.component), settings.data):
+        yield finding(CODE_OF_KIND[issue.kind], issue.path, issue.message)
+    yield from run(settings.component, settings.data)
+    yield from run("prefs", settings.data)
+
+
+def check_pair(settings: Sequence[Settings]) -> Iterator[Finding]:
+    """Login window vs menu bar, when exactly one of each is present."""
+    logins = [s for s in settings if s.component == "login"]
+    menubars = [s for s in settings if s.component == "menubar"]
+    if len(logins) == 1 and len(menubars) == 1:
+        yield from run("pair", logins[0].data, menubars[0].data)
+
+
+def expand(paths: Iterable[str]) -> list[str]:
+    """Files as given; directories walked recursively for *.mobileconfig and *.plist; '-' kept."""
+    out: list[str] = []
+    for raw in paths:
+        if raw == "-":
+            out.append(raw)
+            continue
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(str(p) for p in path.rglob("*") if p.suffix in SUFFIXES and p.is_file())
+            out.extend(found)
+        elif path.exists():
+            out.append(raw)
+        else:
+            raise InputError(f"{raw}: no such file or directory; check the path")
+    return out
+
+
+def read_input(path: str, stdin: bytes | None) -> bytes | Finding:
+    if path == "-":
+        return stdin or b""
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_BYTES + 1)
+    except OSError as exc:
+        return finding("PG106", None, f"cannot read the file: {exc.strerror}")
+    return data
+
+
+def validate_paths(paths: Sequence[str], *, domain: Component | None = None, stdin: bytes | None = None) -> list[FileResult]:
+    """Validate every file; the login/menu bar pair is also compared across files when the run
+    holds exactly one of each."""
+    results: list[FileResult] = []
+    for path in expand(paths):
+        name = "<stdin>" if path == "-" else path
+        data = read_input(path, stdin)
+        if isinstance(data, Finding):
+            results.append(FileResult(name, [data]))
+        else:
+            results.append(check_bytes(data, name, domain=domain))
+    _cross_file_pair(results)
+    return results
+
+
+def _cross_file_pair(results: list[FileResult]) -> None:
+    owners = [(r, s) for r in results if r.document for s in r.document.settings if s.component]
+    if len({id(r) for r, _ in owners}) < 2:
+        return
+    logins = [(r, s) for r, s in owners if s.component == "login"]
+    menubars = [(r, s) for r, s in owners if s.component == "menubar"]
+    if len(logins) == 1 and len(menubars) == 1 and logins[0][0] is not menubars[0][0]:
+        owner = menubars[0][0]
+        extra = [
+            Finding(f.code, f.severity, f.key, f"{f.message} (login window: {logins[0][0].path})")
+            for f in run("pair", logins[0][1].data, menubars[0][1].data)
+        ]
+        owner.findings.extend(extra)
