@@ -19,7 +19,13 @@ from typing import Any
 
 import yaml
 
-from profilegen.variants import Outcome, VariantFile, load_variant_file, parse_variant_file, render_variants
+from profilegen.variants import (
+    Outcome,
+    VariantFile,
+    load_variant_file,
+    parse_variant_file,
+    render_variants,
+)
 
 SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "departments.yaml"
 

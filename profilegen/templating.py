@@ -29,7 +29,7 @@ class Scope(Mapping[str, Any]):
     Python-internal (``__class__``) is reachable through it.
     """
 
-    __slots__ = ("_path", "_data")
+    __slots__ = ("_data", "_path")
 
     def __init__(self, path: str, data: Mapping[str, Any]) -> None:
         self._path = path
