@@ -227,6 +227,8 @@ def _variants(
     problems = tuple(p for o in failed for p in o.problems)
     if failed and (check or not keep_going):
         raise InputError(*problems, f"{len(failed)} of {len(outcomes)} variants failed; nothing written")
+    if not any(o.ok for o in outcomes):
+        raise InputError(*problems, f"all {len(outcomes)} variants failed; nothing written")
     files = plan(vf, outcomes, out_dir=out, partial=bool(only))
     if check:
         drift = check_dir(out, files, complete=not only)

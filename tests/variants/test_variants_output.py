@@ -228,3 +228,55 @@ def test_check_with_a_bad_variant_gives_2(run, write_config, base_config, tmp_pa
     result = run("variants", write_config(data), "--out", tmp_path, "--check", "--keep-going")
     assert result.exit_code == 2
     assert "variants[0] (Engineering): login.Nope" in result.stderr
+
+
+def test_keep_going_with_every_variant_failing_writes_nothing(run, write_config, base_config, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    data = base_config(login={"LoginWindowMessage": "{{ nope }}"})
+    out = tmp_path / "out"
+    result = run("variants", write_config(data), "--out", out, "--keep-going")
+    assert result.exit_code == 2
+    assert result.stderr.count("login.LoginWindowMessage: 'nope' is undefined") == 3
+    assert "all 3 variants failed; nothing written" in result.stderr
+    assert not out.exists()
+
+
+def test_many_variants_summary_and_progress(run, write_config, base_config, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    import sys
+
+    from profilegen.cli import _progress
+
+    data = base_config(variants=[{"name": f"Site {i}"} for i in range(25)])
+    result = run("variants", write_config(data), "--out", tmp_path / "out", "--component", "login")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines()[-1] == "25 variants, 26 files written, 0 unchanged"
+    # The bar is for a person at a terminal with a long run only.
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    with _progress(20) as tick:
+        assert tick is None
+    with _progress(25) as tick:
+        assert tick is not None
+        for _ in range(25):
+            tick(None)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False)
+    with _progress(1000) as tick:
+        assert tick is None
+
+
+def test_sample_is_clean_under_validate(run, sample: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "out"
+    for args in ((), ("--payload-style", "direct"), ("--format", "plist")):
+        result = run("variants", sample, "--out", out, "--force", *args)
+        assert result.exit_code == 0, result.output
+        assert "warning" not in result.stderr
+    result = run("validate", out)
+    assert result.exit_code == 0, result.output
+
+
+def test_core_modules_never_print_exit_or_import_the_cli() -> None:
+    import profilegen
+
+    root = Path(profilegen.__file__).parent
+    for name in ("variants.py", "manifest.py", "templating.py", "diff.py"):
+        text = (root / name).read_text(encoding="utf-8")
+        for banned in ("import typer", "import rich", "from rich", "print(", "sys.exit", "SystemExit", "profilegen.cli"):
+            assert banned not in text, f"{name}: {banned}"
