@@ -14,12 +14,27 @@ from pathlib import Path
 from typing import Annotated, NoReturn, Optional
 
 import typer
+from typer.core import TyperGroup
 
 from profilegen import __version__
 from profilegen.errors import ProfilegenError
 
+class _Group(TyperGroup):
+    """Turns the ProfilegenError family into one stderr line per problem and its exit code,
+    for the console script and for CliRunner alike."""
+
+    def invoke(self, ctx: typer.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except ProfilegenError as exc:
+            for line in exc.problems:
+                typer.echo(f"profilegen: {line}", err=True)
+            raise typer.Exit(exc.exit_code) from None
+
+
 app = typer.Typer(
     name="profilegen",
+    cls=_Group,
     help="Generate and validate Jamf Connect profiles for Microsoft Entra ID.",
     no_args_is_help=True,
     add_completion=False,

@@ -99,8 +99,7 @@ def merge_options(
         for field, value in given.items():
             azure[field] = value
             labels[("azure", field)] = AZURE_OPTIONS[field]
-    if azure is not None:
-        merged["azure"] = azure
+    merged["azure"] = {} if azure is None else azure  # so each missing azure field is named
     return merged, labels
 
 
@@ -113,7 +112,16 @@ def validate_config(raw: Mapping[str, Any], labels: Mapping[tuple[str, ...], str
     try:
         return ProfileConfig.model_validate(dict(raw))
     except ValidationError as exc:
-        raise InputError(*format_errors(exc, labels, source=source)) from None
+        lines = format_errors(exc, labels, source=source)
+        # A field error stops pydantic before the model-level extras check: run it anyway so
+        # that every problem is reported in one go.
+        from profilegen.extras import extras_problems
+
+        login, menubar = raw.get("login") or {}, raw.get("menubar") or {}
+        if isinstance(login, dict) and isinstance(menubar, dict):
+            prefix = f"{source}: " if source else ""
+            lines += [f"{prefix}{p}" for p in extras_problems(login, menubar) if f"{prefix}{p}" not in lines]
+        raise InputError(*lines) from None
 
 
 def format_errors(exc: Any, labels: Mapping[tuple[str, ...], str], *, source: str | None) -> list[str]:

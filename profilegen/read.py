@@ -88,18 +88,21 @@ def _read(data: bytes, name: str, domain: Component | None) -> tuple[Document | 
 
 
 def _count_objects(value: Any) -> None:
-    """Refuse object graphs that are huge once shared references are followed (binary plists)."""
+    """Refuse object graphs that are huge once shared references are followed (binary plists),
+    or deeper than the rules may walk recursively."""
     budget = MAX_OBJECTS
-    stack = [value]
+    stack = [(value, 0)]
     while stack:
-        item = stack.pop()
+        item, depth = stack.pop()
         budget -= 1
         if budget < 0:
             raise _Stop(finding("PG105", None, f"more than {MAX_OBJECTS} objects; not read further"))
+        if depth > MAX_DEPTH:
+            raise _Stop(finding("PG107", None, f"nesting deeper than {MAX_DEPTH} levels"))
         if isinstance(item, dict):
-            stack.extend(item.values())
+            stack.extend((v, depth + 1) for v in item.values())
         elif isinstance(item, list):
-            stack.extend(item)
+            stack.extend((v, depth + 1) for v in item)
 
 
 def _unwrap_cms(data: bytes) -> tuple[bytes, str]:

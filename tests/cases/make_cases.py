@@ -1,0 +1,346 @@
+"""Writes the rule case folders: tests/cases/<CODE>/{pass,fail}-*.
+
+Run `python tests/cases/make_cases.py` after adding a rule; review and commit the files. The
+cases are ours: small profiles built from the minimum Entra setup with one thing changed.
+"""
+
+from __future__ import annotations
+
+import copy
+import plistlib
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+T = "8eaef023-2b34-4da1-9baa-8bc8c9d6a490"
+C = "2f0c6a1e-5b7d-4c19-9e3a-7d1b2c3e4f50"
+S = "api://6d1e9a7c-3f2b-4e8d-a1c5-9b7f0e2d4c31/jamfconnect"
+
+LOGIN: dict[str, Any] = {
+    "OIDCProvider": "Azure",
+    "OIDCClientID": C,
+    "OIDCROPGID": C,
+    "OIDCTenant": T,
+    "OIDCRedirectURI": "https://127.0.0.1/jamfconnect",
+    "OIDCScopes": f"{S}+openid+profile+email",
+    "ROPGScopes": "openid+email+profile",
+}
+MENUBAR: dict[str, Any] = {"IdPSettings": {"Provider": "Azure", "ROPGID": C, "TenantID": T}}
+
+
+def login(**changes: Any) -> dict[str, Any]:
+    out = copy.deepcopy(LOGIN)
+    for k, v in changes.items():
+        if v is None:
+            out.pop(k, None)
+        else:
+            out[k] = v
+    return out
+
+
+def menubar(**idp: Any) -> dict[str, Any]:
+    out = copy.deepcopy(MENUBAR)
+    for k, v in idp.items():
+        if v is None:
+            out["IdPSettings"].pop(k, None)
+        else:
+            out["IdPSettings"][k] = v
+    return out
+
+
+def profile(domain: str, prefs: dict[str, Any], *, mcx: bool = True, ident: str = "com.example.case", **top: Any) -> dict[str, Any]:
+    inner: dict[str, Any] = {
+        "PayloadIdentifier": f"{ident}.settings",
+        "PayloadUUID": "11111111-2222-4333-8444-000000000001",
+        "PayloadVersion": 1,
+    }
+    if mcx:
+        inner["PayloadType"] = "com.apple.ManagedClient.preferences"
+        inner["PayloadContent"] = {domain: {"Forced": [{"mcx_preference_settings": prefs}]}}
+    else:
+        inner["PayloadType"] = domain
+        inner.update(prefs)
+    doc = {
+        "PayloadContent": [inner],
+        "PayloadDisplayName": "Case",
+        "PayloadIdentifier": ident,
+        "PayloadOrganization": "Example",
+        "PayloadScope": "System",
+        "PayloadType": "Configuration",
+        "PayloadUUID": "11111111-2222-4333-8444-000000000000",
+        "PayloadVersion": 1,
+    }
+    doc.update(top)
+    return doc
+
+
+def xml(value: Any) -> bytes:
+    return plistlib.dumps(value, fmt=plistlib.FMT_XML)
+
+
+GOOD_LOGIN_XML = xml(LOGIN)
+PROFILE = profile("com.jamf.connect.login", LOGIN)
+
+
+def mutate(doc: dict[str, Any], path: list[Any], value: Any) -> dict[str, Any]:
+    out = copy.deepcopy(doc)
+    node = out
+    for p in path[:-1]:
+        node = node[p]
+    if value is None:
+        del node[path[-1]]
+    else:
+        node[path[-1]] = value
+    return out
+
+
+def nested_binary(levels: int) -> bytes:
+    node: Any = ["leaf"]
+    for _ in range(levels):
+        node = [node, node]
+    return plistlib.dumps({"Shared": node}, fmt=plistlib.FMT_BINARY)
+
+
+def signed(data: bytes) -> bytes:
+    with tempfile.TemporaryDirectory() as tmp:
+        t = Path(tmp)
+        (t / "in.plist").write_bytes(data)
+        subprocess.run(
+            ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", t / "k.pem", "-out", t / "c.pem",
+             "-days", "3650", "-subj", "/CN=profilegen case signer/O=Example"],
+            check=True, capture_output=True,
+        )
+        subprocess.run(
+            ["openssl", "cms", "-sign", "-nodetach", "-outform", "DER", "-in", t / "in.plist", "-signer", t / "c.pem",
+             "-inkey", t / "k.pem", "-binary", "-out", t / "out.der"],
+            check=True, capture_output=True,
+        )
+        return (t / "out.der").read_bytes()
+
+
+P = "com.jamf.connect.login"
+M = "com.jamf.connect"
+CASES: dict[str, dict[str, bytes]] = {
+    "PG101": {
+        "fail-unclosed.login.plist": GOOD_LOGIN_XML.replace(b"</dict>", b"</dict", 1),
+        "fail-text.login.plist": b"OIDCProvider = Azure\n",
+        "pass-wellformed.login.plist": GOOD_LOGIN_XML,
+    },
+    "PG102": {
+        "fail-xxe.login.plist": b'<?xml version="1.0"?>\n<!DOCTYPE plist [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n<plist version="1.0"><dict><key>LoginWindowMessage</key><string>&xxe;</string></dict></plist>\n',
+        "fail-laughs.login.plist": b'<?xml version="1.0"?>\n<!DOCTYPE plist [<!ENTITY a "lol"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;">]>\n<plist version="1.0"><dict><key>LoginWindowMessage</key><string>&c;</string></dict></plist>\n',
+        "pass-public-dtd.login.plist": GOOD_LOGIN_XML,
+    },
+    "PG103": {
+        "fail-value-without-key.login.plist": b'<plist version="1.0"><dict><key>Migrate</key><true/><false/></dict></plist>',
+        "fail-bad-integer.menubar.plist": b'<plist version="1.0"><dict><key>PasswordPolicies</key><dict><key>ExpirationCountdownStartDay</key><integer>fifteen</integer></dict></dict></plist>',
+        "fail-unknown-element.login.plist": b'<plist version="1.0"><dict><key>Migrate</key><yes/></dict></plist>',
+        "pass-valid.login.plist": GOOD_LOGIN_XML,
+    },
+    "PG104": {
+        "fail-duplicate.login.plist": GOOD_LOGIN_XML.replace(b"<key>OIDCTenant</key>", b"<key>OIDCTenant</key><string>x</string><key>OIDCTenant</key>", 1),
+        "pass-unique.login.plist": GOOD_LOGIN_XML,
+    },
+    "PG105": {
+        "fail-shared-references.login.plist": nested_binary(24),
+        "pass-small-binary.login.plist": plistlib.dumps(LOGIN, fmt=plistlib.FMT_BINARY),
+    },
+    "PG106": {
+        "fail-corrupt-binary.login.plist": b"bplist00" + b"\x00\xff" * 20,
+        "fail-array-top.login.plist": xml(["not", "a", "dict"]),
+        "pass-binary.login.plist": plistlib.dumps(LOGIN, fmt=plistlib.FMT_BINARY),
+    },
+    "PG107": {
+        "fail-deep.login.plist": b"<plist version=\"1.0\">" + b"<array>" * 150 + b"</array>" * 150 + b"</plist>",
+        "pass-shallow.login.plist": GOOD_LOGIN_XML,
+    },
+    "PG108": {
+        "fail-signed.mobileconfig": signed(xml(PROFILE)),
+        "pass-unsigned.mobileconfig": xml(PROFILE),
+    },
+    "PG109": {
+        "fail-pppc.mobileconfig": xml(mutate(PROFILE, ["PayloadContent", 0, "PayloadType"], "com.apple.TCC.configuration-profile-policy")),
+        "fail-actions-domain.mobileconfig": xml(profile("com.jamf.connect.actions", {"Actions": []})),
+        "pass-jamf-connect.mobileconfig": xml(PROFILE),
+    },
+    "PG110": {
+        "fail-unnamed.plist": GOOD_LOGIN_XML,
+        "pass-named.login.plist": GOOD_LOGIN_XML,
+    },
+    "PG201": {
+        "fail-no-uuid.mobileconfig": xml(mutate(PROFILE, ["PayloadUUID"], None)),
+        "fail-inner-no-identifier.mobileconfig": xml(mutate(PROFILE, ["PayloadContent", 0, "PayloadIdentifier"], None)),
+        "pass-complete.mobileconfig": xml(PROFILE),
+    },
+    "PG202": {
+        "fail-version-string.mobileconfig": xml(mutate(PROFILE, ["PayloadVersion"], "1")),
+        "fail-enabled-string.mobileconfig": xml(mutate(PROFILE, ["PayloadContent", 0, "PayloadEnabled"], "true")),
+        "pass-types.mobileconfig": xml(mutate(PROFILE, ["PayloadContent", 0, "PayloadEnabled"], True)),
+    },
+    "PG203": {
+        "fail-version-2.mobileconfig": xml(mutate(PROFILE, ["PayloadContent", 0, "PayloadVersion"], 2)),
+        "pass-version-1.mobileconfig": xml(PROFILE),
+    },
+    "PG204": {
+        "fail-not-uuid.mobileconfig": xml(mutate(PROFILE, ["PayloadUUID"], "not-a-uuid")),
+        "pass-lowercase-uuid.mobileconfig": xml(mutate(PROFILE, ["PayloadUUID"], "abcdefab-1234-4abc-8def-0123456789ab")),
+    },
+    "PG205": {
+        "fail-same-uuid.mobileconfig": xml(mutate(PROFILE, ["PayloadContent", 0, "PayloadUUID"], "11111111-2222-4333-8444-000000000000")),
+        "pass-distinct.mobileconfig": xml(PROFILE),
+    },
+    "PG206": {
+        "fail-same-identifier.mobileconfig": xml(mutate(PROFILE, ["PayloadContent", 0, "PayloadIdentifier"], "com.example.case")),
+        "pass-suffixed.mobileconfig": xml(PROFILE),
+    },
+    "PG207": {
+        "fail-twice.mobileconfig": xml(mutate(PROFILE, ["PayloadContent"], [PROFILE["PayloadContent"][0], dict(PROFILE["PayloadContent"][0], PayloadUUID="11111111-2222-4333-8444-000000000002")])),
+        "pass-once.mobileconfig": xml(PROFILE),
+    },
+    "PG208": {
+        "fail-scope-computer.mobileconfig": xml(mutate(PROFILE, ["PayloadScope"], "Computer")),
+        "pass-system.mobileconfig": xml(PROFILE),
+    },
+    "PG209": {
+        "fail-user-scope.mobileconfig": xml(mutate(PROFILE, ["PayloadScope"], "User")),
+        "pass-system.mobileconfig": xml(PROFILE),
+    },
+    "PG210": {
+        "fail-top-type.mobileconfig": xml(mutate(PROFILE, ["PayloadType"], "com.jamf.connect.login")),
+        "pass-configuration.mobileconfig": xml(PROFILE),
+    },
+    "PG211": {
+        "fail-no-forced.mobileconfig": xml(mutate(PROFILE, ["PayloadContent", 0, "PayloadContent", P], {"Always": []})),
+        "fail-forced-not-list.mobileconfig": xml(mutate(PROFILE, ["PayloadContent", 0, "PayloadContent", P, "Forced"], {"mcx_preference_settings": LOGIN})),
+        "pass-direct.mobileconfig": xml(profile(P, LOGIN, mcx=False)),
+        "pass-set-once.mobileconfig": xml(mutate(PROFILE, ["PayloadContent", 0, "PayloadContent", P], {"Set-Once": [{"mcx_preference_settings": LOGIN}]})),
+    },
+    "PG301": {
+        "fail-typo.login.plist": xml(login(OIDCClientId=C)),
+        "pass-known.login.plist": xml(login(Migrate=True)),
+    },
+    "PG302": {
+        "fail-ropgid-in-login.login.plist": xml(login(ROPGID=C)),
+        "fail-clientid-in-menubar.menubar.plist": xml(dict(MENUBAR, OIDCClientID=C)),
+        "pass-ropgid-in-menubar.menubar.plist": xml(MENUBAR),
+    },
+    "PG303": {
+        "fail-sync-passwords.login.plist": xml(login(CreateSyncPasswords=True)),
+        "fail-gethelp.menubar.plist": xml(dict(MENUBAR, GetHelpType="URL")),
+        "pass-jamf-connect-password.login.plist": xml(login(CreateJamfConnectPassword=True)),
+    },
+    "PG304": {
+        "fail-string-bool.login.plist": xml(login(DenyLocal="true")),
+        "fail-nested.menubar.plist": xml(dict(MENUBAR, SignIn={"AutoAuthenticate": 1})),
+        "pass-bool.login.plist": xml(login(DenyLocal=True)),
+    },
+    "PG305": {
+        "fail-provider.login.plist": xml(login(OIDCProvider="AzureAD")),
+        "fail-helptype.menubar.plist": xml(dict(MENUBAR, UserHelp={"HelpType": "Web"})),
+        "pass-entraid.login.plist": xml(login(OIDCProvider="EntraID")),
+    },
+    "PG401": {
+        "fail-no-tenant.login.plist": xml(login(OIDCTenant=None)),
+        "pass-tenant.login.plist": xml(LOGIN),
+        "pass-okta-no-tenant.login.plist": xml(login(OIDCProvider="Okta", OIDCTenant=None)),
+    },
+    "PG402": {
+        "fail-no-ropg-scopes.login.plist": xml(login(ROPGScopes=None)),
+        "fail-ropg-has-custom.login.plist": xml(login(ROPGScopes=f"{S}+openid+email+profile")),
+        "pass-split.login.plist": xml(LOGIN),
+    },
+    "PG403": {
+        "fail-placeholder.login.plist": xml(login(OIDCClientID="2520sdfsfsfbebfd2-53ffs5e", OIDCROPGID="2520sdfsfsfbebfd2-53ffs5e")),
+        "pass-guid.login.plist": xml(LOGIN),
+    },
+    "PG404": {
+        "fail-different.login.plist": xml(login(OIDCROPGID="0b9a5c1d-7e2f-4a3b-8c4d-5e6f7a8b9c0d")),
+        "fail-missing.login.plist": xml(login(OIDCROPGID=None)),
+        "pass-same.login.plist": xml(LOGIN),
+    },
+    "PG405": {
+        "fail-other-tenant.login.plist": xml(login(OIDCDiscoveryURL="https://login.microsoftonline.com/0b9a5c1d-7e2f-4a3b-8c4d-5e6f7a8b9c0d/v2.0/.well-known/openid-configuration")),
+        "fail-not-microsoft.login.plist": xml(login(OIDCDiscoveryURL="https://idp.example.net/.well-known/openid-configuration")),
+        "pass-same-tenant.login.plist": xml(login(OIDCDiscoveryURL=f"https://login.microsoftonline.com/{T}/v2.0/.well-known/openid-configuration")),
+        "pass-adfs-custom.login.plist": xml(login(ROPGProvider="Custom", ROPGDiscoveryURL="https://adfs.example.net/adfs/.well-known/openid-configuration")),
+        "pass-gov-cloud.login.plist": xml(login(OIDCDiscoveryURL=f"https://login.microsoftonline.us/{T}/v2.0/.well-known/openid-configuration")),
+    },
+    "PG406": {
+        "fail-tenants-differ.mobileconfig": xml(mutate(profile(P, LOGIN), ["PayloadContent"], [
+            profile(P, LOGIN)["PayloadContent"][0],
+            dict(profile(M, menubar(TenantID="0b9a5c1d-7e2f-4a3b-8c4d-5e6f7a8b9c0d"), ident="com.example.case.m")["PayloadContent"][0],
+                 PayloadUUID="11111111-2222-4333-8444-000000000002"),
+        ])),
+        "pass-agree.mobileconfig": xml(mutate(profile(P, LOGIN), ["PayloadContent"], [
+            profile(P, LOGIN)["PayloadContent"][0],
+            dict(profile(M, MENUBAR, ident="com.example.case.m")["PayloadContent"][0], PayloadUUID="11111111-2222-4333-8444-000000000002"),
+        ])),
+    },
+    "PG408": {
+        "fail-no-custom-scope.login.plist": xml(login(OIDCScopes=None, ROPGScopes=None)),
+        "pass-custom-scope.login.plist": xml(LOGIN),
+    },
+    "PG409": {
+        "fail-spaces.login.plist": xml(login(ROPGScopes="openid email profile")),
+        "fail-no-openid.login.plist": xml(login(OIDCScopes=f"{S}+profile+email")),
+        "pass-plus.login.plist": xml(LOGIN),
+    },
+    "PG410": {
+        "fail-common.login.plist": xml(login(OIDCTenant="common")),
+        "fail-garbage.login.plist": xml(login(OIDCTenant="my tenant")),
+        "pass-domain.login.plist": xml(login(OIDCTenant="contoso.onmicrosoft.com")),
+    },
+    "PG411": {
+        "fail-no-tenant.menubar.plist": xml(menubar(TenantID=None)),
+        "pass-tenant.menubar.plist": xml(MENUBAR),
+    },
+    "PG412": {
+        "fail-organizations.menubar.plist": xml(menubar(TenantID="organizations")),
+        "pass-guid.menubar.plist": xml(MENUBAR),
+    },
+    "PG413": {
+        "fail-placeholder.menubar.plist": xml(menubar(ROPGID="YOUR-CLIENT-ID")),
+        "pass-guid.menubar.plist": xml(MENUBAR),
+    },
+    "PG414": {
+        "fail-other-host.menubar.plist": xml(menubar(DiscoveryURL="https://idp.example.net/.well-known/openid-configuration")),
+        "pass-adfs.menubar.plist": xml(menubar(DiscoveryURL="https://adfs.example.net/adfs/.well-known/openid-configuration")),
+    },
+    "PG501": {
+        "fail-ropg-secret.login.plist": xml(login(ROPGClientSecret="abc123")),
+        "fail-menubar-secret.menubar.plist": xml(menubar(ClientSecret="abc123")),
+        "pass-no-secret.login.plist": xml(LOGIN),
+        "pass-google-secret.login.plist": xml(login(OIDCProvider="GoogleID", OIDCClientSecret="abc123")),
+    },
+    "PG502": {
+        "fail-google-secret.login.plist": xml(login(OIDCProvider="GoogleID", OIDCClientSecret="abc123")),
+        "pass-entra-secret-is-pg501.login.plist": xml(login(ROPGClientSecret="abc123")),
+    },
+    "PG503": {
+        "fail-http-help.login.plist": xml(login(HelpURL="http://help.example.net")),
+        "fail-http-nested.menubar.plist": xml(menubar(ChangePasswordURL="http://passwords.example.net")),
+        "pass-https.login.plist": xml(login(HelpURL="https://help.contoso.com")),
+    },
+    "PG504": {
+        "fail-bracket-url.login.plist": xml(login(OIDCProvider="Custom", OIDCDiscoveryURL="https://[replace with your tenant].idp.net/.well-known/openid-configuration")),
+        "fail-words-id.login.plist": xml(login(OIDCProvider="Custom", OIDCClientID="Client ID from your IdP")),
+        "pass-real-url.login.plist": xml(login(HelpURL="https://support.contoso.com/mac")),
+    },
+}
+
+
+def main() -> None:
+    for code, files in CASES.items():
+        folder = HERE / code
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir()
+        for name, data in files.items():
+            (folder / name).write_bytes(data)
+    print(f"wrote {sum(map(len, CASES.values()))} cases for {len(CASES)} codes")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,63 @@
+"""Jamf's own public example profiles (../shared/corpus, read-only): validate reads every file,
+never crashes, and reports the real defects the corpus README lists."""
+
+from __future__ import annotations
+
+import json
+
+from profilegen.cli import app
+
+
+def findings_by_file(runner, corpus):
+    result = runner.invoke(app, ["validate", "--format", "json", str(corpus)])
+    assert result.exit_code in (0, 1), result.stderr
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    return {e["path"].rsplit("/", 1)[-1]: e["findings"] for e in json.loads(result.stdout)["files"]}
+
+
+def codes(findings, key=None):
+    return {f["code"] for f in findings if key is None or f["key"] == key}
+
+
+def test_every_file_is_read(runner, corpus):
+    files = findings_by_file(runner, corpus)
+    expected = {p.name for p in corpus.iterdir() if p.suffix in (".plist", ".mobileconfig")}
+    assert set(files) == expected
+
+
+def test_malformed_file_is_a_clean_finding(runner, corpus):
+    f = findings_by_file(runner, corpus)["v1.X_hybrid_Jamf_Connect_Login_Hybrid_ID_ADFS.mobileconfig"]
+    assert [x["code"] for x in f] == ["PG101"]
+    assert "line 19" in f[0]["message"]
+
+
+def test_placeholder_client_ids(runner, corpus):
+    files = findings_by_file(runner, corpus)
+    assert "PG403" in codes(files["v2.X_Azure_AD_com.jamf.connect.login.plist"], "OIDCClientID")
+    assert "PG413" in codes(files["v2.X_Azure_AD_com.jamf.connect.plist"], "IdPSettings.ROPGID")
+
+
+def test_duplicated_identifier(runner, corpus):
+    files = findings_by_file(runner, corpus)
+    for name in files:
+        if name.startswith("v2.X_RapidIdentity"):
+            assert "PG206" in codes(files[name]), name
+
+
+def test_client_secret_with_public_entra_client(runner, corpus):
+    f = findings_by_file(runner, corpus)["v1.X_hybrid_Jamf_Connect_Login_Hybrid_ID_PHS.mobileconfig"]
+    assert "PG501" in codes(f, "ROPGClientSecret")
+    assert not any("secret" in x["message"].lower() and x["key"] is None for x in f)
+
+
+def test_placeholder_urls(runner, corpus):
+    files = findings_by_file(runner, corpus)
+    rapid = next(v for k, v in files.items() if "RapidIdentity" in k and "Login" in k)
+    assert "PG504" in codes(rapid, "OIDCDiscoveryURL")
+
+
+def test_other_domains_are_infos(runner, corpus):
+    files = findings_by_file(runner, corpus)
+    for name in ("PPPC_Jamf-Connect-PPPC-FileVault.mobileconfig", "Notifications_Allow_Jamf_Connect_notifications.mobileconfig",
+                 "Actions_com.jamf.connect.actions.plist"):
+        assert {x["severity"] for x in files[name]} == {"info"}, files[name]

@@ -1,0 +1,190 @@
+"""validate through the CLI: output shapes, exit codes, inputs, corpus, hostile files."""
+
+from __future__ import annotations
+
+import json
+import plistlib
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from profilegen.cli import app
+from tests.conftest import GOLDEN, SAMPLES
+from tests.helpers import CLIENT, TENANT
+
+CASES = Path(__file__).resolve().parents[1] / "cases"
+GOOD = CASES / "PG402" / "pass-split.login.plist"
+BAD = CASES / "PG403" / "fail-placeholder.login.plist"
+WARN = CASES / "PG402" / "fail-no-ropg-scopes.login.plist"
+
+
+def test_clean_file_exit_0(runner):
+    result = runner.invoke(app, ["validate", str(GOOD)])
+    assert result.exit_code == 0, result.stdout
+    assert result.stdout.strip().endswith("1 file(s): 0 error(s), 0 warning(s), 0 info(s)")
+
+
+def test_error_exit_1_text_format(runner):
+    result = runner.invoke(app, ["validate", str(BAD)])
+    assert result.exit_code == 1
+    line = result.stdout.splitlines()[0]
+    assert line.startswith(f"{BAD}: OIDCClientID: PG403 error: ")
+    assert "Application (client) ID" in line
+
+
+def test_warning_exit_0_unless_strict(runner):
+    assert runner.invoke(app, ["validate", str(WARN)]).exit_code == 0
+    assert runner.invoke(app, ["validate", "--strict", str(WARN)]).exit_code == 1
+
+
+def test_json_shape(runner):
+    result = runner.invoke(app, ["validate", "--format", "json", str(GOOD), str(BAD), str(WARN)])
+    assert result.exit_code == 1
+    body = json.loads(result.stdout)
+    assert set(body) == {"files", "summary"}
+    assert body["summary"] == {"files": 3, "errors": 2, "warnings": 1, "infos": 0}
+    for entry in body["files"]:
+        assert set(entry) == {"path", "findings"}
+        for f in entry["findings"]:
+            assert set(f) == {"code", "severity", "key", "message"}
+            assert f["severity"] in ("error", "warning", "info")
+            assert f["key"] is None or isinstance(f["key"], str)
+    assert body["files"][0]["findings"] == []
+
+
+def test_directory_is_searched_recursively(runner, tmp_path):
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / "a" / "b" / "x.login.plist").write_bytes(GOOD.read_bytes())
+    (tmp_path / "a" / "y.mobileconfig").write_bytes((CASES / "PG206" / "pass-suffixed.mobileconfig").read_bytes())
+    (tmp_path / "a" / "notes.txt").write_text("ignored")
+    result = runner.invoke(app, ["validate", "--format", "json", str(tmp_path)])
+    paths = [f["path"] for f in json.loads(result.stdout)["files"]]
+    assert len(paths) == 2 and all(not p.endswith(".txt") for p in paths)
+
+
+def test_stdin(runner):
+    result = runner.invoke(app, ["validate", "--domain", "login", "-"], input=BAD.read_bytes())
+    assert result.exit_code == 1 and result.stdout.startswith("<stdin>: OIDCClientID: PG403")
+
+
+def test_domain_option_overrides_inference(runner, tmp_path):
+    path = tmp_path / "settings.plist"
+    path.write_bytes(plistlib.dumps({"IdPSettings": {"Provider": "Azure", "ROPGID": CLIENT, "TenantID": TENANT}}))
+    as_login = runner.invoke(app, ["validate", "--domain", "login", str(path)])
+    assert "PG302" in as_login.stdout  # IdPSettings belongs to the menu bar
+    as_menubar = runner.invoke(app, ["validate", "--domain", "menubar", str(path)])
+    assert as_menubar.exit_code == 0 and "PG110" not in as_menubar.stdout
+
+
+def test_missing_path_is_usage_error(runner, tmp_path):
+    result = runner.invoke(app, ["validate", str(tmp_path / "nope.plist")])
+    assert result.exit_code == 2 and "no such file or directory" in result.stderr
+
+
+def test_bad_option_is_usage_error(runner):
+    assert runner.invoke(app, ["validate", "--format", "xml", str(GOOD)]).exit_code == 2
+    assert runner.invoke(app, ["validate"]).exit_code == 2
+
+
+def test_one_bad_file_does_not_hide_others(runner, tmp_path):
+    broken = tmp_path / "broken.login.plist"
+    broken.write_bytes(b"<plist><dict><key>a</key>")
+    result = runner.invoke(app, ["validate", "--format", "json", str(broken), str(BAD)])
+    files = json.loads(result.stdout)["files"]
+    assert [f["findings"][0]["code"] for f in files] == ["PG101", "PG403"]
+
+
+def test_cross_file_pair(runner, tmp_path):
+    login = tmp_path / "a.login.plist"
+    menubar = tmp_path / "b.menubar.plist"
+    login.write_bytes(GOOD.read_bytes())
+    menubar.write_bytes(plistlib.dumps({"IdPSettings": {"Provider": "Azure", "ROPGID": CLIENT, "TenantID": "contoso.onmicrosoft.com"}}))
+    result = runner.invoke(app, ["validate", str(login), str(menubar)])
+    assert "PG406" in result.stdout and str(menubar) in result.stdout
+
+
+def generated_files():
+    return sorted(p for p in GOLDEN.rglob("*") if p.is_file())
+
+
+@pytest.mark.parametrize("path", generated_files(), ids=lambda p: str(p.relative_to(GOLDEN)))
+def test_everything_generate_writes_has_zero_findings(runner, path):
+    result = runner.invoke(app, ["validate", "--format", "json", str(path)])
+    body = json.loads(result.stdout)
+    assert body["files"][0]["findings"] == [], body
+    assert result.exit_code == 0
+
+
+@pytest.mark.parametrize("sample", sorted(p for p in SAMPLES.glob("*.yaml") if p.stem != "departments"), ids=lambda p: p.stem)
+@pytest.mark.parametrize("style, fmt", [("mcx", "mobileconfig"), ("direct", "mobileconfig"), ("mcx", "plist")])
+def test_round_trip_fresh_output(runner, tmp_path, sample, style, fmt):
+    out = tmp_path / "out"
+    gen = runner.invoke(app, ["generate", "--config", str(sample), "--payload-style", style, "--format", fmt, "--out", str(out)])
+    assert gen.exit_code == 0, gen.stderr
+    result = runner.invoke(app, ["validate", "--strict", "--format", "json", str(out)])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["summary"] == {"files": 2, "errors": 0, "warnings": 0, "infos": 0}
+
+
+def test_without_custom_scope_only_pg408(runner, tmp_path):
+    out = tmp_path / "out"
+    args = ["generate", "--tenant", TENANT, "--client-id", CLIENT, "--organization", "C", "--identifier", "com.c.jc", "--out", str(out)]
+    assert runner.invoke(app, args).exit_code == 0
+    body = json.loads(runner.invoke(app, ["validate", "--format", "json", str(out)]).stdout)
+    codes = [f["code"] for f in body["files"][0]["findings"]] + [f["code"] for f in body["files"][1]["findings"]]
+    assert codes == ["PG408"]
+
+
+def test_xxe_contents_never_appear(runner, tmp_path):
+    secret_file = tmp_path / "secret.txt"
+    secret_file.write_text("TOP-SECRET-LINE-42\n")
+    path = tmp_path / "xxe.login.plist"
+    path.write_text(
+        f'<?xml version="1.0"?>\n<!DOCTYPE plist [<!ENTITY xxe SYSTEM "file://{secret_file}"><!ENTITY pw SYSTEM "file:///etc/passwd">]>\n'
+        '<plist version="1.0"><dict><key>LoginWindowMessage</key><string>&xxe;&pw;</string></dict></plist>\n'
+    )
+    for fmt in ("text", "json"):
+        result = runner.invoke(app, ["validate", "--format", fmt, str(path)])
+        assert result.exit_code == 1
+        assert "PG102" in result.stdout
+        assert "TOP-SECRET" not in result.stdout and "root:" not in result.stdout
+
+
+def test_secret_values_never_printed(runner, tmp_path):
+    path = tmp_path / "s.login.plist"
+    path.write_bytes(plistlib.dumps({"OIDCProvider": "Azure", "OIDCClientID": CLIENT, "OIDCTenant": TENANT,
+                                     "ROPGClientSecret": "Zz9-secret-value", "OIDCClientSecret": ["Zz9-secret-value"]}))
+    result = runner.invoke(app, ["validate", "--format", "json", str(path)])
+    assert "PG501" in result.stdout and "Zz9-secret-value" not in result.stdout
+
+
+def test_signed_profile_made_with_openssl(runner, tmp_path, openssl):
+    profile = CASES / "PG206" / "pass-suffixed.mobileconfig"
+    subprocess.run([openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", tmp_path / "k.pem",
+                    "-out", tmp_path / "c.pem", "-days", "1", "-subj", "/CN=Throwaway Signer/O=Tests"], check=True, capture_output=True)
+    signed = tmp_path / "signed.mobileconfig"
+    subprocess.run([openssl, "cms", "-sign", "-nodetach", "-outform", "DER", "-binary", "-in", profile,
+                    "-signer", tmp_path / "c.pem", "-inkey", tmp_path / "k.pem", "-out", signed], check=True, capture_output=True)
+    # openssl itself confirms the file is a valid CMS SignedData holding our profile.
+    extracted = subprocess.run([openssl, "cms", "-verify", "-noverify", "-inform", "DER", "-in", signed],
+                               check=True, capture_output=True).stdout
+    assert extracted == profile.read_bytes()
+    result = runner.invoke(app, ["validate", "--format", "json", str(signed)])
+    findings = json.loads(result.stdout)["files"][0]["findings"]
+    assert findings[0]["code"] == "PG108" and "Throwaway Signer" in findings[0]["message"]
+    assert result.exit_code == 0
+    bad = tmp_path / "bad.mobileconfig"
+    bad.write_bytes((CASES / "PG206" / "fail-same-identifier.mobileconfig").read_bytes())
+    signed_bad = tmp_path / "signed-bad.mobileconfig"
+    subprocess.run([openssl, "cms", "-sign", "-nodetach", "-outform", "DER", "-binary", "-in", bad,
+                    "-signer", tmp_path / "c.pem", "-inkey", tmp_path / "k.pem", "-out", signed_bad], check=True, capture_output=True)
+    assert "PG206" in runner.invoke(app, ["validate", str(signed_bad)]).stdout
+
+
+def test_rules_command_lists_every_code(runner):
+    from profilegen.rules import load_all
+
+    out = runner.invoke(app, ["rules"]).stdout
+    for code, rule in load_all().items():
+        assert code in out and rule.doc, code

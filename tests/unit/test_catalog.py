@@ -1,0 +1,68 @@
+"""The key catalog: well-formed data, a source for every key, and the lookups the rules rely on."""
+
+from __future__ import annotations
+
+import pytest
+
+from profilegen.catalog import DOMAINS, load_catalog
+from profilegen.catalog.check import IssueKind, check_preferences, suggest
+
+TYPES = {"string", "boolean", "integer", "real", "array", "dict", "date", "data", "any"}
+
+
+@pytest.mark.parametrize("component", ["login", "menubar"])
+def test_every_key_has_type_and_source(component):
+    catalog = load_catalog(component)
+    assert catalog.domain == DOMAINS[component]
+    specs = catalog.walk()
+    assert len(specs) > 80
+    for spec in specs:
+        assert spec.type in TYPES, spec.path
+        assert spec.source, spec.path
+        assert spec.summary, spec.path
+        if spec.legacy:
+            assert spec.replacement, spec.path
+
+
+def test_keys_generate_writes_are_documented():
+    login = load_catalog("login")
+    for key in ("OIDCProvider", "OIDCClientID", "OIDCROPGID", "OIDCTenant", "OIDCRedirectURI", "OIDCDiscoveryURL",
+                "ROPGDiscoveryURL", "OIDCScopes", "ROPGScopes", "OIDCAdmin", "OIDCAdminAttribute"):
+        spec = login.lookup(key)
+        assert spec is not None and spec.confidence == "doc" and spec.source.startswith("https://"), key
+    menubar = load_catalog("menubar")
+    for key in ("IdPSettings.Provider", "IdPSettings.ROPGID", "IdPSettings.TenantID", "IdPSettings.DiscoveryURL"):
+        spec = menubar.lookup(key)
+        assert spec is not None and spec.confidence == "doc", key
+    assert "Azure" in login.lookup("OIDCProvider").allowed
+
+
+@pytest.mark.parametrize(
+    "name, candidates, expected",
+    [
+        ("OIDCClientId", ["OIDCClientID", "OIDCClientSecret"], "OIDCClientID"),
+        ("denylocal", ["DenyLocal", "DenyLocalExcluded"], "DenyLocal"),
+        ("Migrat", ["Migrate", "MigrateUsersHide"], "Migrate"),
+        ("CompletelyDifferent", ["Migrate", "DenyLocal"], None),
+    ],
+)
+def test_suggest(name, candidates, expected):
+    assert suggest(name, candidates) == expected
+
+
+def test_lookup_paths():
+    menubar = load_catalog("menubar")
+    assert menubar.lookup("TemporaryUserPermissions.UserPromotionRole[].Name").type == "string"
+    assert menubar.lookup("IdPSettings.Nope") is None
+    assert menubar.lookup("Nope") is None
+
+
+def test_nested_array_of_dicts_checked():
+    menubar = load_catalog("menubar")
+    issues = list(check_preferences(menubar, {"TemporaryUserPermissions": {"UserPromotionRole": [{"Name": "Admin", "Duration": "5"}]}}))
+    assert [(i.kind, i.path) for i in issues] == [(IssueKind.TYPE, "TemporaryUserPermissions.UserPromotionRole[0].Duration")]
+
+
+def test_secret_values_hidden_in_type_messages():
+    issues = list(check_preferences(load_catalog("login"), {"OIDCClientSecret": ["hunter2"]}))
+    assert issues and all("hunter2" not in i.message for i in issues)

@@ -1,0 +1,114 @@
+"""validate never raises on hostile or damaged input, always gives exit 0/1, and is quick."""
+
+from __future__ import annotations
+
+import plistlib
+import random
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from profilegen.validate import check_bytes
+from tests.conftest import GOLDEN
+
+SEEDS = sorted(p for p in GOLDEN.rglob("*") if p.is_file())
+
+
+def check_quickly(data: bytes, name: str = "x.login.plist") -> None:
+    start = time.perf_counter()
+    result = check_bytes(data, name)
+    assert time.perf_counter() - start < 1.0, f"took {time.perf_counter() - start:.2f}s"
+    assert all(f.code.startswith("PG") for f in result.findings)
+
+
+def mutations(data: bytes, rng: random.Random):
+    yield data[: rng.randrange(len(data))]  # truncation
+    flipped = bytearray(data)
+    for _ in range(rng.randrange(1, 8)):
+        flipped[rng.randrange(len(flipped))] = rng.randrange(256)
+    yield bytes(flipped)
+    yield data.replace(b"<key>PayloadVersion</key>", b"<key>PayloadVersion</key><integer>1</integer><key>PayloadVersion</key>", 1)
+    yield data.replace(b"<true/>", b"<string>true</string>").replace(b"<integer>1</integer>", b"<string>1</string>")
+    yield data.replace(b"<string>", b"<integer>", 1)
+    yield data.replace(b"<dict>", b"<array>", 1)
+
+
+@pytest.mark.parametrize("path", SEEDS, ids=lambda p: str(p.relative_to(GOLDEN)))
+def test_byte_mutations_of_valid_profiles(path: Path):
+    data = path.read_bytes()
+    rng = random.Random(path.name)
+    for _ in range(15):
+        for mutated in mutations(data, rng):
+            check_quickly(mutated, path.name)
+    binary = plistlib.dumps(plistlib.loads(data), fmt=plistlib.FMT_BINARY)
+    for _ in range(30):
+        cut = bytearray(binary)
+        cut[rng.randrange(8, len(cut))] = rng.randrange(256)
+        check_quickly(bytes(cut), path.name)
+
+
+@pytest.mark.parametrize("wrap", ["array", "dict"])
+def test_nesting_ten_thousand_levels(wrap):
+    open_, close = (b"<array>", b"</array>") if wrap == "array" else (b"<dict><key>k</key>", b"</dict>")
+    xml = b'<plist version="1.0">' + open_ * 10_000 + b"<true/>" + close * 10_000 + b"</plist>"
+    result = check_bytes(xml, "deep.login.plist")
+    assert [f.code for f in result.findings] == ["PG107"]
+
+
+def test_binary_nesting_ten_thousand_levels():
+    # Hand-built binary plist: object i is a one-element array holding object i+1.
+    n = 10_000
+    objects = [bytes([0xA1]) + (i + 1).to_bytes(2, "big") for i in range(n)] + [b"\x09"]
+    offsets, body = [], b""
+    for obj in objects:
+        offsets.append(8 + len(body))
+        body += obj
+    table = b"".join(o.to_bytes(4, "big") for o in offsets)
+    trailer = bytes(6) + bytes([4, 2]) + len(objects).to_bytes(8, "big") + (0).to_bytes(8, "big") + (8 + len(body)).to_bytes(8, "big")
+    data = b"bplist00" + body + table + trailer
+    check_quickly(data)
+    assert [f.code for f in check_bytes(data, "deep.login.plist").findings] == ["PG107"]
+
+
+@pytest.mark.parametrize("levels", [150, 500, 900])
+def test_binary_nesting_below_the_recursion_limit(levels):
+    value: object = True
+    for _ in range(levels):
+        value = [value]
+    data = plistlib.dumps({"IdPSettings": value}, fmt=plistlib.FMT_BINARY)
+    assert [f.code for f in check_bytes(data, "deep.menubar.plist").findings] == ["PG107"]
+
+
+def test_size_limit():
+    big = b'<plist version="1.0"><string>' + b"a" * (5 << 20) + b"</string></plist>"
+    assert [f.code for f in check_bytes(big, "big.login.plist").findings] == ["PG105"]
+
+
+PLIST_VALUES = st.recursive(
+    st.booleans() | st.integers(-(2**63), 2**63 - 1) | st.text(max_size=20) | st.binary(max_size=10)
+    | st.floats(allow_nan=False),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=5),
+    max_leaves=25,
+)
+KEYS = st.sampled_from(["OIDCProvider", "OIDCTenant", "OIDCClientID", "IdPSettings", "PayloadContent", "PayloadType",
+                        "OIDCScopes", "ROPGScopes", "SignIn", "Forced", "mcx_preference_settings", "PayloadUUID"])
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.dictionaries(KEYS | st.text(max_size=8), PLIST_VALUES, max_size=8), st.sampled_from(["xml", "binary"]))
+def test_arbitrary_plists_never_crash(value, fmt):
+    try:
+        data = plistlib.dumps(value, fmt=plistlib.FMT_XML if fmt == "xml" else plistlib.FMT_BINARY)
+    except (ValueError, OverflowError):
+        return  # plistlib itself cannot write it (control characters)
+    check_quickly(data)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.binary(max_size=300))
+def test_arbitrary_bytes_never_crash(data):
+    check_quickly(data)
+    check_quickly(b"bplist00" + data)
+    check_quickly(b"\x30\x82" + data)
