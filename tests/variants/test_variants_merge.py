@@ -98,3 +98,54 @@ def test_a_merge_that_breaks_validation_names_the_variant_and_field(run, write_c
     assert "variants[2] (HR)" in result.output and "DenyLocal" in result.output
     assert "Traceback" not in result.output
     assert not (tmp_path / "out").exists()
+
+
+# ---- property: the merge rules hold for arbitrary nested data ----
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+KEYS = st.sampled_from(["a", "b", "c", "d"])
+LEAF = st.one_of(st.integers(), st.text(max_size=5), st.booleans(), st.lists(st.integers(), max_size=3))
+TREE = st.recursive(LEAF, lambda inner: st.dictionaries(KEYS, inner, max_size=4), max_leaves=12)
+BASES = st.dictionaries(KEYS, TREE, max_size=4)
+
+
+@st.composite
+def base_and_override(draw: st.DrawFn) -> tuple[dict, dict]:  # type: ignore[type-arg]
+    base = draw(BASES)
+
+    def over(node: dict) -> dict:  # type: ignore[type-arg]
+        out = {}
+        for key in draw(st.lists(KEYS, unique=True, max_size=4)):
+            here = node.get(key)
+            choice = draw(st.sampled_from(["delete", "replace", "descend"]))
+            if choice == "delete" and key in node:
+                out[key] = None
+            elif choice == "descend" and isinstance(here, dict):
+                out[key] = over(here)
+            else:
+                out[key] = draw(TREE)
+        return out
+
+    return base, over(base)
+
+
+@settings(max_examples=150, deadline=None)
+@given(base_and_override())
+def test_merge_properties(pair: tuple[dict, dict]) -> None:  # type: ignore[type-arg]
+    base, override = pair
+
+    def check(b: dict, o: dict, m: dict) -> None:  # type: ignore[type-arg]
+        for key in set(b) | set(o):
+            if key in o and o[key] is None:
+                assert key not in m  # null deletes
+            elif key in o and isinstance(o[key], dict) and isinstance(b.get(key), dict):
+                check(b[key], o[key], m[key])  # mappings merge, at depth
+            elif key in o:
+                assert m[key] == o[key]  # anything else, lists too, replaces
+            else:
+                assert m[key] == b[key]  # untouched keys stay
+
+    merged = merge(base, override)
+    check(base, override, merged)
