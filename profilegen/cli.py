@@ -230,6 +230,8 @@ def _variants(
 
     if out is None:
         raise InputError("--out: required; give the directory for the profiles and manifest.json")
+    if str(out) == "-":
+        raise InputError("--out -: variants writes several files and manifest.json; give a directory")
     vf = load_variant_file(file)
     chosen = select(vf, only)
     with _progress(len(chosen)) as tick:

@@ -152,6 +152,8 @@ def test_missing_file_and_missing_out_are_input_errors(run, sample: Path, tmp_pa
     assert result.exit_code == 2 and "nope.yaml: no such file" in result.stderr
     result = run("variants", sample)
     assert result.exit_code == 2 and "--out: required" in result.stderr
+    result = run("variants", sample, "--out", "-")
+    assert result.exit_code == 2 and "--out -: variants writes several files" in result.stderr
 
 
 # ---- --check ----
