@@ -19,6 +19,7 @@ from profilegen.catalog import COMPONENT_OF_DOMAIN, Component
 from profilegen.findings import Finding
 from profilegen.rules import finding
 from profilegen.shapes import Settings, find_settings
+from profilegen.structure import certainly_valid
 
 MAX_BYTES = 4 << 20
 MAX_DEPTH = 100
@@ -187,6 +188,9 @@ def parse_xml(data: bytes) -> tuple[ET.Element, dict[int, int]]:
         raise _Stop(finding("PG102", None, f"DTD entity declaration at {where()}; entities are never expanded, remove the DTD subset")) from None
     except _TooDeep:
         raise _Stop(finding("PG107", None, f"nesting deeper than {MAX_DEPTH} levels at {where()}")) from None
+    except (LookupError, UnicodeError, ValueError) as exc:
+        # e.g. <?xml encoding="UF-8"?>: expat cannot decode the document at all.
+        raise _Stop(finding("PG101", None, f"not readable XML: {exc}; save the file as UTF-8")) from None
     except ExpatError as exc:
         reason = expat_errors.messages.get(exc.code, str(exc)) if exc.code else str(exc)
         raise _Stop(finding("PG101", None, f"not well-formed XML: {reason} at line {exc.lineno}, column {exc.offset + 1}")) from None
@@ -207,7 +211,8 @@ def check_xml(data: bytes) -> list[Finding]:
     """Well-formedness, entity safety, plist XSD and duplicate keys, with line numbers."""
     root, lines = parse_xml(data)
     out = []
-    for n, err in enumerate(plist_schema().iter_errors(root)):
+    errors = () if certainly_valid(root) else plist_schema().iter_errors(root)
+    for n, err in enumerate(errors):
         if n == MAX_XSD_ERRORS:
             break
         line = lines.get(id(err.elem)) if err.elem is not None else None
