@@ -174,19 +174,21 @@ def validate(
         raise typer.Exit(1)
 
 
+class RulesFormat(str, Enum):
+    text = "text"
+    markdown = "markdown"
+
+
 @app.command()
 def rules(
-    fmt: Annotated[str, typer.Option("--format", help="text or markdown (the README table).")] = "text",
+    fmt: Annotated[RulesFormat, typer.Option("--format", help="text, or markdown (the README table).")] = RulesFormat.text,
 ) -> None:
     """List every validate rule with its code, severity and reason."""
-    from profilegen.errors import InputError
     from profilegen.report import rules_markdown, rules_text
     from profilegen.rules import load_all
 
-    if fmt not in ("text", "markdown"):
-        raise InputError(f"--format: {fmt!r} is not text or markdown")
     registry = list(load_all().values())
-    typer.echo(rules_markdown(registry) if fmt == "markdown" else rules_text(registry), nl=False)
+    typer.echo(rules_markdown(registry) if fmt is RulesFormat.markdown else rules_text(registry), nl=False)
 
 
 # ---- variants and diff (issue 4) ----

@@ -163,11 +163,13 @@ def format_errors(exc: Any, labels: Mapping[tuple[str, ...], str], *, source: st
 
 
 def _label(loc: tuple[str, ...], labels: Mapping[tuple[str, ...], str], source: str | None) -> str:
+    """Where a field came from: ``--admin-role[1]`` for an option, ``file: azure.admin_roles.1``."""
     for n in range(len(loc), 0, -1):
         if loc[:n] in labels:
-            base = labels[loc[:n]]
-            rest = loc[n:]
-            return base + ("" if not rest else "[" + "][".join(rest) + "]" if base.startswith("--") else "." + ".".join(rest))
+            base, rest = labels[loc[:n]], loc[n:]
+            if not rest:
+                return base
+            return base + "".join(f"[{r}]" for r in rest) if base.startswith("--") else base + "." + ".".join(rest)
     return (f"{source}: " if source else "") + ".".join(loc)
 
 

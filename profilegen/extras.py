@@ -69,14 +69,13 @@ def _problems(component: Component, data: Mapping[str, Any]) -> Iterator[str]:
 
 
 def _leaf_paths(value: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
-    """Dotted paths of every value; dictionaries are walked, arrays are indexed."""
+    """Dotted paths of every leaf value; dictionaries are walked, arrays are indexed."""
     if isinstance(value, Mapping):
-        for key, item in value.items():
-            path = f"{prefix}.{key}" if prefix else str(key)
-            if isinstance(item, (Mapping, list)) and item:
-                yield from _leaf_paths(item, path)
-            else:
-                yield path, item
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from _leaf_paths(item, f"{prefix}[{i}]") if isinstance(item, (Mapping, list)) else [(f"{prefix}[{i}]", item)]
+        items = [(f"{prefix}.{k}" if prefix else str(k), v) for k, v in value.items()]
+    else:
+        items = [(f"{prefix}[{i}]", v) for i, v in enumerate(value)]
+    for path, item in items:
+        if isinstance(item, (Mapping, list)) and item:
+            yield from _leaf_paths(item, path)
+        else:
+            yield path, item
