@@ -148,3 +148,101 @@ def main() -> None:
         if os.environ.get("PROFILEGEN_DEBUG"):
             raise
         _fail((f"internal error: {type(exc).__name__}; rerun with PROFILEGEN_DEBUG=1 for details",), 70)
+
+
+# ---- Entra ID commands (issue 5) ----
+# ropg-check, signins and `azure blueprint`. Core code lives in profilegen/azure/ and is imported
+# inside each command so that `profilegen --help` stays fast.
+from typing import TYPE_CHECKING  # noqa: E402 - kept in this block for a clean merge
+
+
+if TYPE_CHECKING:
+    from pydantic import SecretStr
+
+
+class OutputFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+OutputFormatOpt = Annotated[OutputFormat, typer.Option("--format", help="text for people, json for scripts.")]
+# ropg-check exit codes (issue 5): 0 password verified, 1 wrong password, 3 anything else, 2 usage.
+ROPG_EXIT_WRONG_PASSWORD = 1
+ROPG_EXIT_OTHER = 3
+
+
+def _read_password(password_stdin: bool) -> "SecretStr":
+    """--password-stdin, else PROFILEGEN_PASSWORD, else a hidden prompt. Never an argument."""
+    import getpass
+
+    from pydantic import SecretStr
+
+    from profilegen.azure.inputs import read_password_line
+    from profilegen.errors import InputError
+
+    if password_stdin:
+        value = read_password_line(sys.stdin.read())
+        source = "--password-stdin"
+    elif os.environ.get("PROFILEGEN_PASSWORD") is not None:
+        value = os.environ["PROFILEGEN_PASSWORD"]
+        source = "PROFILEGEN_PASSWORD"
+    else:
+        try:
+            value = getpass.getpass("Password: ", stream=sys.stderr)
+        except EOFError:
+            value = ""
+        source = "password prompt"
+    if not value:
+        raise InputError(f"{source}: empty password; type it at the prompt, set PROFILEGEN_PASSWORD or pipe it to --password-stdin")
+    return SecretStr(value)
+
+
+@app.command("ropg-check")
+def ropg_check(
+    username: Annotated[Optional[str], typer.Option("--username", help="User to check (UPN, e.g. alex@contoso.com).")] = None,
+    tenant: Annotated[Optional[str], typer.Option("--tenant", help="Tenant GUID or verified domain.")] = None,
+    ropg_client_id: Annotated[Optional[str], typer.Option("--ropg-client-id", help="Client ID used for ROPG (the public app).")] = None,
+    ropg_discovery_url: Annotated[Optional[str], typer.Option("--ropg-discovery-url", help="Discovery URL (default: the tenant's v2.0 document).")] = None,
+    ropg_scopes: Annotated[Optional[str], typer.Option("--ropg-scopes", help="Scopes, '+' or space separated (default: what generate writes as ROPGScopes).")] = None,
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from the first line of stdin.")] = False,
+    timeout: Annotated[float, typer.Option("--timeout", min=0.1, max=120.0, help="Seconds per request.")] = 15.0,
+    allow_http_loopback: Annotated[bool, typer.Option("--allow-http-loopback", help="Allow http://127.0.0.1:<port> (test servers only).")] = False,
+    fmt: OutputFormatOpt = OutputFormat.text,
+    config: ConfigOpt = None,
+) -> None:
+    """Check one password with ROPG as Jamf Connect does, and explain Entra's answer.
+
+    The password comes from a hidden prompt, PROFILEGEN_PASSWORD or --password-stdin.
+    Exit 0: password verified (also when MFA or policy withheld the token); 1: wrong password;
+    3: anything else; 2: usage.
+    """
+    import json
+
+    from profilegen.azure.inputs import check_username, load_azure_settings, ropg_target
+    from profilegen.azure.ropg import RopgRequest, check_password, check_url
+
+    user = check_username(username)
+    settings = load_azure_settings(config) if config is not None else None
+    url, client, scopes = ropg_target(
+        settings=settings, tenant=tenant, client_id=ropg_client_id, discovery_url=ropg_discovery_url, scopes=ropg_scopes
+    )
+    request = RopgRequest(url, client, user, scopes, timeout=timeout, allow_http_loopback=allow_http_loopback)
+    check_url(url, what="--ropg-discovery-url", allow_http_loopback=allow_http_loopback)  # before asking for a password
+    verdict = check_password(request, _read_password(password_stdin))
+    if fmt is OutputFormat.json:
+        typer.echo(json.dumps({
+            "category": verdict.category,
+            "password_verified": verdict.password_verified,
+            "error_code": verdict.error_code,
+            "message": verdict.message,
+        }))
+    else:
+        code = f" (AADSTS{verdict.error_code})" if verdict.error_code is not None else ""
+        state = {True: "password verified", False: "password NOT verified", None: "password not checked"}
+        typer.echo(f"{verdict.category}{code}: {state[verdict.password_verified]}")
+        typer.echo(verdict.explanation)
+        if verdict.detail:
+            typer.echo(f"Entra said: {verdict.detail}")
+    if verdict.password_verified is True:
+        return
+    raise typer.Exit(ROPG_EXIT_WRONG_PASSWORD if verdict.password_verified is False else ROPG_EXIT_OTHER)
