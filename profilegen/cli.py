@@ -159,6 +159,8 @@ from typing import TYPE_CHECKING  # noqa: E402 - kept in this block for a clean 
 if TYPE_CHECKING:
     from pydantic import SecretStr
 
+    from profilegen.azure.signins import Triage
+
 
 class OutputFormat(str, Enum):
     text = "text"
@@ -246,3 +248,62 @@ def ropg_check(
     if verdict.password_verified is True:
         return
     raise typer.Exit(ROPG_EXIT_WRONG_PASSWORD if verdict.password_verified is False else ROPG_EXIT_OTHER)
+
+
+@app.command("signins")
+def signins(
+    files: Annotated[list[Path], typer.Argument(help="Exported sign-in logs: Graph/portal JSON or portal CSV.", dir_okay=True)],
+    app_id: Annotated[Optional[list[str]], typer.Option("--app-id", help="Jamf Connect app (client) ID (repeatable).")] = None,
+    fmt: OutputFormatOpt = OutputFormat.text,
+    config: ConfigOpt = None,
+) -> None:
+    """Triage exported Entra sign-in logs: MFA noise vs. real wrong passwords, per user.
+
+    Rows are limited to Jamf Connect: --app-id (or the client IDs in --config), else any
+    application whose name contains "Jamf Connect". Exit 0 when the files were read, 2 when one
+    is unreadable.
+    """
+    from profilegen.azure.inputs import config_app_ids, load_azure_settings
+    from profilegen.azure.signins import EXPLANATION, JamfFilter, iter_jamf_signins, triage_files
+
+    ids = list(app_id or ())
+    if not ids and config is not None:
+        ids = config_app_ids(load_azure_settings(config))
+    jamf = JamfFilter.of(ids)
+    result = triage_files(files, jamf)  # reads everything once; raises for unreadable files
+    if fmt is OutputFormat.json:
+        import json
+
+        out = sys.stdout
+        out.write('{"summary": ' + json.dumps(result.summary_counts()) + ', "users": ')
+        out.write(json.dumps([{"user": u, "counts": c} for u, c in result.user_counts()]))
+        out.write(', "rows": [')
+        # Second pass: rows are streamed, never collected, so a 500 MB export stays small in memory.
+        for n, s in enumerate(iter_jamf_signins(files, jamf)):
+            row = {"time": s.time, "user": s.user, "app_id": s.app_id, "error_code": s.error_code, "category": s.category}
+            out.write((", " if n else "") + json.dumps(row))
+        out.write("]}\n")
+        out.flush()
+        return
+    _print_triage(result, filtered_by=("app IDs " + ", ".join(ids)) if ids else 'application name containing "Jamf Connect"')
+    typer.echo("")
+    typer.echo(EXPLANATION)
+
+
+def _print_triage(result: "Triage", *, filtered_by: str) -> None:
+    from profilegen.azure.classify import CATEGORIES, WRONG_PASSWORD
+
+    total = sum(result.summary.values())
+    typer.echo(f"{result.rows_read} sign-ins read, {total} from Jamf Connect ({filtered_by}).")
+    shown = [c for c in CATEGORIES if result.summary[c]]
+    if not shown:
+        return
+    width = max([len("user"), *(len(u) for u in result.users)])
+    typer.echo("  " + "user".ljust(width) + "".join(f"  {c}" for c in shown))
+    for user, counts in result.user_counts():
+        mark = "! " if counts[WRONG_PASSWORD] else "  "
+        typer.echo(mark + user.ljust(width) + "".join(f"  {str(counts[c]).rjust(len(c))}" for c in shown))
+    typer.echo("  " + "total".ljust(width) + "".join(f"  {str(result.summary[c]).rjust(len(c))}" for c in shown))
+    wrong = result.wrong_password_users()
+    if wrong:
+        typer.echo(f"! real wrong passwords (AADSTS50126) for: {', '.join(wrong)}")
