@@ -307,3 +307,30 @@ def _print_triage(result: "Triage", *, filtered_by: str) -> None:
     wrong = result.wrong_password_users()
     if wrong:
         typer.echo(f"! real wrong passwords (AADSTS50126) for: {', '.join(wrong)}")
+
+
+azure_app = typer.Typer(help="Entra ID app registration helpers.", no_args_is_help=True)
+app.add_typer(azure_app, name="azure")
+
+
+@azure_app.command("blueprint")
+def azure_blueprint(
+    out: Annotated[Optional[Path], typer.Option("--out", help="Directory for the files (created if missing).", file_okay=False)] = None,
+    api_name: Annotated[str, typer.Option("--api-name", help="Display name of the private API app.")] = "Jamf Connect - Conditional Access Policy API",
+    app_name: Annotated[str, typer.Option("--app-name", help="Display name of the public OIDC app.")] = "Jamf Connect - OIDC Endpoint",
+    admin_role: Annotated[str, typer.Option("--admin-role", help="App role value for local administrators.")] = "Admin",
+    standard_role: Annotated[str, typer.Option("--standard-role", help="App role value for standard users.")] = "Standard",
+    force: ForceOpt = False,
+) -> None:
+    """Write the two app registrations (Graph JSON), an az script and a portal checklist."""
+    from profilegen.azure.blueprint import BlueprintNames, render_blueprint
+    from profilegen.errors import InputError
+    from profilegen.writer import write_files
+
+    if out is None:
+        raise InputError("--out: required; give a directory for the blueprint files")
+    names = BlueprintNames(api_name=api_name, app_name=app_name, admin_role=admin_role, standard_role=standard_role)
+    for path in write_files(out, render_blueprint(names), force=force):
+        if path.suffix == ".sh":
+            path.chmod(0o755)
+        typer.echo(f"wrote {path}", err=True)
