@@ -36,10 +36,14 @@ class _Buffer:
         self.buf = ""
         self.pos = 0
         self.eof = False
-        self.lines_before = 0  # newlines in text already dropped from the window
+        self.lines = 0  # newlines in the stream before buf[mark]
+        self.mark = 0
 
     def line(self) -> int:
-        return self.lines_before + self.buf.count("\n", 0, self.pos) + 1
+        """1-based line of the read position; counts incrementally, so it stays cheap."""
+        self.lines += self.buf.count("\n", self.mark, self.pos)
+        self.mark = self.pos
+        return self.lines + 1
 
     def error(self, problem: str) -> InputError:
         return InputError(f"{self.path}:{self.line()}: {problem}; {FIX}")
@@ -52,15 +56,15 @@ class _Buffer:
         try:
             chunk = self.decoder.decode(raw, final=not raw)
         except UnicodeDecodeError as exc:
-            line = self.lines_before + self.buf.count("\n") + exc.object[: exc.start].count(b"\n") + 1
+            line = self.lines + self.buf.count("\n", self.mark) + exc.object[: exc.start].count(b"\n") + 1
             raise InputError(f"{self.path}:{line}: not UTF-8 text; {FIX}") from None
         if not raw:
             self.eof = True
             if not chunk:
                 return False
-        self.lines_before += self.buf.count("\n", 0, self.pos)
+        self.line()
         self.buf = self.buf[self.pos :] + chunk
-        self.pos = 0
+        self.pos = self.mark = 0
         return True
 
     def peek(self) -> str | None:
