@@ -153,8 +153,7 @@ def main() -> None:
 # ---- Entra ID commands (issue 5) ----
 # ropg-check, signins and `azure blueprint`. Core code lives in profilegen/azure/ and is imported
 # inside each command so that `profilegen --help` stays fast.
-from typing import TYPE_CHECKING  # noqa: E402 - kept in this block for a clean merge
-
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from pydantic import SecretStr
@@ -173,7 +172,7 @@ ROPG_EXIT_WRONG_PASSWORD = 1
 ROPG_EXIT_OTHER = 3
 
 
-def _read_password(password_stdin: bool) -> "SecretStr":
+def _read_password(password_stdin: bool) -> SecretStr:
     """--password-stdin, else PROFILEGEN_PASSWORD, else a hidden prompt. Never an argument."""
     import getpass
 
@@ -290,7 +289,7 @@ def signins(
     typer.echo(EXPLANATION)
 
 
-def _print_triage(result: "Triage", *, filtered_by: str) -> None:
+def _print_triage(result: Triage, *, filtered_by: str) -> None:
     from profilegen.azure.classify import CATEGORIES, WRONG_PASSWORD
 
     total = sum(result.summary.values())

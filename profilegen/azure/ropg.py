@@ -12,7 +12,6 @@ The password lives in a ``SecretStr`` and is scrubbed from anything the server s
 from __future__ import annotations
 
 import json
-import socket
 import ssl
 import urllib.error
 import urllib.parse
@@ -116,10 +115,10 @@ def _send(req: urllib.request.Request, timeout: float) -> _Answer | Verdict:
         if isinstance(reason, ssl.SSLCertVerificationError):
             return Verdict(CONFIGURATION_PROBLEM, None, f"The TLS certificate of {req.host} could not be verified "
                            f"({reason.verify_message}); the password was not sent.")
-        if isinstance(reason, (TimeoutError, socket.timeout)):
+        if isinstance(reason, TimeoutError):
             return _timeout(req, timeout)
         return Verdict(TRANSIENT, None, f"Cannot reach {req.host}: {reason}. {CATEGORY_TEXT[TRANSIENT]}")
-    except (TimeoutError, socket.timeout):
+    except TimeoutError:
         return _timeout(req, timeout)
     except (ConnectionError, ssl.SSLError, OSError) as exc:
         return Verdict(TRANSIENT, None, f"Connection to {req.host} failed ({type(exc).__name__}). {CATEGORY_TEXT[TRANSIENT]}")

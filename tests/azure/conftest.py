@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import threading
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -136,10 +136,17 @@ def _handler(fake: FakeEntra) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+class QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass  # the slow scenario's client hangs up on purpose; a broken pipe is expected
+
+
 @pytest.fixture()
 def fake_entra() -> Iterator[FakeEntra]:
     fake = FakeEntra("")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(fake))
+    server = QuietServer(("127.0.0.1", 0), _handler(fake))
     fake.base = f"http://127.0.0.1:{server.server_address[1]}"
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
@@ -159,7 +166,7 @@ class CliResult:
     stderr: str
 
 
-def run_cli(args: list[str], *, input: str | None = None, env: dict[str, str | None] | None = None) -> CliResult:
+def run_cli(args: list[str], *, input: str | None = None, env: Mapping[str, str | None] | None = None) -> CliResult:
     """Drive profilegen.cli.app with CliRunner and map ProfilegenError as main() does."""
     result = CliRunner().invoke(app, args, input=input, env=env)
     stderr = result.stderr

@@ -108,7 +108,7 @@ def test_script_runs_against_a_fake_az(tmp_path: Path) -> None:
     (bin_dir / "az").chmod(0o755)
     log = tmp_path / "az.log"
     env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}", "AZ_LOG": str(log)}
-    proc = subprocess.run(["bash", str(out / "create-apps.sh")], env=env, capture_output=True, text=True, timeout=30)
+    proc = subprocess.run(["bash", str(out / "create-apps.sh")], env=env, capture_output=True, text=True, timeout=30, check=False)
     assert proc.returncode == 0, proc.stderr
     assert "--custom-scope api://aaaaaaaa-0000-0000-0000-000000000001/jamfconnect" in proc.stdout
     assert "--client-id bbbbbbbb-0000-0000-0000-000000000002" in proc.stdout

@@ -9,7 +9,12 @@ from pathlib import Path
 import pytest
 
 import profilegen.azure
-from profilegen.azure.classify import CATEGORIES, category_for_code, classify_token_response, load_codes
+from profilegen.azure.classify import (
+    CATEGORIES,
+    category_for_code,
+    classify_token_response,
+    load_codes,
+)
 
 from .conftest import SCENARIOS, TOKENS, entra_error
 

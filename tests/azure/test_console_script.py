@@ -16,7 +16,7 @@ SCRIPT = shutil.which("profilegen", path=str(Path(sys.executable).parent)) or "p
 def run(args: list[str], *, stdin: str = "", extra_env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in ("PROFILEGEN_PASSWORD", "PROFILEGEN_DEBUG")}
     env.update(extra_env or {})
-    return subprocess.run([SCRIPT, *args], input=stdin, capture_output=True, text=True, env=env, timeout=60)
+    return subprocess.run([SCRIPT, *args], input=stdin, capture_output=True, text=True, env=env, timeout=60, check=False)
 
 
 def test_console_script_ropg_and_signins(fake_entra: FakeEntra, tmp_path: Path) -> None:

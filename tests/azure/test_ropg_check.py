@@ -10,7 +10,7 @@ import pytest
 
 from .conftest import CLIENT_ID, PASSWORD, TENANT, FakeEntra, run_cli
 
-ENV = {"PROFILEGEN_PASSWORD": PASSWORD}
+ENV: dict[str, str | None] = {"PROFILEGEN_PASSWORD": PASSWORD}
 
 
 @pytest.mark.parametrize(
