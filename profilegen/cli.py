@@ -305,7 +305,7 @@ def _print_triage(result: Triage, *, filtered_by: str) -> None:
     typer.echo("  " + "total".ljust(width) + "".join(f"  {str(result.summary[c]).rjust(len(c))}" for c in shown))
     wrong = result.wrong_password_users()
     if wrong:
-        typer.echo(f"! real wrong passwords (AADSTS50126) for: {', '.join(wrong)}")
+        typer.echo(f"! real wrong passwords (wrong_password, e.g. AADSTS50126) for: {', '.join(wrong)}")
 
 
 azure_app = typer.Typer(help="Entra ID app registration helpers.", no_args_is_help=True)

@@ -9,7 +9,6 @@ same validation as generate.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 
 from profilegen import entra
@@ -92,6 +91,3 @@ def check_username(username: str | None) -> str:
         raise InputError("--username: required; give the user's UPN, e.g. alex@contoso.com")
     return username.strip()
 
-
-def unique(values: Sequence[str]) -> list[str]:
-    return list(dict.fromkeys(values))

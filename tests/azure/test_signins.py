@@ -111,7 +111,7 @@ def test_text_report_highlights_wrong_passwords(tmp_path: Path) -> None:
     assert lines[0] == '8 sign-ins read, 7 from Jamf Connect (application name containing "Jamf Connect").'
     assert any(line.startswith("! blair@contoso.com") for line in lines)
     assert any(line.startswith("  alex@contoso.com") for line in lines)
-    assert "! real wrong passwords (AADSTS50126) for: blair@contoso.com" in lines
+    assert "! real wrong passwords (wrong_password, e.g. AADSTS50126) for: blair@contoso.com" in lines
     assert "Diagnosing MFA vs. failed password" in result.stdout and "ROPGScopes = openid+email+profile" in result.stdout
 
 
