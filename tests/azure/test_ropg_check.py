@@ -220,3 +220,17 @@ def test_bad_config_names_file_and_field(tmp_path: Path) -> None:
     result = run_cli(["ropg-check", "--config", str(cfg), "--username", "a@b.com"], env=ENV)
     assert result.exit_code == 2
     assert f"{cfg}: azure.tenant:" in result.stderr and f"{cfg}: azure.client_id:" in result.stderr
+
+
+def test_core_verdict_and_request_hold_no_password(fake_entra: FakeEntra) -> None:
+    from dataclasses import fields
+
+    from pydantic import SecretStr
+
+    from profilegen.azure.ropg import RopgRequest, check_password
+
+    request = RopgRequest(fake_entra.discovery(), CLIENT_ID, "echo@contoso.com", ("openid",), timeout=2, allow_http_loopback=True)
+    assert "password" not in {f.name for f in fields(RopgRequest)}
+    verdict = check_password(request, SecretStr(PASSWORD))
+    assert verdict.category == "wrong_password"
+    assert PASSWORD not in repr(verdict) and "Tr0ub4dor" not in verdict.message

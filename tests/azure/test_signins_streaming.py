@@ -7,9 +7,12 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from profilegen.azure import jsonstream
 from profilegen.azure.signins import JamfFilter, iter_signins, triage_files
+from profilegen.errors import InputError
 
 RECORD = {
     "id": "66ea54eb-6301-4ee5-be62-ff5a759b0100",
@@ -73,3 +76,15 @@ def test_tiny_chunks_give_the_same_records(tmp_path: Path, chunk: int, monkeypat
     expected = [50076, 50126, 50076, 50126, 50076, 50076]
     monkeypatch.setattr(jsonstream, "CHUNK", chunk)
     assert [s.error_code for s in iter_signins(path)] == expected
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.binary(max_size=300) | st.text(alphabet='[]{}",: \n0123456789abcstuvalueorCd\\', max_size=200).map(str.encode))
+def test_never_crashes_on_bad_input(tmp_path: Path, data: bytes) -> None:
+    path = tmp_path / "fuzz.json"
+    path.write_bytes(b"[" + data)
+    try:
+        for _ in iter_signins(path):
+            pass
+    except InputError as exc:
+        assert str(path) in exc.problems[0]
