@@ -150,15 +150,15 @@ def main() -> None:
         _fail((f"internal error: {type(exc).__name__}; rerun with PROFILEGEN_DEBUG=1 for details",), 70)
 
 
+
 # ---- Entra ID commands (issue 5) ----
-# ropg-check, signins and `azure blueprint`. Core code lives in profilegen/azure/ and is imported
-# inside each command so that `profilegen --help` stays fast.
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from pydantic import SecretStr
-
-    from profilegen.azure.signins import Triage
+# Thin: parse, call profilegen.azure (imported inside each command to keep --help fast), report.
+from profilegen.azure import (
+    DEFAULT_ADMIN_ROLE,
+    DEFAULT_API_NAME,
+    DEFAULT_APP_NAME,
+    DEFAULT_STANDARD_ROLE,
+)
 
 
 class OutputFormat(str, Enum):
@@ -167,145 +167,58 @@ class OutputFormat(str, Enum):
 
 
 OutputFormatOpt = Annotated[OutputFormat, typer.Option("--format", help="text for people, json for scripts.")]
-# ropg-check exit codes (issue 5): 0 password verified, 1 wrong password, 3 anything else, 2 usage.
-ROPG_EXIT_WRONG_PASSWORD = 1
-ROPG_EXIT_OTHER = 3
-
-
-def _read_password(password_stdin: bool) -> SecretStr:
-    """--password-stdin, else PROFILEGEN_PASSWORD, else a hidden prompt. Never an argument."""
-    import getpass
-
-    from pydantic import SecretStr
-
-    from profilegen.azure.inputs import read_password_line
-    from profilegen.errors import InputError
-
-    if password_stdin:
-        value = read_password_line(sys.stdin.read())
-        source = "--password-stdin"
-    elif os.environ.get("PROFILEGEN_PASSWORD") is not None:
-        value = os.environ["PROFILEGEN_PASSWORD"]
-        source = "PROFILEGEN_PASSWORD"
-    else:
-        try:
-            value = getpass.getpass("Password: ", stream=sys.stderr)
-        except EOFError:
-            value = ""
-        source = "password prompt"
-    if not value:
-        raise InputError(f"{source}: empty password; type it at the prompt, set PROFILEGEN_PASSWORD or pipe it to --password-stdin")
-    return SecretStr(value)
 
 
 @app.command("ropg-check")
 def ropg_check(
-    username: Annotated[Optional[str], typer.Option("--username", help="User to check (UPN, e.g. alex@contoso.com).")] = None,
+    username: Annotated[Optional[str], typer.Option("--username", help="User to check (UPN).")] = None,
     tenant: Annotated[Optional[str], typer.Option("--tenant", help="Tenant GUID or verified domain.")] = None,
-    ropg_client_id: Annotated[Optional[str], typer.Option("--ropg-client-id", help="Client ID used for ROPG (the public app).")] = None,
-    ropg_discovery_url: Annotated[Optional[str], typer.Option("--ropg-discovery-url", help="Discovery URL (default: the tenant's v2.0 document).")] = None,
-    ropg_scopes: Annotated[Optional[str], typer.Option("--ropg-scopes", help="Scopes, '+' or space separated (default: what generate writes as ROPGScopes).")] = None,
-    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from the first line of stdin.")] = False,
+    ropg_client_id: Annotated[Optional[str], typer.Option("--ropg-client-id", help="Client ID for ROPG (the public app).")] = None,
+    ropg_discovery_url: Annotated[Optional[str], typer.Option("--ropg-discovery-url", help="Default: the tenant's v2.0 discovery document.")] = None,
+    ropg_scopes: Annotated[Optional[str], typer.Option("--ropg-scopes", help="'+' or space separated (default: generate's ROPGScopes).")] = None,
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from stdin's first line.")] = False,
     timeout: Annotated[float, typer.Option("--timeout", min=0.1, max=120.0, help="Seconds per request.")] = 15.0,
-    allow_http_loopback: Annotated[bool, typer.Option("--allow-http-loopback", help="Allow http://127.0.0.1:<port> (test servers only).")] = False,
+    allow_http_loopback: Annotated[bool, typer.Option("--allow-http-loopback", help="Allow http://127.0.0.1:<port> (tests).")] = False,
     fmt: OutputFormatOpt = OutputFormat.text,
     config: ConfigOpt = None,
 ) -> None:
-    """Check one password with ROPG as Jamf Connect does, and explain Entra's answer.
+    """Check a password with ROPG as Jamf Connect does; exit 0 verified, 1 wrong, 3 other, 2 usage.
 
-    The password comes from a hidden prompt, PROFILEGEN_PASSWORD or --password-stdin.
-    Exit 0: password verified (also when MFA or policy withheld the token); 1: wrong password;
-    3: anything else; 2: usage.
-    """
-    import json
+    The password comes from a hidden prompt, PROFILEGEN_PASSWORD or --password-stdin."""
+    import getpass
 
-    from profilegen.azure.inputs import check_username, load_azure_settings, ropg_target
-    from profilegen.azure.ropg import RopgRequest, check_password, check_url
+    from profilegen.azure.inputs import read_password, ropg_request
+    from profilegen.azure.report import ropg_exit_code, verdict_json, verdict_text
+    from profilegen.azure.ropg import check_password
 
-    user = check_username(username)
-    settings = load_azure_settings(config) if config is not None else None
-    url, client, scopes = ropg_target(
-        settings=settings, tenant=tenant, client_id=ropg_client_id, discovery_url=ropg_discovery_url, scopes=ropg_scopes
-    )
-    request = RopgRequest(url, client, user, scopes, timeout=timeout, allow_http_loopback=allow_http_loopback)
-    check_url(url, what="--ropg-discovery-url", allow_http_loopback=allow_http_loopback)  # before asking for a password
-    verdict = check_password(request, _read_password(password_stdin))
-    if fmt is OutputFormat.json:
-        typer.echo(json.dumps({
-            "category": verdict.category,
-            "password_verified": verdict.password_verified,
-            "error_code": verdict.error_code,
-            "message": verdict.message,
-        }))
-    else:
-        code = f" (AADSTS{verdict.error_code})" if verdict.error_code is not None else ""
-        state = {True: "password verified", False: "password NOT verified", None: "password not checked"}
-        typer.echo(f"{verdict.category}{code}: {state[verdict.password_verified]}")
-        typer.echo(verdict.explanation)
-        if verdict.detail:
-            typer.echo(f"Entra said: {verdict.detail}")
-    if verdict.password_verified is True:
-        return
-    raise typer.Exit(ROPG_EXIT_WRONG_PASSWORD if verdict.password_verified is False else ROPG_EXIT_OTHER)
+    request = ropg_request(config=config, username=username, tenant=tenant, client_id=ropg_client_id, discovery_url=ropg_discovery_url,
+                           scopes=ropg_scopes, timeout=timeout, allow_http_loopback=allow_http_loopback)
+    password = read_password(password_stdin=password_stdin, environ=os.environ, read_stdin=sys.stdin.read,
+                             prompt=lambda: getpass.getpass("Password: ", stream=sys.stderr))
+    verdict = check_password(request, password)
+    typer.echo(verdict_json(verdict) if fmt is OutputFormat.json else verdict_text(verdict))
+    raise typer.Exit(ropg_exit_code(verdict))
 
 
 @app.command("signins")
 def signins(
-    files: Annotated[list[Path], typer.Argument(help="Exported sign-in logs: Graph/portal JSON or portal CSV.", dir_okay=True)],
-    app_id: Annotated[Optional[list[str]], typer.Option("--app-id", help="Jamf Connect app (client) ID (repeatable).")] = None,
+    files: Annotated[list[Path], typer.Argument(help="Exported sign-in logs: Graph/portal JSON or portal CSV.")],
+    app_id: Annotated[Optional[list[str]], typer.Option("--app-id", help="Jamf Connect client ID (repeatable).")] = None,
     fmt: OutputFormatOpt = OutputFormat.text,
     config: ConfigOpt = None,
 ) -> None:
-    """Triage exported Entra sign-in logs: MFA noise vs. real wrong passwords, per user.
+    """Triage exported sign-in logs per user: MFA noise vs. real wrong passwords. Exit 0 read, 2 unreadable."""
+    from profilegen.azure.inputs import signin_app_ids
+    from profilegen.azure.report import triage_json, triage_text
+    from profilegen.azure.signins import JamfFilter, iter_jamf_signins, triage_files
 
-    Rows are limited to Jamf Connect: --app-id (or the client IDs in --config), else any
-    application whose name contains "Jamf Connect". Exit 0 when the files were read, 2 when one
-    is unreadable.
-    """
-    from profilegen.azure.inputs import config_app_ids, load_azure_settings
-    from profilegen.azure.signins import EXPLANATION, JamfFilter, iter_jamf_signins, triage_files
-
-    ids = list(app_id or ())
-    if not ids and config is not None:
-        ids = config_app_ids(load_azure_settings(config))
-    jamf = JamfFilter.of(ids)
-    result = triage_files(files, jamf)  # reads everything once; raises for unreadable files
-    if fmt is OutputFormat.json:
-        import json
-
-        out = sys.stdout
-        out.write('{"summary": ' + json.dumps(result.summary_counts()) + ', "users": ')
-        out.write(json.dumps([{"user": u, "counts": c} for u, c in result.user_counts()]))
-        out.write(', "rows": [')
-        # Second pass: rows are streamed, never collected, so a 500 MB export stays small in memory.
-        for n, s in enumerate(iter_jamf_signins(files, jamf)):
-            row = {"time": s.time, "user": s.user, "app_id": s.app_id, "error_code": s.error_code, "category": s.category}
-            out.write((", " if n else "") + json.dumps(row))
-        out.write("]}\n")
-        out.flush()
+    jamf = JamfFilter.of(signin_app_ids(app_id or [], config))
+    result = triage_files(files, jamf)  # one pass for the counts; raises for unreadable files
+    if fmt is OutputFormat.text:
+        typer.echo(triage_text(result, jamf), nl=False)
         return
-    _print_triage(result, filtered_by=("app IDs " + ", ".join(ids)) if ids else 'application name containing "Jamf Connect"')
-    typer.echo("")
-    typer.echo(EXPLANATION)
-
-
-def _print_triage(result: Triage, *, filtered_by: str) -> None:
-    from profilegen.azure.classify import CATEGORIES, WRONG_PASSWORD
-
-    total = sum(result.summary.values())
-    typer.echo(f"{result.rows_read} sign-ins read, {total} from Jamf Connect ({filtered_by}).")
-    shown = [c for c in CATEGORIES if result.summary[c]]
-    if not shown:
-        return
-    width = max([len("user"), *(len(u) for u in result.users)])
-    typer.echo("  " + "user".ljust(width) + "".join(f"  {c}" for c in shown))
-    for user, counts in result.user_counts():
-        mark = "! " if counts[WRONG_PASSWORD] else "  "
-        typer.echo(mark + user.ljust(width) + "".join(f"  {str(counts[c]).rjust(len(c))}" for c in shown))
-    typer.echo("  " + "total".ljust(width) + "".join(f"  {str(result.summary[c]).rjust(len(c))}" for c in shown))
-    wrong = result.wrong_password_users()
-    if wrong:
-        typer.echo(f"! real wrong passwords (wrong_password, e.g. AADSTS50126) for: {', '.join(wrong)}")
+    for chunk in triage_json(result, iter_jamf_signins(files, jamf)):  # second pass streams the rows
+        sys.stdout.write(chunk)
 
 
 azure_app = typer.Typer(help="Entra ID app registration helpers.", no_args_is_help=True)
@@ -314,22 +227,18 @@ app.add_typer(azure_app, name="azure")
 
 @azure_app.command("blueprint")
 def azure_blueprint(
-    out: Annotated[Optional[Path], typer.Option("--out", help="Directory for the files (created if missing).", file_okay=False)] = None,
-    api_name: Annotated[str, typer.Option("--api-name", help="Display name of the private API app.")] = "Jamf Connect - Conditional Access Policy API",
-    app_name: Annotated[str, typer.Option("--app-name", help="Display name of the public OIDC app.")] = "Jamf Connect - OIDC Endpoint",
-    admin_role: Annotated[str, typer.Option("--admin-role", help="App role value for local administrators.")] = "Admin",
-    standard_role: Annotated[str, typer.Option("--standard-role", help="App role value for standard users.")] = "Standard",
+    out: Annotated[Path, typer.Option("--out", help="Directory for the files (created if missing).", file_okay=False)],
+    api_name: Annotated[str, typer.Option("--api-name", help="Display name of the private API app.")] = DEFAULT_API_NAME,
+    app_name: Annotated[str, typer.Option("--app-name", help="Display name of the public OIDC app.")] = DEFAULT_APP_NAME,
+    admin_role: Annotated[str, typer.Option("--admin-role", help="App role value for local admins.")] = DEFAULT_ADMIN_ROLE,
+    standard_role: Annotated[str, typer.Option("--standard-role", help="App role value for standard users.")] = DEFAULT_STANDARD_ROLE,
     force: ForceOpt = False,
 ) -> None:
     """Write the two app registrations (Graph JSON), an az script and a portal checklist."""
     from profilegen.azure.blueprint import BlueprintNames, render_blueprint
-    from profilegen.errors import InputError
     from profilegen.writer import write_files
 
-    if out is None:
-        raise InputError("--out: required; give a directory for the blueprint files")
     names = BlueprintNames(api_name=api_name, app_name=app_name, admin_role=admin_role, standard_role=standard_role)
     for path in write_files(out, render_blueprint(names), force=force):
-        if path.suffix == ".sh":
-            path.chmod(0o755)
+        path.chmod(0o755 if path.suffix == ".sh" else 0o644)
         typer.echo(f"wrote {path}", err=True)

@@ -20,6 +20,12 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from profilegen.azure import (
+    DEFAULT_ADMIN_ROLE,
+    DEFAULT_API_NAME,
+    DEFAULT_APP_NAME,
+    DEFAULT_STANDARD_ROLE,
+)
 from profilegen.errors import InputError
 from profilegen.models import DEFAULT_REDIRECT_URI
 
@@ -34,10 +40,10 @@ ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://profilegen.invalid/azure-
 
 @dataclass(frozen=True)
 class BlueprintNames:
-    api_name: str = "Jamf Connect - Conditional Access Policy API"
-    app_name: str = "Jamf Connect - OIDC Endpoint"
-    admin_role: str = "Admin"
-    standard_role: str = "Standard"
+    api_name: str = DEFAULT_API_NAME
+    app_name: str = DEFAULT_APP_NAME
+    admin_role: str = DEFAULT_ADMIN_ROLE
+    standard_role: str = DEFAULT_STANDARD_ROLE
 
     def check(self) -> None:
         for option, value in (("--api-name", self.api_name), ("--app-name", self.app_name)):

@@ -9,9 +9,13 @@ same validation as generate.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
+from pydantic import SecretStr
+
 from profilegen import entra
+from profilegen.azure.ropg import RopgRequest, check_url
 from profilegen.errors import InputError
 from profilegen.models import ROPG_SCOPES, AzureSettings
 
@@ -76,18 +80,52 @@ def ropg_target(
     return url, client, split
 
 
-def config_app_ids(settings: AzureSettings) -> list[str]:
-    """The Jamf Connect app IDs a config names (OIDC client and ROPG client)."""
-    return list(dict.fromkeys([settings.client_id, settings.ropg_id]))
-
-
-def read_password_line(text: str) -> str:
-    """--password-stdin: the first line, without its line ending (ROPC rejects edge spaces anyway)."""
-    return text.split("\n", 1)[0].removesuffix("\r")
-
-
-def check_username(username: str | None) -> str:
+def ropg_request(
+    *,
+    config: Path | None,
+    username: str | None,
+    tenant: str | None,
+    client_id: str | None,
+    discovery_url: str | None,
+    scopes: str | None,
+    timeout: float,
+    allow_http_loopback: bool,
+) -> RopgRequest:
+    """Everything ropg-check needs except the password, checked before anyone is asked for it."""
     if not username or not username.strip():
         raise InputError("--username: required; give the user's UPN, e.g. alex@contoso.com")
-    return username.strip()
+    settings = load_azure_settings(config) if config is not None else None
+    url, client, split = ropg_target(
+        settings=settings, tenant=tenant, client_id=client_id, discovery_url=discovery_url, scopes=scopes
+    )
+    check_url(url, what="--ropg-discovery-url", allow_http_loopback=allow_http_loopback)
+    return RopgRequest(url, client, username.strip(), split, timeout=timeout, allow_http_loopback=allow_http_loopback)
+
+
+def read_password(
+    *, password_stdin: bool, environ: Mapping[str, str], read_stdin: Callable[[], str], prompt: Callable[[], str]
+) -> SecretStr:
+    """--password-stdin (first line), else PROFILEGEN_PASSWORD, else the hidden prompt the CLI
+    passes in. Never a command-line argument, and never part of an error message."""
+    if password_stdin:
+        value, source = read_stdin().split("\n", 1)[0].removesuffix("\r"), "--password-stdin"
+    elif environ.get("PROFILEGEN_PASSWORD") is not None:
+        value, source = environ["PROFILEGEN_PASSWORD"], "PROFILEGEN_PASSWORD"
+    else:
+        try:
+            value = prompt()
+        except EOFError:
+            value = ""
+        source = "password prompt"
+    if not value:
+        raise InputError(f"{source}: empty password; type it at the prompt, set PROFILEGEN_PASSWORD or pipe it to --password-stdin")
+    return SecretStr(value)
+
+
+def signin_app_ids(app_ids: Sequence[str], config: Path | None) -> list[str]:
+    """--app-id values, else the Jamf Connect client IDs in --config (OIDC and ROPG client)."""
+    if app_ids or config is None:
+        return list(app_ids)
+    settings = load_azure_settings(config)
+    return list(dict.fromkeys([settings.client_id, settings.ropg_id]))
 
