@@ -141,3 +141,8 @@ def test_existing_files_need_force(tmp_path: Path) -> None:
     blueprint(tmp_path)
     assert run_cli(["azure", "blueprint", "--out", str(tmp_path)]).exit_code == 2
     assert run_cli(["azure", "blueprint", "--out", str(tmp_path), "--force"]).exit_code == 0
+
+
+def test_out_is_required() -> None:
+    result = run_cli(["azure", "blueprint"])
+    assert result.exit_code == 2 and "--out" in result.stderr

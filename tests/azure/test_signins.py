@@ -188,3 +188,10 @@ def test_triage_core_counts(tmp_path: Path) -> None:
     assert result.wrong_password_users() == ["blair@contoso.com"]
     with pytest.raises(InputError):
         triage_files([tmp_path / "nope.json"], JamfFilter.of([]))
+
+
+def test_config_without_azure_block_is_usage_error(tmp_path: Path) -> None:
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text("organization: Contoso\n")
+    result = run_cli(["signins", str(write_json(tmp_path / "s.json", "array")), "--config", str(cfg)])
+    assert result.exit_code == 2 and result.stderr.startswith(f"profilegen: {cfg}: azure:")
