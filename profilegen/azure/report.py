@@ -1,0 +1,71 @@
+"""Text and JSON reports for ropg-check and signins. Pure: values in, strings out.
+
+JSON shapes are the issue's, exactly; they may gain keys, never lose them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+
+from profilegen.azure.classify import CATEGORIES, WRONG_PASSWORD, Verdict
+from profilegen.azure.signins import EXPLANATION, JamfFilter, SignIn, Triage
+
+# ropg-check exit codes (issue 5): 0 password verified, 1 wrong password, 3 anything else (2 is usage).
+ROPG_EXIT = {True: 0, False: 1, None: 3}
+
+
+def ropg_exit_code(verdict: Verdict) -> int:
+    return ROPG_EXIT[verdict.password_verified]
+
+
+def verdict_json(verdict: Verdict) -> str:
+    return json.dumps({
+        "category": verdict.category,
+        "password_verified": verdict.password_verified,
+        "error_code": verdict.error_code,
+        "message": verdict.message,
+    })
+
+
+def verdict_text(verdict: Verdict) -> str:
+    code = f" (AADSTS{verdict.error_code})" if verdict.error_code is not None else ""
+    state = {True: "password verified", False: "password NOT verified", None: "password not checked"}
+    lines = [f"{verdict.category}{code}: {state[verdict.password_verified]}", verdict.explanation]
+    if verdict.detail:
+        lines.append(f"Entra said: {verdict.detail}")
+    return "\n".join(lines)
+
+
+def describe_filter(jamf: JamfFilter) -> str:
+    if jamf.app_ids:
+        return "app IDs " + ", ".join(sorted(jamf.app_ids))
+    return 'application name containing "Jamf Connect"'
+
+
+def triage_text(result: Triage, jamf: JamfFilter) -> str:
+    """Per-user counts per category; users with real wrong passwords are marked '!'."""
+    total = sum(result.summary.values())
+    lines = [f"{result.rows_read} sign-ins read, {total} from Jamf Connect ({describe_filter(jamf)})."]
+    shown = [c for c in CATEGORIES if result.summary[c]]
+    if shown:
+        width = max([len("total"), *(len(u) for u in result.users)])
+        lines.append("  " + "user".ljust(width) + "".join(f"  {c}" for c in shown))
+        for user, counts in result.user_counts():
+            mark = "! " if counts[WRONG_PASSWORD] else "  "
+            lines.append(mark + user.ljust(width) + "".join(f"  {str(counts[c]).rjust(len(c))}" for c in shown))
+        lines.append("  " + "total".ljust(width) + "".join(f"  {str(result.summary[c]).rjust(len(c))}" for c in shown))
+    wrong = result.wrong_password_users()
+    if wrong:
+        lines.append(f"! real wrong passwords (wrong_password, e.g. AADSTS50126) for: {', '.join(wrong)}")
+    return "\n".join([*lines, "", EXPLANATION]) + "\n"
+
+
+def triage_json(result: Triage, rows: Iterable[SignIn]) -> Iterator[str]:
+    """The JSON document in pieces: rows are streamed, never collected, so memory stays flat."""
+    users = [{"user": u, "counts": c} for u, c in result.user_counts()]
+    yield '{"summary": ' + json.dumps(result.summary_counts()) + ', "users": ' + json.dumps(users) + ', "rows": ['
+    for n, s in enumerate(rows):
+        row = {"time": s.time, "user": s.user, "app_id": s.app_id, "error_code": s.error_code, "category": s.category}
+        yield (", " if n else "") + json.dumps(row)
+    yield "]}\n"
