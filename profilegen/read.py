@@ -12,7 +12,8 @@ import plistlib
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from functools import cache
-from pyexpat import ExpatError, ParserCreate, errors as expat_errors
+from pyexpat import ExpatError, ParserCreate
+from pyexpat import errors as expat_errors
 from typing import Any
 
 from profilegen.catalog import COMPONENT_OF_DOMAIN, Component
@@ -51,7 +52,7 @@ def read_document(data: bytes, name: str, *, domain: Component | None = None) ->
     except _Stop as stop:
         return None, [stop.finding]
     except RecursionError:
-        return None, [finding("PG107", None, f"nesting deeper than Python can follow; not read further")]
+        return None, [finding("PG107", None, "nesting deeper than Python can follow; not read further")]
 
 
 def _read(data: bytes, name: str, domain: Component | None) -> tuple[Document | None, list[Finding]]:
@@ -199,8 +200,9 @@ def parse_xml(data: bytes) -> tuple[ET.Element, dict[int, int]]:
 
 @cache
 def plist_schema() -> Any:
-    import xmlschema
     from importlib import resources
+
+    import xmlschema
 
     xsd = resources.files("profilegen").joinpath("schema/plist.xsd")
     with resources.as_file(xsd) as path:

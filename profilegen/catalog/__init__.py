@@ -49,12 +49,10 @@ class Catalog:
         level: Mapping[str, KeySpec] = self.keys
         spec: KeySpec | None = None
         for part in path.split("."):
-            if spec is not None:
-                level = spec.item_keys if prev_items else spec.keys
-            prev_items = part.endswith("[]")
             spec = level.get(part.removesuffix("[]"))
             if spec is None:
                 return None
+            level = spec.item_keys if part.endswith("[]") else spec.keys
         return spec
 
     def walk(self) -> list[KeySpec]:

@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 
 from profilegen.cli import app
-from tests.conftest import SAMPLES
-from tests.helpers import API, BASE_ARGS, CLIENT, SCOPE, TENANT, prefs_of
+from tests.helpers import BASE_ARGS, CLIENT, SCOPE, TENANT, prefs_of
 
 LOGIN_KEYS = {"OIDCProvider", "OIDCClientID", "OIDCROPGID", "OIDCTenant", "OIDCRedirectURI"}
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import plistlib
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from profilegen.generate import generate
 from profilegen.models import ProfileConfig

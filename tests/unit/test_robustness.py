@@ -8,7 +8,8 @@ import time
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from profilegen.validate import check_bytes
 from tests.conftest import GOLDEN

@@ -245,7 +245,7 @@ def test_keep_going_with_every_variant_failing_writes_nothing(run, write_config,
 def test_many_variants_summary_and_progress(run, write_config, base_config, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     import sys
 
-    from profilegen.cli import _progress
+    from profilegen.cli.variants import _progress
 
     data = base_config(variants=[{"name": f"Site {i}"} for i in range(25)])
     result = run("variants", write_config(data), "--out", tmp_path / "out", "--component", "login")

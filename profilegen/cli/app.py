@@ -1,0 +1,111 @@
+"""The Typer application: error mapping, shared option types, the console entry point.
+
+Only the modules of this package import typer; core modules return values or raise.
+"""
+
+from __future__ import annotations
+
+import os
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, NoReturn, Optional
+
+import typer
+from typer.core import TyperGroup
+
+from profilegen import __version__
+from profilegen.errors import ProfilegenError
+
+
+class _Group(TyperGroup):
+    """Turns the ProfilegenError family into one stderr line per problem and its exit code,
+    for the console script and for CliRunner alike."""
+
+    def invoke(self, ctx: typer.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except ProfilegenError as exc:
+            for line in exc.problems:
+                typer.echo(f"profilegen: {line}", err=True)
+            raise typer.Exit(exc.exit_code) from None
+
+
+app = typer.Typer(
+    name="profilegen",
+    cls=_Group,
+    help="Generate and validate Jamf Connect profiles for Microsoft Entra ID.",
+    no_args_is_help=True,
+    add_completion=False,
+    # Locals can hold client secrets or passwords: never show them in a traceback.
+    pretty_exceptions_show_locals=False,
+    pretty_exceptions_enable=False,
+)
+
+
+class ComponentChoice(str, Enum):
+    login = "login"
+    menubar = "menubar"
+    both = "both"
+
+
+class StyleChoice(str, Enum):
+    mcx = "mcx"
+    direct = "direct"
+
+
+class FormatChoice(str, Enum):
+    mobileconfig = "mobileconfig"
+    plist = "plist"
+
+
+# Options declared once, used by generate and (later) variants.
+ComponentOpt = Annotated[ComponentChoice, typer.Option("--component", help="Which profile(s) to write.")]
+StyleOpt = Annotated[
+    StyleChoice,
+    typer.Option("--payload-style", help="mcx: Custom Settings payload as Jamf Pro writes it; direct: domain as PayloadType."),
+]
+FormatOpt = Annotated[
+    FormatChoice,
+    typer.Option("--format", help="mobileconfig: whole profile; plist: bare preferences for Jamf Pro's upload."),
+]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite existing files.")]
+ConfigOpt = Annotated[
+    Optional[Path], typer.Option("--config", help="YAML config; command-line options override it.", dir_okay=False)
+]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"profilegen {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Generate and validate Jamf Connect profiles for Microsoft Entra ID."""
+
+
+def _fail(lines: tuple[str, ...], code: int) -> NoReturn:
+    for line in lines:
+        typer.echo(f"profilegen: {line}", err=True)
+    raise SystemExit(code)
+
+
+def main() -> None:
+    """Console entry point: one line per problem, never a traceback unless PROFILEGEN_DEBUG=1."""
+    try:
+        app(standalone_mode=True)
+    except ProfilegenError as exc:
+        _fail(exc.problems, exc.exit_code)
+    except KeyboardInterrupt:
+        _fail(("interrupted",), 130)
+    except SystemExit:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the last line of defence
+        if os.environ.get("PROFILEGEN_DEBUG"):
+            raise
+        _fail((f"internal error: {type(exc).__name__}; rerun with PROFILEGEN_DEBUG=1 for details",), 70)

@@ -1,0 +1,103 @@
+"""Entra ID commands (issue 5): ropg-check, signins, azure blueprint."""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+# Thin: parse, call profilegen.azure (imported inside each command to keep --help fast), report.
+from profilegen.azure import (
+    DEFAULT_ADMIN_ROLE,
+    DEFAULT_API_NAME,
+    DEFAULT_APP_NAME,
+    DEFAULT_STANDARD_ROLE,
+)
+from profilegen.cli.app import ConfigOpt, ForceOpt, app
+
+
+class OutputFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+OutputFormatOpt = Annotated[OutputFormat, typer.Option("--format", help="text for people, json for scripts.")]
+
+
+@app.command("ropg-check")
+def ropg_check(
+    username: Annotated[Optional[str], typer.Option("--username", help="User to check (UPN).")] = None,
+    tenant: Annotated[Optional[str], typer.Option("--tenant", help="Tenant GUID or verified domain.")] = None,
+    ropg_client_id: Annotated[Optional[str], typer.Option("--ropg-client-id", help="Client ID for ROPG (the public app).")] = None,
+    ropg_discovery_url: Annotated[Optional[str], typer.Option("--ropg-discovery-url", help="Default: the tenant's v2.0 discovery document.")] = None,
+    ropg_scopes: Annotated[Optional[str], typer.Option("--ropg-scopes", help="'+' or space separated (default: generate's ROPGScopes).")] = None,
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from stdin's first line.")] = False,
+    timeout: Annotated[float, typer.Option("--timeout", min=0.1, max=120.0, help="Seconds per request.")] = 15.0,
+    allow_http_loopback: Annotated[bool, typer.Option("--allow-http-loopback", help="Allow http://127.0.0.1:<port> (tests).")] = False,
+    fmt: OutputFormatOpt = OutputFormat.text,
+    config: ConfigOpt = None,
+) -> None:
+    """Check a password with ROPG as Jamf Connect does; exit 0 verified, 1 wrong, 3 other, 2 usage.
+
+    The password comes from a hidden prompt, PROFILEGEN_PASSWORD or --password-stdin."""
+    import getpass
+
+    from profilegen.azure.inputs import read_password, ropg_request
+    from profilegen.azure.report import ropg_exit_code, verdict_json, verdict_text
+    from profilegen.azure.ropg import check_password
+
+    request = ropg_request(config=config, username=username, tenant=tenant, client_id=ropg_client_id, discovery_url=ropg_discovery_url,
+                           scopes=ropg_scopes, timeout=timeout, allow_http_loopback=allow_http_loopback)
+    password = read_password(password_stdin=password_stdin, environ=os.environ, read_stdin=sys.stdin.read,
+                             prompt=lambda: getpass.getpass("Password: ", stream=sys.stderr))
+    verdict = check_password(request, password)
+    typer.echo(verdict_json(verdict) if fmt is OutputFormat.json else verdict_text(verdict))
+    raise typer.Exit(ropg_exit_code(verdict))
+
+
+@app.command("signins")
+def signins(
+    files: Annotated[list[Path], typer.Argument(help="Exported sign-in logs: Graph/portal JSON or portal CSV.")],
+    app_id: Annotated[Optional[list[str]], typer.Option("--app-id", help="Jamf Connect client ID (repeatable).")] = None,
+    fmt: OutputFormatOpt = OutputFormat.text,
+    config: ConfigOpt = None,
+) -> None:
+    """Triage exported sign-in logs per user: MFA noise vs. real wrong passwords. Exit 0 read, 2 unreadable."""
+    from profilegen.azure.inputs import signin_app_ids
+    from profilegen.azure.report import triage_json, triage_text
+    from profilegen.azure.signins import JamfFilter, iter_jamf_signins, triage_files
+
+    jamf = JamfFilter.of(signin_app_ids(app_id or [], config))
+    result = triage_files(files, jamf)  # one pass for the counts; raises for unreadable files
+    if fmt is OutputFormat.text:
+        typer.echo(triage_text(result, jamf), nl=False)
+        return
+    for chunk in triage_json(result, iter_jamf_signins(files, jamf)):  # second pass streams the rows
+        sys.stdout.write(chunk)
+
+
+azure_app = typer.Typer(help="Entra ID app registration helpers.", no_args_is_help=True)
+app.add_typer(azure_app, name="azure")
+
+
+@azure_app.command("blueprint")
+def azure_blueprint(
+    out: Annotated[Path, typer.Option("--out", help="Directory for the files (created if missing).", file_okay=False)],
+    api_name: Annotated[str, typer.Option("--api-name", help="Display name of the private API app.")] = DEFAULT_API_NAME,
+    app_name: Annotated[str, typer.Option("--app-name", help="Display name of the public OIDC app.")] = DEFAULT_APP_NAME,
+    admin_role: Annotated[str, typer.Option("--admin-role", help="App role value for local admins.")] = DEFAULT_ADMIN_ROLE,
+    standard_role: Annotated[str, typer.Option("--standard-role", help="App role value for standard users.")] = DEFAULT_STANDARD_ROLE,
+    force: ForceOpt = False,
+) -> None:
+    """Write the two app registrations (Graph JSON), an az script and a portal checklist."""
+    from profilegen.azure.blueprint import BlueprintNames, render_blueprint
+    from profilegen.writer import write_files
+
+    names = BlueprintNames(api_name=api_name, app_name=app_name, admin_role=admin_role, standard_role=standard_role)
+    for path in write_files(out, render_blueprint(names), force=force):
+        path.chmod(0o755 if path.suffix == ".sh" else 0o644)
+        typer.echo(f"wrote {path}", err=True)

@@ -1,0 +1,123 @@
+"""generate, validate and rules."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from profilegen.cli.app import (
+    ComponentChoice,
+    ComponentOpt,
+    ConfigOpt,
+    ForceOpt,
+    FormatChoice,
+    FormatOpt,
+    StyleChoice,
+    StyleOpt,
+    app,
+)
+
+
+@app.command()
+def generate(
+    tenant: Annotated[Optional[str], typer.Option("--tenant", help="Tenant GUID or verified domain (contoso.onmicrosoft.com).")] = None,
+    client_id: Annotated[Optional[str], typer.Option("--client-id", help="Client ID of the OIDC (public endpoint) app.")] = None,
+    ropg_client_id: Annotated[Optional[str], typer.Option("--ropg-client-id", help="Client ID for ROPG checks (default: --client-id).")] = None,
+    custom_scope: Annotated[Optional[str], typer.Option("--custom-scope", help="api://<app ID URI>/<scope> exposed by the private API app.")] = None,
+    discovery_url: Annotated[Optional[str], typer.Option("--discovery-url", help="OIDC discovery document URL.")] = None,
+    ropg_discovery_url: Annotated[Optional[str], typer.Option("--ropg-discovery-url", help="Discovery URL for ROPG (AD FS in hybrid setups).")] = None,
+    redirect_uri: Annotated[Optional[str], typer.Option("--redirect-uri", help="Redirect URI (default: https://127.0.0.1/jamfconnect).")] = None,
+    admin_role: Annotated[Optional[list[str]], typer.Option("--admin-role", help="App role that makes local admins (repeatable).")] = None,
+    organization: Annotated[Optional[str], typer.Option("--organization", help="PayloadOrganization.")] = None,
+    identifier: Annotated[Optional[str], typer.Option("--identifier", help="Reverse-DNS base for PayloadIdentifier.")] = None,
+    component: ComponentOpt = ComponentChoice.both,
+    payload_style: StyleOpt = StyleChoice.mcx,
+    fmt: FormatOpt = FormatChoice.mobileconfig,
+    out: Annotated[Optional[str], typer.Option("--out", help="Output directory (created if missing), or - for stdout.")] = None,
+    force: ForceOpt = False,
+    config: ConfigOpt = None,
+) -> None:
+    """Write login window and/or menu bar profiles for Entra ID."""
+    from profilegen.config import load_config
+    from profilegen.errors import InputError
+    from profilegen.generate import COMPONENTS
+    from profilegen.generate import generate as run_generate
+    from profilegen.writer import write_files
+
+    if out is None:
+        raise InputError("--out: required; give a directory for the profiles, or - for stdout")
+    options = {
+        "tenant": tenant,
+        "client_id": client_id,
+        "ropg_client_id": ropg_client_id,
+        "custom_scope": custom_scope,
+        "discovery_url": discovery_url,
+        "ropg_discovery_url": ropg_discovery_url,
+        "redirect_uri": redirect_uri,
+        "admin_roles": tuple(admin_role or ()),
+        "organization": organization,
+        "identifier": identifier,
+    }
+    cfg = load_config(config, options)
+    components = COMPONENTS[component.value]
+    if out == "-" and len(components) != 1:
+        raise InputError("--out -: stdout takes one document; add --component login or --component menubar")
+    docs = run_generate(cfg, components=components, style=payload_style.value, fmt=fmt.value)
+    for note in cfg.azure.notes():
+        typer.echo(note, err=True)
+    if out == "-":
+        sys.stdout.buffer.write(docs[0].data)
+        sys.stdout.buffer.flush()
+        return
+    for path in write_files(Path(out), [(d.filename, d.data) for d in docs], force=force):
+        typer.echo(f"wrote {path}", err=True)
+
+
+class DomainChoice(str, Enum):
+    login = "login"
+    menubar = "menubar"
+
+
+class ReportFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+@app.command()
+def validate(
+    paths: Annotated[list[str], typer.Argument(help="Files, directories (searched for *.mobileconfig, *.plist) or - for stdin.")],
+    domain: Annotated[Optional[DomainChoice], typer.Option("--domain", help="Domain of bare preference plists.")] = None,
+    fmt: Annotated[ReportFormat, typer.Option("--format", help="text or json.")] = ReportFormat.text,
+    strict: Annotated[bool, typer.Option("--strict", help="Exit 1 on warnings too.")] = False,
+) -> None:
+    """Check existing profiles: structure, every Jamf Connect key, Entra ID and security rules."""
+    from profilegen.report import as_json, as_text, summary
+    from profilegen.validate import validate_paths
+
+    stdin = sys.stdin.buffer.read() if "-" in paths else None
+    results = validate_paths(paths, domain=domain.value if domain else None, stdin=stdin)
+    typer.echo(as_json(results) if fmt is ReportFormat.json else as_text(results), nl=False)
+    counts = summary(results)
+    if counts["errors"] or (strict and counts["warnings"]):
+        raise typer.Exit(1)
+
+
+class RulesFormat(str, Enum):
+    text = "text"
+    markdown = "markdown"
+
+
+@app.command()
+def rules(
+    fmt: Annotated[RulesFormat, typer.Option("--format", help="text, or markdown (the README table).")] = RulesFormat.text,
+) -> None:
+    """List every validate rule with its code, severity and reason."""
+    from profilegen.report import rules_markdown, rules_text
+    from profilegen.rules import load_all
+
+    registry = list(load_all().values())
+    typer.echo(rules_markdown(registry) if fmt is RulesFormat.markdown else rules_text(registry), nl=False)
