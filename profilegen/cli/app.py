@@ -59,6 +59,13 @@ class FormatChoice(str, Enum):
 
 
 # Options declared once, used by generate and (later) variants.
+class ReportFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+# Options declared once and shared by the commands of every area.
+ReportFormatOpt = Annotated[ReportFormat, typer.Option("--format", help="text for people, json for scripts.")]
 ComponentOpt = Annotated[ComponentChoice, typer.Option("--component", help="Which profile(s) to write.")]
 StyleOpt = Annotated[
     StyleChoice,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -17,15 +16,7 @@ from profilegen.azure import (
     DEFAULT_APP_NAME,
     DEFAULT_STANDARD_ROLE,
 )
-from profilegen.cli.app import ConfigOpt, ForceOpt, app
-
-
-class OutputFormat(str, Enum):
-    text = "text"
-    json = "json"
-
-
-OutputFormatOpt = Annotated[OutputFormat, typer.Option("--format", help="text for people, json for scripts.")]
+from profilegen.cli.app import ConfigOpt, ForceOpt, ReportFormat, ReportFormatOpt, app
 
 
 @app.command("ropg-check")
@@ -38,7 +29,7 @@ def ropg_check(
     password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from stdin's first line.")] = False,
     timeout: Annotated[float, typer.Option("--timeout", min=0.1, max=120.0, help="Seconds per request.")] = 15.0,
     allow_http_loopback: Annotated[bool, typer.Option("--allow-http-loopback", help="Allow http://127.0.0.1:<port> (tests).")] = False,
-    fmt: OutputFormatOpt = OutputFormat.text,
+    fmt: ReportFormatOpt = ReportFormat.text,
     config: ConfigOpt = None,
 ) -> None:
     """Check a password with ROPG as Jamf Connect does; exit 0 verified, 1 wrong, 3 other, 2 usage.
@@ -55,7 +46,7 @@ def ropg_check(
     password = read_password(password_stdin=password_stdin, environ=os.environ, read_stdin=sys.stdin.read,
                              prompt=lambda: getpass.getpass("Password: ", stream=sys.stderr))
     verdict = check_password(request, password)
-    typer.echo(verdict_json(verdict) if fmt is OutputFormat.json else verdict_text(verdict))
+    typer.echo(verdict_json(verdict) if fmt is ReportFormat.json else verdict_text(verdict))
     raise typer.Exit(ropg_exit_code(verdict))
 
 
@@ -63,7 +54,7 @@ def ropg_check(
 def signins(
     files: Annotated[list[Path], typer.Argument(help="Exported sign-in logs: Graph/portal JSON or portal CSV.")],
     app_id: Annotated[Optional[list[str]], typer.Option("--app-id", help="Jamf Connect client ID (repeatable).")] = None,
-    fmt: OutputFormatOpt = OutputFormat.text,
+    fmt: ReportFormatOpt = ReportFormat.text,
     config: ConfigOpt = None,
 ) -> None:
     """Triage exported sign-in logs per user: MFA noise vs. real wrong passwords. Exit 0 read, 2 unreadable."""
@@ -73,7 +64,7 @@ def signins(
 
     jamf = JamfFilter.of(signin_app_ids(app_id or [], config))
     result = triage_files(files, jamf)  # one pass for the counts; raises for unreadable files
-    if fmt is OutputFormat.text:
+    if fmt is ReportFormat.text:
         typer.echo(triage_text(result, jamf), nl=False)
         return
     for chunk in triage_json(result, iter_jamf_signins(files, jamf)):  # second pass streams the rows

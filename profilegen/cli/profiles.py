@@ -16,6 +16,8 @@ from profilegen.cli.app import (
     ForceOpt,
     FormatChoice,
     FormatOpt,
+    ReportFormat,
+    ReportFormatOpt,
     StyleChoice,
     StyleOpt,
     app,
@@ -82,16 +84,11 @@ class DomainChoice(str, Enum):
     menubar = "menubar"
 
 
-class ReportFormat(str, Enum):
-    text = "text"
-    json = "json"
-
-
 @app.command()
 def validate(
     paths: Annotated[list[str], typer.Argument(help="Files, directories (searched for *.mobileconfig, *.plist) or - for stdin.")],
     domain: Annotated[Optional[DomainChoice], typer.Option("--domain", help="Domain of bare preference plists.")] = None,
-    fmt: Annotated[ReportFormat, typer.Option("--format", help="text or json.")] = ReportFormat.text,
+    fmt: ReportFormatOpt = ReportFormat.text,
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 on warnings too.")] = False,
 ) -> None:
     """Check existing profiles: structure, every Jamf Connect key, Entra ID and security rules."""
