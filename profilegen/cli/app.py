@@ -58,7 +58,6 @@ class FormatChoice(str, Enum):
     plist = "plist"
 
 
-# Options declared once, used by generate and (later) variants.
 class ReportFormat(str, Enum):
     text = "text"
     json = "json"
