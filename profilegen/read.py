@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pyexpat import ExpatError, ParserCreate
 from pyexpat import errors as expat_errors
-from typing import Any
+from typing import Any, NoReturn
 
 from profilegen.catalog import COMPONENT_OF_DOMAIN, Component
 from profilegen.findings import Finding
@@ -109,7 +109,7 @@ def _count_objects(value: Any) -> None:
 
 def _unwrap_cms(data: bytes) -> tuple[bytes, str]:
     """The encapsulated content and signer subject of a DER CMS SignedData."""
-    from asn1crypto import cms
+    from asn1crypto import cms  # type: ignore[import-untyped]
 
     try:
         info = cms.ContentInfo.load(data)
@@ -173,7 +173,7 @@ def parse_xml(data: bytes) -> tuple[ET.Element, dict[int, int]]:
         else:
             element.text = (element.text or "") + chunk
 
-    def entity(*_: Any) -> None:
+    def entity(*_: Any) -> NoReturn:
         raise _Entity()
 
     parser.StartElementHandler = start
@@ -182,7 +182,10 @@ def parse_xml(data: bytes) -> tuple[ET.Element, dict[int, int]]:
     parser.EntityDeclHandler = entity
     parser.UnparsedEntityDeclHandler = entity
     parser.ExternalEntityRefHandler = entity
-    where = lambda: f"line {parser.CurrentLineNumber}, column {parser.CurrentColumnNumber + 1}"  # noqa: E731
+
+    def where() -> str:
+        return f"line {parser.CurrentLineNumber}, column {parser.CurrentColumnNumber + 1}"
+
     try:
         parser.Parse(data, True)
     except _Entity:

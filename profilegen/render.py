@@ -113,7 +113,7 @@ def _normalise(value: Any) -> Any:
 
 def render(template: str, expected: Any, **context: Any) -> bytes:
     """Render ``template`` and prove that the bytes parse back to ``expected``."""
-    text = environment().get_template(template).render(**context)
+    text: str = environment().get_template(template).render(**context)
     data = text.encode("utf-8")
     try:
         parsed = plistlib.loads(data)

@@ -94,14 +94,15 @@ def infer_component(value: Mapping[str, Any], name: str) -> tuple[Component | No
         return "login", "from its file name"
     if re.search(r"(?<![a-z])(menubar|menu_bar|verify|sync)(?![a-z])", stem):
         return "menubar", "from its file name (Verify and Sync were the 1.x menu bar apps)"
-    scores = {}
-    for component in ("login", "menubar"):
-        keys = load_catalog(component).keys  # type: ignore[arg-type]
+    scores: dict[Component, int] = {}
+    for component in DOMAINS:
+        keys = load_catalog(component).keys
+        # A 2.x key of a domain counts double; a 1.x key still hints at the domain.
         scores[component] = sum(2 if (k in keys and not keys[k].legacy) else 1 if k in keys else 0 for k in value)
     best = max(scores, key=lambda c: (scores[c], c == "login"))
     if scores[best] == 0:
         return "login", "by default (no known key decided it)"
-    return best, "from its keys"  # type: ignore[return-value]
+    return best, "from its keys"
 
 
 def _bare(value: Mapping[str, Any], name: str, domain: Component | None) -> tuple[list[Settings], list[Finding]]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, NoReturn, Optional
+from typing import Annotated, Any, NoReturn, Optional
 
 import typer
 from typer.core import TyperGroup
@@ -21,7 +21,7 @@ class _Group(TyperGroup):
     """Turns the ProfilegenError family into one stderr line per problem and its exit code,
     for the console script and for CliRunner alike."""
 
-    def invoke(self, ctx: typer.Context) -> object:
+    def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except ProfilegenError as exc:
