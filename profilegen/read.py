@@ -182,6 +182,9 @@ def parse_xml(data: bytes) -> tuple[ET.Element, dict[int, int]]:
     parser.EntityDeclHandler = entity
     parser.UnparsedEntityDeclHandler = entity
     parser.ExternalEntityRefHandler = entity
+    # A reference to an entity declared in an external DTD that is never read: expat would skip it
+    # silently and the value would lose text. Report it like a declaration.
+    parser.SkippedEntityHandler = entity
 
     def where() -> str:
         return f"line {parser.CurrentLineNumber}, column {parser.CurrentColumnNumber + 1}"
@@ -189,7 +192,7 @@ def parse_xml(data: bytes) -> tuple[ET.Element, dict[int, int]]:
     try:
         parser.Parse(data, True)
     except _Entity:
-        raise _Stop(finding("PG102", None, f"DTD entity declaration at {where()}; entities are never expanded, remove the DTD subset")) from None
+        raise _Stop(finding("PG102", None, f"DTD entity declaration or reference at {where()}; entities are never expanded or fetched, remove them")) from None
     except _TooDeep:
         raise _Stop(finding("PG107", None, f"nesting deeper than {MAX_DEPTH} levels at {where()}")) from None
     except (LookupError, UnicodeError, ValueError) as exc:

@@ -132,6 +132,7 @@ CASES: dict[str, dict[str, bytes]] = {
     "PG102": {
         "fail-xxe.login.plist": b'<?xml version="1.0"?>\n<!DOCTYPE plist [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n<plist version="1.0"><dict><key>LoginWindowMessage</key><string>&xxe;</string></dict></plist>\n',
         "fail-laughs.login.plist": b'<?xml version="1.0"?>\n<!DOCTYPE plist [<!ENTITY a "lol"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;">]>\n<plist version="1.0"><dict><key>LoginWindowMessage</key><string>&c;</string></dict></plist>\n',
+        "fail-external-dtd-reference.login.plist": b'<?xml version="1.0"?>\n<!DOCTYPE plist SYSTEM "http://127.0.0.1:9/x.dtd">\n<plist version="1.0"><dict><key>LoginWindowMessage</key><string>&ext;</string></dict></plist>\n',
         "pass-public-dtd.login.plist": GOOD_LOGIN_XML,
     },
     "PG103": {
