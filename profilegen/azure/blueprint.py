@@ -150,6 +150,15 @@ APP_NAME={q(names.app_name)}
 TENANT_ID=$(az account show --query tenantId -o tsv)
 
 find_app() {{ az ad app list --display-name "$1" --query "[0].appId" -o tsv; }}
+# Reads GET /organization JSON on stdin: displayName, or the default verified domain.
+az_json_field() {{
+  python3 -c 'import json, sys
+org = json.load(sys.stdin)["value"][0]
+if sys.argv[1] == "displayName":
+    print(org["displayName"])
+else:
+    print(next(d["name"] for d in org["verifiedDomains"] if d.get("isDefault")))' "$1"
+}}
 
 # 1. The private API app: Graph User.Read and the {SCOPE_VALUE} scope, then its App ID URI.
 API_APP_ID=$(find_app "$API_NAME")
@@ -181,7 +190,14 @@ echo "API app:  $API_APP_ID"
 echo "OIDC app: $APP_ID"
 echo "--custom-scope api://$API_APP_ID/{SCOPE_VALUE}"
 echo "--client-id $APP_ID"
-echo "profilegen generate --tenant $TENANT_ID --client-id $APP_ID --custom-scope api://$API_APP_ID/{SCOPE_VALUE} --admin-role {q(names.admin_role)} --out profiles"
+# generate also needs PayloadOrganization and a reverse-DNS identifier: take the tenant's display
+# name and its default domain (override with ORGANIZATION=... IDENTIFIER=... before running).
+ORG_JSON=$(az rest --method GET --uri "https://graph.microsoft.com/v1.0/organization" -o json)
+ORGANIZATION=${{ORGANIZATION:-$(printf '%s' "$ORG_JSON" | az_json_field displayName)}}
+DOMAIN=$(printf '%s' "$ORG_JSON" | az_json_field defaultDomain)
+IDENTIFIER=${{IDENTIFIER:-$(printf '%s' "$DOMAIN" | awk -F. '{{for (i = NF; i > 0; i--) printf "%s%s", $i, (i > 1 ? "." : "")}}').jamfconnect}}
+printf 'profilegen generate --tenant %s --client-id %s --custom-scope %s --admin-role %s --organization %q --identifier %s --out profiles\\n' \
+  "$TENANT_ID" "$APP_ID" "api://$API_APP_ID/{SCOPE_VALUE}" {q(names.admin_role)} "$ORGANIZATION" "$IDENTIFIER"
 """
 
 
@@ -216,8 +232,9 @@ Written by `profilegen azure blueprint`. Files here:
    `{names.standard_role}` for everyone else. If the tab is hidden while "Allow public client flows"
    is Yes, turn it off, assign, and turn it back on.
 4. [ ] **Profile.** `profilegen generate --tenant <tenant> --client-id <OIDC app ID>
-   --custom-scope api://<API app ID>/{SCOPE_VALUE} --admin-role {names.admin_role} --out profiles`
-   writes OIDCScopes with the custom scope and ROPGScopes = `openid+email+profile`.
+   --custom-scope api://<API app ID>/{SCOPE_VALUE} --admin-role {names.admin_role}
+   --organization <your organization> --identifier <reverse DNS, e.g. com.contoso.jamfconnect> --out profiles`
+   (create-apps.sh prints it filled in) writes OIDCScopes with the custom scope and ROPGScopes = `openid+email+profile`.
 5. [ ] **Verify.** `profilegen ropg-check --tenant <tenant> --ropg-client-id <OIDC app ID> --username <user>`
    should say `success`; in the sign-in log the check shows "Single-factor authentication" and
    Conditional Access "Not applied", while the login window shows "Multi-factor authentication".

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 import os
 import subprocess
 import uuid
@@ -94,6 +95,7 @@ case "$*" in
   "ad app create"*) echo bbbbbbbb-0000-0000-0000-000000000002 ;;
   "ad app show"*) echo "obj-$4" ;;
   "ad sp show"*) exit 3 ;;
+  "rest --method GET"*) echo '{"value": [{"displayName": "Contoso & Sons '"'"'Ltd'"'"'", "verifiedDomains": [{"name": "contoso.onmicrosoft.com", "isDefault": false}, {"name": "contoso.com", "isDefault": true}]}]}' ;;
   "rest"*) b="${@: -1}"; cp "${b#@}" "$AZ_LOG.body.$(wc -l < "$AZ_LOG")" ;;
 esac
 """
@@ -119,6 +121,13 @@ def test_script_runs_against_a_fake_az(tmp_path: Path) -> None:
     patched = [json.loads(b.read_text()) for b in bodies]
     oidc = next(b for b in patched if "appRoles" in b)
     assert oidc["requiredResourceAccess"][1]["resourceAppId"] == "aaaaaaaa-0000-0000-0000-000000000001"
+    # The last line is a generate command that works as printed (shell-quoted organization).
+    command = shlex.split(proc.stdout.strip().splitlines()[-1])
+    assert command[:2] == ["profilegen", "generate"] and command[-2:] == ["--out", "profiles"]
+    assert command[command.index("--organization") + 1] == "Contoso & Sons 'Ltd'"
+    assert command[command.index("--identifier") + 1] == "com.contoso.jamfconnect"
+    generated = run_cli([*command[1:-1], str(tmp_path / "profiles")])
+    assert generated.exit_code == 0, generated.stderr
 
 
 @pytest.mark.parametrize(
