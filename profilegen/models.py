@@ -26,6 +26,15 @@ OutputFormat = Literal["mobileconfig", "plist"]
 
 
 def _https(value: str, what: str) -> str:
+    from urllib.parse import urlsplit
+
+    try:
+        userinfo = urlsplit(value).netloc.rpartition("@")[0]
+    except ValueError:
+        raise ValueError(f"not a valid URL; give the full {what} URL") from None
+    if userinfo:
+        # Never echo the value: it holds a user name and perhaps a password.
+        raise ValueError("the URL contains credentials (user:password@); profiles are world-readable on the Mac, remove them")
     if value.lower().startswith("http://"):
         raise ValueError(f"{value!r} uses http://; {what} must use https://")
     if not value.lower().startswith("https://") or len(value) <= len("https://"):

@@ -118,7 +118,9 @@ def _discovery(key: str, url: str | None, tenant: str | None, *, adfs_ok: bool) 
     host = (urlsplit(url).hostname or "").lower()
     if url.lower().startswith("https://") and entra.login_host_cloud(host):
         in_url = entra.tenant_in_url(url)
-        if tenant and in_url and entra.same_tenant(in_url, tenant) is False:
+        if in_url and in_url.lower() in entra.MULTI_TENANT_AUTHORITIES:
+            yield Hit(key, f"uses the multi-tenant authority {in_url!r}; Jamf Connect 2.13+ and ROPG need your tenant in the path")
+        elif tenant and in_url and entra.same_tenant(in_url, tenant) is False:
             yield Hit(key, f"names tenant {in_url!r} but the tenant is {tenant!r}; use the discovery URL of your tenant")
         return
     if adfs_ok and url.lower().startswith("https://"):

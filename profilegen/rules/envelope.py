@@ -29,6 +29,21 @@ TYPES: dict[str, type | tuple[type, ...]] = {
 SCOPES = ("System", "User")
 
 
+def _type_name(value: Any) -> str:
+    from profilegen.catalog.check import plist_type_name
+
+    name = plist_type_name(value)
+    return f"{'an' if name[0] in 'aeiou' else 'a'} {name}"
+
+
+NAMES: dict[Any, str] = {str: "a string", int: "an integer", bool: "a boolean"}
+TAGS: dict[Any, str] = {str: "string>…</string", int: "integer>1</integer", bool: "true/> or <false/"}
+
+
+def _tag(expected: Any) -> str:
+    return TAGS.get(expected, "…")
+
+
 def payloads(profile: Mapping[str, Any]) -> list[tuple[str, Mapping[str, Any]]]:
     """(path, dict) for the profile itself and each inner payload dictionary."""
     out: list[tuple[str, Mapping[str, Any]]] = [("", profile)]
@@ -43,8 +58,11 @@ def missing_keys(profile: Mapping[str, Any]) -> Iterator[Hit]:
     """A required Payload key is missing: PayloadIdentifier, PayloadType, PayloadUUID and
     PayloadVersion on the profile and on every payload, PayloadContent (an array) on the profile.
     macOS refuses to install the profile."""
-    if not isinstance(profile.get("PayloadContent"), list):
+    content = profile.get("PayloadContent")
+    if not isinstance(content, list):
         yield Hit("PayloadContent", "missing or not an array; a profile lists its payloads in PayloadContent")
+    elif not content:
+        yield Hit("PayloadContent", "is empty: the profile installs nothing; add the Jamf Connect payload")
     for path, payload in payloads(profile):
         for key in REQUIRED:
             if key not in payload:
@@ -53,14 +71,18 @@ def missing_keys(profile: Mapping[str, Any]) -> Iterator[Hit]:
 
 @rule("PG202", "payload-key-type", Severity.ERROR, "envelope")
 def key_types(profile: Mapping[str, Any]) -> Iterator[Hit]:
-    """A Payload key has the wrong type (e.g. PayloadVersion as a string, PayloadEnabled as a string)."""
+    """A Payload key has the wrong type (e.g. PayloadVersion as a string, PayloadEnabled as a string),
+    or an entry of PayloadContent is not a payload dictionary."""
+    content = profile.get("PayloadContent")
+    for i, entry in enumerate(content if isinstance(content, list) else []):
+        if not isinstance(entry, Mapping):
+            yield Hit(f"PayloadContent[{i}]", f"is {_type_name(entry)}, not a payload dictionary; remove it")
     for path, payload in payloads(profile):
         for key, expected in TYPES.items():
             value = payload.get(key)
             if key in payload and (not isinstance(value, expected) or (expected is int and isinstance(value, bool))):
-                name = expected.__name__ if isinstance(expected, type) else "value"
-                name = {"str": "string", "int": "integer", "bool": "boolean"}.get(name, name)
-                yield Hit(f"{path}{key}", f"must be a {name}")
+                name = NAMES.get(expected, "another type")
+                yield Hit(f"{path}{key}", f"must be {name}, not {_type_name(value)}; write it as <{_tag(expected)}>")
 
 
 @rule("PG203", "payload-version", Severity.ERROR, "envelope")

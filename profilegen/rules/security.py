@@ -11,6 +11,7 @@ from profilegen.findings import Hit, Severity
 from profilegen.rules import rule
 from profilegen.rules.entra import ENTRA_PROVIDERS, idp
 
+URL_USERINFO_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#]*@")
 PLACEHOLDER_RE = re.compile(r"\[[^\]]*\]|<[^>]*>|\breplace\b|\byour[ _-]|\bexample\b|\bxxx+\b|\bchangeme\b", re.I)
 IDENTIFIER_KEYS = re.compile(r"(URL|URI|ID|Tenant|AuthServer)$")
 ENTRA_CLIENT_ID_KEYS = {"OIDCClientID", "OIDCROPGID", "ROPGID"}  # covered by PG403/PG413
@@ -67,6 +68,16 @@ def http_urls(prefs: Mapping[str, Any]) -> Iterator[Hit]:
             yield Hit(path, "uses http://; change it to https://")
 
 
+@rule("PG505", "credentials-in-url", Severity.ERROR, "prefs")
+def credentials_in_url(prefs: Mapping[str, Any]) -> Iterator[Hit]:
+    """A URL with a user name or password in it (https://user:secret@host/...). Managed
+    Preferences are readable by every local user; the credentials are disclosed. The value is
+    never shown."""
+    for path, name, value in walk(prefs):
+        if isinstance(value, str) and URL_USERINFO_RE.match(value.strip()):
+            yield Hit(path, "the URL contains credentials (user:password@); remove them and change that password")
+
+
 @rule("PG504", "placeholder-value", Severity.WARNING, "prefs")
 def placeholders(prefs: Mapping[str, Any]) -> Iterator[Hit]:
     """Placeholder text left from a sample ("[replace with your tenant]", "<client id>",
@@ -78,4 +89,5 @@ def placeholders(prefs: Mapping[str, Any]) -> Iterator[Hit]:
         if (entra_ids and name in ENTRA_CLIENT_ID_KEYS) or name in SECRET_KEY_NAMES:
             continue  # PG403/PG413 and PG501/PG502 already speak about these keys
         if PLACEHOLDER_RE.search(value) or " " in value.strip():
-            yield Hit(path, f"looks like placeholder text from a sample ({value[:50]!r}); put the real value in")
+            shown = "" if URL_USERINFO_RE.match(value.strip()) else f" ({value[:50]!r})"
+            yield Hit(path, f"looks like placeholder text from a sample{shown}; put the real value in")

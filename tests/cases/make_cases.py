@@ -174,11 +174,13 @@ CASES: dict[str, dict[str, bytes]] = {
     "PG201": {
         "fail-no-uuid.mobileconfig": xml(mutate(PROFILE, ["PayloadUUID"], None)),
         "fail-inner-no-identifier.mobileconfig": xml(mutate(PROFILE, ["PayloadContent", 0, "PayloadIdentifier"], None)),
+        "fail-no-payloads.mobileconfig": xml(mutate(PROFILE, ["PayloadContent"], [])),
         "pass-complete.mobileconfig": xml(PROFILE),
     },
     "PG202": {
         "fail-version-string.mobileconfig": xml(mutate(PROFILE, ["PayloadVersion"], "1")),
         "fail-enabled-string.mobileconfig": xml(mutate(PROFILE, ["PayloadContent", 0, "PayloadEnabled"], "true")),
+        "fail-payload-not-dict.mobileconfig": xml(mutate(PROFILE, ["PayloadContent"], [PROFILE["PayloadContent"][0], 1])),
         "pass-types.mobileconfig": xml(mutate(PROFILE, ["PayloadContent", 0, "PayloadEnabled"], True)),
     },
     "PG203": {
@@ -264,6 +266,7 @@ CASES: dict[str, dict[str, bytes]] = {
     },
     "PG405": {
         "fail-other-tenant.login.plist": xml(login(OIDCDiscoveryURL="https://login.microsoftonline.com/0b9a5c1d-7e2f-4a3b-8c4d-5e6f7a8b9c0d/v2.0/.well-known/openid-configuration")),
+        "fail-common-authority.login.plist": xml(login(OIDCDiscoveryURL="https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration")),
         "fail-not-microsoft.login.plist": xml(login(OIDCDiscoveryURL="https://idp.example.net/.well-known/openid-configuration")),
         "pass-same-tenant.login.plist": xml(login(OIDCDiscoveryURL=f"https://login.microsoftonline.com/{T}/v2.0/.well-known/openid-configuration")),
         "pass-adfs-custom.login.plist": xml(login(ROPGProvider="Custom", ROPGDiscoveryURL="https://adfs.example.net/adfs/.well-known/openid-configuration")),
@@ -324,6 +327,11 @@ CASES: dict[str, dict[str, bytes]] = {
         "fail-http-help.login.plist": xml(login(HelpURL="http://help.example.net")),
         "fail-http-nested.menubar.plist": xml(menubar(ChangePasswordURL="http://passwords.example.net")),
         "pass-https.login.plist": xml(login(HelpURL="https://help.contoso.com")),
+    },
+    "PG505": {
+        "fail-userinfo.login.plist": xml(login(OIDCDiscoveryURL=f"https://svc:Pa55word@login.microsoftonline.com/{T}/v2.0/.well-known/openid-configuration")),
+        "fail-user-only.menubar.plist": xml(menubar(ChangePasswordURL="https://admin@passwords.contoso.com/change")),
+        "pass-at-in-path.login.plist": xml(login(HelpURL="https://help.contoso.com/mail/it@contoso.com")),
     },
     "PG504": {
         "fail-bracket-url.login.plist": xml(login(OIDCProvider="Custom", OIDCDiscoveryURL="https://[replace with your tenant].idp.net/.well-known/openid-configuration")),

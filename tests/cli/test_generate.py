@@ -192,6 +192,16 @@ def test_input_errors_exit_2_one_line_no_file(runner, tmp_path, args, option, te
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize("option", ["--discovery-url", "--ropg-discovery-url", "--redirect-uri"])
+def test_credentials_in_urls_refused_and_not_echoed(runner, tmp_path, option):
+    url = f"https://svc:Secr3t-Pw@login.microsoftonline.com/{TENANT}/v2.0/.well-known/openid-configuration"
+    result = run(runner, tmp_path, option, url)
+    assert result.exit_code == 2
+    assert f"profilegen: {option}: the URL contains credentials" in result.stderr
+    assert "Secr3t" not in result.stderr + result.stdout
+    assert not (tmp_path / "out").exists()
+
+
 def test_missing_out(runner):
     result = runner.invoke(app, BASE_ARGS)
     assert result.exit_code == 2 and "--out" in result.stderr
