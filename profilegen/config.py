@@ -117,10 +117,12 @@ def validate_config(raw: Mapping[str, Any], labels: Mapping[tuple[str, ...], str
         # that every problem is reported in one go.
         from profilegen.extras import extras_problems
 
-        login, menubar = raw.get("login") or {}, raw.get("menubar") or {}
-        if isinstance(login, dict) and isinstance(menubar, dict):
+        login, menubar, azure = raw.get("login") or {}, raw.get("menubar") or {}, raw.get("azure") or {}
+        if isinstance(login, dict) and isinstance(menubar, dict) and isinstance(azure, dict):
             prefix = f"{source}: " if source else ""
-            lines += [f"{prefix}{p}" for p in extras_problems(login, menubar) if f"{prefix}{p}" not in lines]
+            given = {str(k) for k, v in azure.items() if v not in (None, (), [])}
+            more = extras_problems(login, menubar, azure_fields=given)
+            lines += [f"{prefix}{p}" for p in more if f"{prefix}{p}" not in lines]
         raise InputError(*lines) from None
 
 

@@ -13,26 +13,29 @@ from profilegen.catalog import SECRET_KEY_NAMES, Component, load_catalog
 from profilegen.catalog.check import check_preferences
 from profilegen.models import CONTROL_RE
 
-# Jamf keys that generate derives from the azure: block, and the field that sets each.
+# Jamf keys that generate derives from the azure: block, and the azure field that sets each.
+# Fields marked ALWAYS set their key in every profile; the others only when the field is given,
+# so e.g. login: {OIDCAdmin: [...]} is fine without azure.admin_roles.
+ALWAYS = {"tenant", "client_id", "ropg_client_id", "redirect_uri", "provider"}
 RESERVED: dict[Component, dict[str, str]] = {
     "login": {
-        "OIDCProvider": "azure: (always Azure)",
-        "OIDCClientID": "azure.client_id",
-        "OIDCROPGID": "azure.ropg_client_id",
-        "OIDCTenant": "azure.tenant",
-        "OIDCRedirectURI": "azure.redirect_uri",
-        "OIDCDiscoveryURL": "azure.discovery_url",
-        "ROPGDiscoveryURL": "azure.ropg_discovery_url",
-        "OIDCScopes": "azure.custom_scope",
-        "ROPGScopes": "azure.custom_scope",
-        "OIDCAdmin": "azure.admin_roles",
-        "OIDCAdminAttribute": "azure.admin_roles",
+        "OIDCProvider": "provider",
+        "OIDCClientID": "client_id",
+        "OIDCROPGID": "ropg_client_id",
+        "OIDCTenant": "tenant",
+        "OIDCRedirectURI": "redirect_uri",
+        "OIDCDiscoveryURL": "discovery_url",
+        "ROPGDiscoveryURL": "ropg_discovery_url",
+        "OIDCScopes": "custom_scope",
+        "ROPGScopes": "custom_scope",
+        "OIDCAdmin": "admin_roles",
+        "OIDCAdminAttribute": "admin_roles",
     },
     "menubar": {
-        "IdPSettings.Provider": "azure: (always Azure)",
-        "IdPSettings.ROPGID": "azure.ropg_client_id",
-        "IdPSettings.TenantID": "azure.tenant",
-        "IdPSettings.DiscoveryURL": "azure.ropg_discovery_url",
+        "IdPSettings.Provider": "provider",
+        "IdPSettings.ROPGID": "ropg_client_id",
+        "IdPSettings.TenantID": "tenant",
+        "IdPSettings.DiscoveryURL": "ropg_discovery_url",
     },
 }
 
@@ -42,20 +45,30 @@ SECRET_REASON = (
 )
 
 
-def extras_problems(login: Mapping[str, Any], menubar: Mapping[str, Any]) -> list[str]:
+def extras_problems(login: Mapping[str, Any], menubar: Mapping[str, Any], *, azure_fields: set[str]) -> list[str]:
+    """Problems with the extra keys; ``azure_fields`` are the azure: fields that are given."""
     problems: list[str] = []
+    given = azure_fields | ALWAYS
     for component, data in (("login", login), ("menubar", menubar)):
-        problems.extend(_problems(component, data))  # type: ignore[arg-type]
+        reserved = {k: f for k, f in RESERVED[component].items() if f in given}  # type: ignore[index]
+        problems.extend(_problems(component, data, reserved))  # type: ignore[arg-type]
     return problems
 
 
-def _problems(component: Component, data: Mapping[str, Any]) -> Iterator[str]:
-    reserved = RESERVED[component]
+def _source(field: str) -> str:
+    return "azure: (the provider is always Azure)" if field == "provider" else f"azure.{field}"
+
+
+def _problems(component: Component, data: Mapping[str, Any], reserved: Mapping[str, str]) -> Iterator[str]:
     paths = dict(_leaf_paths(data))
+    reported: set[str] = set()
     for path, value in paths.items():
         name = path.rsplit(".", 1)[-1].split("[")[0]
-        if path in reserved or path.split("[")[0] in reserved:
-            yield f"{component}.{path}: also set by {reserved[path.split('[')[0]]}; set it only there"
+        key = path.split("[")[0]
+        if key in reserved:
+            if key not in reported:
+                reported.add(key)
+                yield f"{component}.{key}: also set by {_source(reserved[key])}; set it only there"
         elif name in SECRET_KEY_NAMES:
             yield f"{component}.{path}: {SECRET_REASON}"
         elif value is None:
@@ -63,7 +76,7 @@ def _problems(component: Component, data: Mapping[str, Any]) -> Iterator[str]:
         elif isinstance(value, str) and CONTROL_RE.search(value):
             yield f"{component}.{path}: control characters cannot be stored in a plist string; remove them"
     for issue in check_preferences(load_catalog(component), data):
-        if issue.path in reserved or any(issue.path.startswith(p) for p in paths if paths[p] is None):
+        if issue.path.split("[")[0] in reserved or any(issue.path.startswith(p) for p in paths if paths[p] is None):
             continue
         yield f"{component}.{issue.path}: {issue.message}"
 

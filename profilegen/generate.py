@@ -26,6 +26,24 @@ class Document:
     data: bytes
 
 
+def review(docs: Sequence[Document]) -> tuple[list[str], list[str]]:
+    """validate's rules over freshly rendered documents: (error lines, note lines).
+
+    The config model checks each input; this catches what only the whole profile shows, e.g. an
+    OIDCDiscoveryURL given under login: that names another tenant.
+    """
+    from profilegen.findings import Severity
+    from profilegen.validate import validate_bytes
+
+    errors: list[str] = []
+    notes: list[str] = []
+    for doc in docs:
+        for f in validate_bytes(doc.data, doc.filename):
+            line = f"{doc.filename}: {f.key + ': ' if f.key else ''}{f.code} {f.severity.value}: {f.message}"
+            (errors if f.severity is Severity.ERROR else notes).append(line)
+    return errors, notes
+
+
 def generate(
     config: ProfileConfig,
     *,

@@ -212,7 +212,8 @@ class ProfileConfig(BaseModel):
     def _extras(self) -> ProfileConfig:
         from profilegen.extras import extras_problems
 
-        problems = extras_problems(self.login, self.menubar)
+        given = {name for name in AzureSettings.model_fields if getattr(self.azure, name) not in (None, ())}
+        problems = extras_problems(self.login, self.menubar, azure_fields=given)
         if problems:
             raise ValueError("\n".join(problems))
         return self

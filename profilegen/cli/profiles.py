@@ -46,7 +46,7 @@ def generate(
     """Write login window and/or menu bar profiles for Entra ID."""
     from profilegen.config import load_config
     from profilegen.errors import InputError
-    from profilegen.generate import COMPONENTS
+    from profilegen.generate import COMPONENTS, review
     from profilegen.generate import generate as run_generate
     from profilegen.writer import write_files
 
@@ -69,7 +69,10 @@ def generate(
     if out == "-" and len(components) != 1:
         raise InputError("--out -: stdout takes one document; add --component login or --component menubar")
     docs = run_generate(cfg, components=components, style=payload_style.value, fmt=fmt.value)
-    for note in cfg.azure.notes():
+    errors, notes = review(docs)
+    if errors:
+        raise InputError(*errors)
+    for note in [*cfg.azure.notes(), *(f"note: {n}" for n in notes)]:
         typer.echo(note, err=True)
     if out == "-":
         sys.stdout.buffer.write(docs[0].data)

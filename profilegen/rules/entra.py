@@ -110,6 +110,11 @@ def ropg_id(login: Mapping[str, Any]) -> Iterator[Hit]:
         yield Hit("OIDCROPGID", "differs from OIDCClientID; use the same public client unless you run a separate ROPG app on purpose")
 
 
+def _is_adfs(url: str | None) -> bool:
+    """AD FS publishes its discovery document under /adfs/ (Jamf: Configuring_Jamf_Connect_with_AD_FS)."""
+    return bool(url and "/adfs/" in url.lower())
+
+
 def _discovery(key: str, url: str | None, tenant: str | None, *, adfs_ok: bool) -> Iterator[Hit]:
     if url is None or url.lower().startswith("http://"):
         return  # http:// is PG503
@@ -131,14 +136,15 @@ def _discovery(key: str, url: str | None, tenant: str | None, *, adfs_ok: bool) 
 @rule("PG405", "entra-discovery-url", Severity.ERROR, "login")
 def login_discovery(login: Mapping[str, Any]) -> Iterator[Hit]:
     """A discovery URL that is wrong for Entra: not https on a Microsoft login host (sovereign clouds
-    included), or naming another tenant than OIDCTenant. ROPGDiscoveryURL may point to AD FS
-    when ROPGProvider is Custom (hybrid ID)."""
+    included), naming another tenant than OIDCTenant, or a multi-tenant authority (common). ROPGDiscoveryURL
+    may point to AD FS (an /adfs/ URL, or any host with ROPGProvider Custom) in hybrid setups."""
     if not is_entra_login(login):
         return
     tenant = _str(login, "OIDCTenant")
     yield from _discovery("OIDCDiscoveryURL", _str(login, "OIDCDiscoveryURL"), tenant, adfs_ok=False)
-    adfs = login.get("ROPGProvider") == "Custom"
-    yield from _discovery("ROPGDiscoveryURL", _str(login, "ROPGDiscoveryURL"), _str(login, "ROPGTenant") or tenant, adfs_ok=adfs)
+    ropg_url = _str(login, "ROPGDiscoveryURL")
+    adfs = login.get("ROPGProvider") == "Custom" or _is_adfs(ropg_url)
+    yield from _discovery("ROPGDiscoveryURL", ropg_url, _str(login, "ROPGTenant") or tenant, adfs_ok=adfs)
 
 
 @rule("PG414", "entra-discovery-url-menubar", Severity.ERROR, "menubar")
@@ -146,7 +152,7 @@ def menubar_discovery(menubar: Mapping[str, Any]) -> Iterator[Hit]:
     """IdPSettings.DiscoveryURL is wrong for Entra (see PG405); an AD FS URL (…/adfs/…) is accepted."""
     if is_entra_menubar(menubar):
         url = _str(idp(menubar), "DiscoveryURL")
-        yield from _discovery("IdPSettings.DiscoveryURL", url, _str(idp(menubar), "TenantID"), adfs_ok=bool(url and "/adfs/" in url.lower()))
+        yield from _discovery("IdPSettings.DiscoveryURL", url, _str(idp(menubar), "TenantID"), adfs_ok=_is_adfs(url))
 
 
 @rule("PG406", "entra-login-menubar-disagree", Severity.ERROR, "pair")

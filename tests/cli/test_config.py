@@ -94,7 +94,9 @@ CASES = [
     ("menubar:\n  PasswordPolicies: {ExpirationCountdownStartDay: 'x'}\n", "expected integer"),
     ("login:\n  OIDCClientID: x\n", "login.OIDCClientID: also set by azure.client_id; set it only there"),
     ("menubar:\n  IdPSettings: {TenantID: x}\n", "menubar.IdPSettings.TenantID: also set by azure.tenant"),
-    ("login:\n  ROPGScopes: openid\n", "login.ROPGScopes: also set by azure.custom_scope"),
+    (f"  custom_scope: {SCOPE}\nlogin:\n  ROPGScopes: openid\n", "login.ROPGScopes: also set by azure.custom_scope"),
+    ("  admin_roles: [Admin]\nlogin:\n  OIDCAdmin: [x]\n", "login.OIDCAdmin: also set by azure.admin_roles"),
+    ("login:\n  OIDCDiscoveryURL: https://idp.example.net/.well-known/openid-configuration\n", "PG405 error"),
     ("login:\n  Migrate: null\n", "login.Migrate: null is not a plist value"),
     ("login:\n  LoginWindowMessage: \"bell\\a\"\n", "control characters"),
     ("azure2: {}\n", "config.yaml: azure2: unknown field"),
@@ -108,6 +110,16 @@ def test_extras_errors(runner, tmp_path, extra, message):
     assert message in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_scope_and_admin_keys_free_when_azure_does_not_set_them(runner, tmp_path):
+    text = BASE + "login:\n  OIDCScopes: openid+profile+email+offline_access\n  OIDCAdmin: [Admin]\n  OIDCAdminAttribute: groups\n"
+    result = gen(runner, tmp_path, text)
+    assert result.exit_code == 0, result.stderr
+    login = out(tmp_path, "login")
+    assert login["OIDCScopes"] == "openid+profile+email+offline_access" and login["OIDCAdminAttribute"] == "groups"
+    assert "ROPGScopes" not in login
+    assert "note: com.contoso.jamfconnect.login.mobileconfig: OIDCScopes: PG408 info" in result.stderr
 
 
 def test_unknown_azure_field_did_you_mean(runner, tmp_path):

@@ -1,0 +1,12 @@
+"""Rewrite the rule table in README.md from the rule registry (tests/test_readme.py checks it)."""
+
+from pathlib import Path
+
+from profilegen.report import rules_markdown
+from profilegen.rules import load_all
+
+START, END = "<!-- rules:start -->\n", "<!-- rules:end -->"
+readme = Path(__file__).resolve().parents[1] / "README.md"
+text = readme.read_text(encoding="utf-8")
+a, b = text.index(START) + len(START), text.index(END)
+readme.write_text(text[:a] + rules_markdown(list(load_all().values())) + text[b:], encoding="utf-8")
