@@ -103,7 +103,9 @@ def merge_options(
     return merged, labels
 
 
-def validate_config(raw: Mapping[str, Any], labels: Mapping[tuple[str, ...], str], *, source: str | None) -> Any:
+def validate_config(
+    raw: Mapping[str, Any], labels: Mapping[tuple[str, ...], str], *, source: str | None, cli_options: bool = True
+) -> Any:
     """Validate the merged dict into a ProfileConfig, or raise InputError with one line per problem."""
     from pydantic import ValidationError
 
@@ -112,7 +114,7 @@ def validate_config(raw: Mapping[str, Any], labels: Mapping[tuple[str, ...], str
     try:
         return ProfileConfig.model_validate(dict(raw))
     except ValidationError as exc:
-        lines = format_errors(exc, labels, source=source)
+        lines = format_errors(exc, labels, source=source, cli_options=cli_options)
         # A field error stops pydantic before the model-level extras check: run it anyway so
         # that every problem is reported in one go.
         from profilegen.extras import extras_problems
@@ -126,7 +128,11 @@ def validate_config(raw: Mapping[str, Any], labels: Mapping[tuple[str, ...], str
         raise InputError(*lines) from None
 
 
-def format_errors(exc: Any, labels: Mapping[tuple[str, ...], str], *, source: str | None) -> list[str]:
+def format_errors(
+    exc: Any, labels: Mapping[tuple[str, ...], str], *, source: str | None, cli_options: bool = True
+) -> list[str]:
+    """One line per pydantic error, naming the option or file field. ``cli_options`` False: the
+    command has no such options (variants), so name only the config field."""
     from profilegen.catalog.check import suggest
     from profilegen.models import AzureSettings, ProfileConfig
 
@@ -138,7 +144,7 @@ def format_errors(exc: Any, labels: Mapping[tuple[str, ...], str], *, source: st
         if kind == "value_error" and not err.get("ctx"):
             msg = err["msg"].removeprefix("Value error, ")
         if kind == "missing":
-            lines.append(_missing(loc, source))
+            lines.append(_missing(loc, source, cli_options=cli_options))
             continue
         if kind == "extra_forbidden":
             fields = list((AzureSettings if loc[:1] == ("azure",) else ProfileConfig).model_fields)
@@ -175,9 +181,11 @@ def _label(loc: tuple[str, ...], labels: Mapping[tuple[str, ...], str], source: 
     return (f"{source}: " if source else "") + ".".join(loc)
 
 
-def _missing(loc: tuple[str, ...], source: str | None) -> str:
+def _missing(loc: tuple[str, ...], source: str | None, *, cli_options: bool) -> str:
     field = loc[-1] if loc else "?"
     option = AZURE_OPTIONS.get(field) if loc[:1] == ("azure",) else TOP_OPTIONS.get(field)
+    if not cli_options:
+        return f"{source}: {'.'.join(loc)}: required; set it in the base or in this variant" if source else f"{'.'.join(loc)}: required"
     in_file = f"{'.'.join(loc)} in {source}" if source else ".".join(loc) + " in a --config file"
     if option:
         return f"{option}: required; pass {option} or set {in_file}"

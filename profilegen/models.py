@@ -185,7 +185,7 @@ class ProfileConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    organization: str = Field(min_length=1)
+    organization: str
     identifier: str
     azure: AzureSettings
     login: dict[str, Any] = Field(default_factory=dict)

@@ -177,6 +177,7 @@ BAD = [
     (["--admin-role", "Admin", "--admin-role", "Admin"], "--admin-role", "twice"),
     (["--identifier", "not reverse dns"], "--identifier", "reverse-DNS"),
     (["--organization", "  "], "--organization", "organization"),
+    (["--organization", ""], "--organization", "System Settings"),
 ]
 
 

@@ -149,3 +149,22 @@ def test_merge_properties(pair: tuple[dict, dict]) -> None:  # type: ignore[type
 
     merged = merge(base, override)
     check(base, override, merged)
+
+
+def test_missing_field_names_the_variant_key_not_a_cli_option(tmp_path: Path) -> None:
+    import yaml
+    from typer.testing import CliRunner
+
+    from profilegen.cli import app
+
+    path = tmp_path / "v.yaml"
+    path.write_text(yaml.safe_dump({
+        "organization": "C", "identifier": "com.c.jc",
+        "azure": {"tenant": "contoso.onmicrosoft.com", "client_id": "2f0c6a1e-5b7d-4c19-9e3a-7d1b2c3e4f50"},
+        "variants": [{"name": "X", "azure": {"tenant": None}}],
+    }))
+    result = CliRunner().invoke(app, ["variants", str(path), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert "variants[0] (X): azure.tenant: required" in result.stderr
+    assert "--tenant" not in result.stderr
+    assert not (tmp_path / "out").exists()
