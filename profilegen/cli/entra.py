@@ -19,6 +19,10 @@ from profilegen.azure import (
 from profilegen.cli.app import ConfigOpt, ForceOpt, ReportFormat, ReportFormatOpt, app
 
 
+def stdin_is_terminal() -> bool:
+    return sys.stdin.isatty()
+
+
 @app.command("ropg-check")
 def ropg_check(
     username: Annotated[Optional[str], typer.Option("--username", help="User to check (UPN).")] = None,
@@ -40,11 +44,18 @@ def ropg_check(
     from profilegen.azure.inputs import read_password, ropg_request
     from profilegen.azure.report import ropg_exit_code, verdict_json, verdict_text
     from profilegen.azure.ropg import check_password
+    from profilegen.errors import InputError
 
     request = ropg_request(config=config, username=username, tenant=tenant, client_id=ropg_client_id, discovery_url=ropg_discovery_url,
                            scopes=ropg_scopes, timeout=timeout, allow_http_loopback=allow_http_loopback)
-    password = read_password(password_stdin=password_stdin, environ=os.environ, read_stdin=sys.stdin.read,
-                             prompt=lambda: getpass.getpass("Password: ", stream=sys.stderr))
+    def prompt() -> str:
+        # getpass falls back to reading a piped stdin with a warning that the password may be
+        # echoed; refuse that and point to the explicit option instead.
+        if not stdin_is_terminal():
+            raise InputError("password: stdin is not a terminal; pipe the password with --password-stdin or set PROFILEGEN_PASSWORD")
+        return getpass.getpass("Password: ", stream=sys.stderr)
+
+    password = read_password(password_stdin=password_stdin, environ=os.environ, read_stdin=sys.stdin.read, prompt=prompt)
     verdict = check_password(request, password)
     typer.echo(verdict_json(verdict) if fmt is ReportFormat.json else verdict_text(verdict))
     raise typer.Exit(ropg_exit_code(verdict))

@@ -132,9 +132,18 @@ def test_password_sources(ropg_args: list[str], how: str, monkeypatch: pytest.Mo
         env = ENV
     else:
         monkeypatch.setattr("getpass.getpass", lambda prompt="", stream=None: PASSWORD)
+        monkeypatch.setattr("profilegen.cli.entra.stdin_is_terminal", lambda: True)
     result = run_cli(args, input=stdin, env=env)
     assert result.exit_code == 0, result.stderr
     assert PASSWORD not in result.stdout + result.stderr
+
+
+def test_piped_stdin_without_option_is_refused(ropg_args: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    asked: list[str] = []
+    monkeypatch.setattr("getpass.getpass", lambda prompt="", stream=None: asked.append(prompt) or PASSWORD)
+    result = run_cli([*ropg_args, "--username", "ok@contoso.com"], input=PASSWORD + "\n", env={"PROFILEGEN_PASSWORD": None})
+    assert result.exit_code == 2 and not asked
+    assert "--password-stdin" in result.stderr and PASSWORD not in result.stdout + result.stderr
 
 
 def test_password_is_not_an_option(ropg_args: list[str]) -> None:
