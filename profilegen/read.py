@@ -60,6 +60,8 @@ def _read(data: bytes, name: str, domain: Component | None) -> tuple[Document | 
         raise _Stop(finding("PG105", None, f"{len(data)} bytes is over the {MAX_BYTES >> 20} MiB limit; not read"))
     findings: list[Finding] = []
     signer = None
+    if data.lstrip()[:11] == b"-----BEGIN ":
+        data = _unarmor(data)
     if data[:1] == b"\x30":
         data, signer = _unwrap_cms(data)
         findings.append(finding("PG108", None, f"signed by {signer}; signature not verified, content checked"))
@@ -105,6 +107,19 @@ def _count_objects(value: Any) -> None:
             stack.extend((v, depth + 1) for v in item.values())
         elif isinstance(item, list):
             stack.extend((v, depth + 1) for v in item)
+
+
+def _unarmor(data: bytes) -> bytes:
+    """DER bytes of a PEM-armoured CMS/PKCS#7 file (openssl cms -outform PEM)."""
+    from asn1crypto import pem  # type: ignore[import-untyped]
+
+    try:
+        kind, _, der = pem.unarmor(data.strip())
+    except Exception as exc:  # noqa: BLE001
+        raise _Stop(finding("PG106", None, f"unreadable PEM ({exc}); re-export the signed profile")) from None
+    if kind not in ("CMS", "PKCS7"):
+        raise _Stop(finding("PG106", None, f"a PEM {kind} block, not a signed profile"))
+    return bytes(der)
 
 
 def _unwrap_cms(data: bytes) -> tuple[bytes, str]:

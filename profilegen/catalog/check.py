@@ -182,6 +182,11 @@ def _unknown(catalog: Catalog, level: Mapping[str, KeySpec], key: str, path: str
                 path,
                 f"belongs to {theirs.domain} as {nested[0].path}, not to {catalog.domain}",
             )
+    if top:
+        # A key of this domain that lives inside a dictionary, e.g. ROPGID instead of IdPSettings.ROPGID.
+        inside = [s for s in catalog.walk() if s.name == key and "." in s.path and not s.legacy]
+        if inside:
+            return KeyIssue(IssueKind.UNKNOWN, path, f"not a top-level key; it belongs inside a dictionary as {inside[0].path}")
     hint = suggest(key, [k for k, s in level.items() if not s.legacy] or list(level))
     tail = f"; did you mean {hint}?" if hint else "; check the spelling against the Jamf Connect documentation"
     return KeyIssue(IssueKind.UNKNOWN, path, f"unknown key{tail}")

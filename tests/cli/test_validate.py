@@ -188,3 +188,20 @@ def test_rules_command_lists_every_code(runner):
     out = runner.invoke(app, ["rules"]).stdout
     for code, rule in load_all().items():
         assert code in out and rule.doc, code
+
+
+def test_pem_signed_profile(runner, tmp_path, openssl):
+    profile = CASES / "PG206" / "pass-suffixed.mobileconfig"
+    subprocess.run([openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", tmp_path / "k.pem",
+                    "-out", tmp_path / "c.pem", "-days", "1", "-subj", "/CN=PEM Signer"], check=True, capture_output=True)
+    signed = tmp_path / "signed.mobileconfig"
+    subprocess.run([openssl, "cms", "-sign", "-nodetach", "-outform", "PEM", "-binary", "-in", profile,
+                    "-signer", tmp_path / "c.pem", "-inkey", tmp_path / "k.pem", "-out", signed], check=True, capture_output=True)
+    result = runner.invoke(app, ["validate", str(signed)])
+    assert result.exit_code == 0 and "PG108 info: signed by" in result.stdout and "PEM Signer" in result.stdout
+
+
+def test_empty_directory_is_a_usage_error(runner, tmp_path):
+    (tmp_path / "notes.txt").write_text("x")
+    result = runner.invoke(app, ["validate", str(tmp_path)])
+    assert result.exit_code == 2 and "no *.mobileconfig or *.plist" in result.stderr

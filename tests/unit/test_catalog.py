@@ -63,6 +63,11 @@ def test_nested_array_of_dicts_checked():
     assert [(i.kind, i.path) for i in issues] == [(IssueKind.TYPE, "TemporaryUserPermissions.UserPromotionRole[0].Duration")]
 
 
+def test_nested_key_at_top_level_names_its_dictionary():
+    (issue,) = check_preferences(load_catalog("menubar"), {"ROPGID": "x"})
+    assert issue.kind is IssueKind.UNKNOWN and "IdPSettings.ROPGID" in issue.message
+
+
 def test_secret_values_hidden_in_type_messages():
     issues = list(check_preferences(load_catalog("login"), {"OIDCClientSecret": ["hunter2"]}))
     assert issues and all("hunter2" not in i.message for i in issues)
