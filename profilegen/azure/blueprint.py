@@ -47,8 +47,8 @@ class BlueprintNames:
 
     def check(self) -> None:
         for option, value in (("--api-name", self.api_name), ("--app-name", self.app_name)):
-            if not value.strip() or len(value) > 120:
-                raise InputError(f"{option}: {value!r}: give a display name of 1 to 120 characters")
+            if not value.strip() or len(value) > 120 or not value.isprintable():
+                raise InputError(f"{option}: {value!r}: give a display name of 1 to 120 printable characters")
         if self.api_name == self.app_name:
             raise InputError("--app-name: same as --api-name; the two registrations need different names")
         for option, value in (("--admin-role", self.admin_role), ("--standard-role", self.standard_role)):

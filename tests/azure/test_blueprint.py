@@ -138,6 +138,7 @@ def test_script_runs_against_a_fake_az(tmp_path: Path) -> None:
         (["--admin-role", "jamfconnect"], "--admin-role"),
         (["--app-name", "Jamf Connect - Conditional Access Policy API"], "--app-name"),
         (["--api-name", " "], "--api-name"),
+        (["--app-name", "Jamf\nConnect"], "--app-name"),
     ],
 )
 def test_bad_names_exit_2(tmp_path: Path, extra: list[str], option: str) -> None:
