@@ -159,13 +159,21 @@ def test_secret_values_never_printed(runner, tmp_path):
     assert "PG501" in result.stdout and "Zz9-secret-value" not in result.stdout
 
 
+def sign(openssl: str, tmp_path: Path, source: Path, *, subject: str, outform: str = "DER") -> Path:
+    """Sign ``source`` with a throwaway self-signed certificate (openssl cms -sign -nodetach)."""
+    key, cert = tmp_path / "k.pem", tmp_path / "c.pem"
+    if not cert.exists():
+        subprocess.run([openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+                        "-days", "1", "-subj", subject], check=True, capture_output=True)
+    out = tmp_path / f"signed-{source.stem}.{outform.lower()}.mobileconfig"
+    subprocess.run([openssl, "cms", "-sign", "-nodetach", "-outform", outform, "-binary", "-in", source,
+                    "-signer", cert, "-inkey", key, "-out", out], check=True, capture_output=True)
+    return out
+
+
 def test_signed_profile_made_with_openssl(runner, tmp_path, openssl):
     profile = CASES / "PG206" / "pass-suffixed.mobileconfig"
-    subprocess.run([openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", tmp_path / "k.pem",
-                    "-out", tmp_path / "c.pem", "-days", "1", "-subj", "/CN=Throwaway Signer/O=Tests"], check=True, capture_output=True)
-    signed = tmp_path / "signed.mobileconfig"
-    subprocess.run([openssl, "cms", "-sign", "-nodetach", "-outform", "DER", "-binary", "-in", profile,
-                    "-signer", tmp_path / "c.pem", "-inkey", tmp_path / "k.pem", "-out", signed], check=True, capture_output=True)
+    signed = sign(openssl, tmp_path, profile, subject="/CN=Throwaway Signer/O=Tests")
     # openssl itself confirms the file is a valid CMS SignedData holding our profile.
     extracted = subprocess.run([openssl, "cms", "-verify", "-noverify", "-inform", "DER", "-in", signed],
                                check=True, capture_output=True).stdout
@@ -174,11 +182,7 @@ def test_signed_profile_made_with_openssl(runner, tmp_path, openssl):
     findings = json.loads(result.stdout)["files"][0]["findings"]
     assert findings[0]["code"] == "PG108" and "Throwaway Signer" in findings[0]["message"]
     assert result.exit_code == 0
-    bad = tmp_path / "bad.mobileconfig"
-    bad.write_bytes((CASES / "PG206" / "fail-same-identifier.mobileconfig").read_bytes())
-    signed_bad = tmp_path / "signed-bad.mobileconfig"
-    subprocess.run([openssl, "cms", "-sign", "-nodetach", "-outform", "DER", "-binary", "-in", bad,
-                    "-signer", tmp_path / "c.pem", "-inkey", tmp_path / "k.pem", "-out", signed_bad], check=True, capture_output=True)
+    signed_bad = sign(openssl, tmp_path, CASES / "PG206" / "fail-same-identifier.mobileconfig", subject="/CN=x")
     assert "PG206" in runner.invoke(app, ["validate", str(signed_bad)]).stdout
 
 
@@ -191,12 +195,8 @@ def test_rules_command_lists_every_code(runner):
 
 
 def test_pem_signed_profile(runner, tmp_path, openssl):
-    profile = CASES / "PG206" / "pass-suffixed.mobileconfig"
-    subprocess.run([openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", tmp_path / "k.pem",
-                    "-out", tmp_path / "c.pem", "-days", "1", "-subj", "/CN=PEM Signer"], check=True, capture_output=True)
-    signed = tmp_path / "signed.mobileconfig"
-    subprocess.run([openssl, "cms", "-sign", "-nodetach", "-outform", "PEM", "-binary", "-in", profile,
-                    "-signer", tmp_path / "c.pem", "-inkey", tmp_path / "k.pem", "-out", signed], check=True, capture_output=True)
+    signed = sign(openssl, tmp_path, CASES / "PG206" / "pass-suffixed.mobileconfig", subject="/CN=PEM Signer", outform="PEM")
+    assert signed.read_bytes().startswith(b"-----BEGIN")
     result = runner.invoke(app, ["validate", str(signed)])
     assert result.exit_code == 0 and "PG108 info: signed by" in result.stdout and "PEM Signer" in result.stdout
 
