@@ -111,7 +111,7 @@ def _count_objects(value: Any) -> None:
 
 def _unarmor(data: bytes) -> bytes:
     """DER bytes of a PEM-armoured CMS/PKCS#7 file (openssl cms -outform PEM)."""
-    from asn1crypto import pem  # type: ignore[import-untyped]
+    from asn1crypto import pem
 
     try:
         kind, _, der = pem.unarmor(data.strip())
@@ -124,7 +124,7 @@ def _unarmor(data: bytes) -> bytes:
 
 def _unwrap_cms(data: bytes) -> tuple[bytes, str]:
     """The encapsulated content and signer subject of a DER CMS SignedData."""
-    from asn1crypto import cms  # type: ignore[import-untyped]
+    from asn1crypto import cms
 
     try:
         info = cms.ContentInfo.load(data)
