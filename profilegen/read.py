@@ -16,7 +16,7 @@ from pyexpat import ExpatError, ParserCreate
 from pyexpat import errors as expat_errors
 from typing import Any, NoReturn
 
-from profilegen.catalog import COMPONENT_OF_DOMAIN, Component
+from profilegen.catalog import Component
 from profilegen.findings import Finding
 from profilegen.rules import finding
 from profilegen.shapes import Settings, find_settings
@@ -250,7 +250,3 @@ def check_xml(data: bytes) -> list[Finding]:
                     out.append(finding("PG104", key, f"line {lines.get(id(child))}: key {key!r} appears twice in one dictionary; keep one"))
                 seen.add(key)
     return out
-
-
-def domain_component(domain: str) -> Component | None:
-    return COMPONENT_OF_DOMAIN.get(domain)
