@@ -69,6 +69,11 @@ def login_host_cloud(host: str) -> str | None:
     return MICROSOFT_LOGIN_HOSTS.get(host.lower())
 
 
+def url_host(url: str) -> str:
+    """The lower-cased host name of ``url``, or "" when it has none."""
+    return (urlsplit(url).hostname or "").lower()
+
+
 def tenant_in_url(url: str) -> str | None:
     """The tenant segment of a Microsoft login URL (first path segment), if any."""
     parts = [p for p in urlsplit(url).path.split("/") if p]

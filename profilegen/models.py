@@ -128,7 +128,7 @@ class AzureSettings(BaseModel):
         for field, url in (("discovery_url", self.discovery_url), ("ropg_discovery_url", self.ropg_discovery_url)):
             if url is None:
                 continue
-            host = _host(url)
+            host = entra.url_host(url)
             if host in entra.CLOSED_LOGIN_HOSTS:
                 raise ValueError(f"{field}: {host} is {entra.CLOSED_LOGIN_HOSTS[host]}; use login.microsoftonline.com")
             if entra.login_host_cloud(host) is None:
@@ -159,7 +159,7 @@ class AzureSettings(BaseModel):
         for field, url in (("discovery_url", self.discovery_url), ("ropg_discovery_url", self.ropg_discovery_url)):
             if url is None:
                 continue
-            host = _host(url)
+            host = entra.url_host(url)
             if entra.login_host_cloud(host) is None:
                 out.append(
                     f"note: the {field.replace('_', ' ').replace('url', 'URL')} is on {host}, not a Microsoft login host; accepted as an AD FS "
@@ -172,12 +172,6 @@ class AzureSettings(BaseModel):
                     "(GUID vs domain); profilegen cannot confirm offline that they are the same tenant"
                 )
         return out
-
-
-def _host(url: str) -> str:
-    from urllib.parse import urlsplit
-
-    return (urlsplit(url).hostname or "").lower()
 
 
 class ProfileConfig(BaseModel):

@@ -118,9 +118,7 @@ def _is_adfs(url: str | None) -> bool:
 def _discovery(key: str, url: str | None, tenant: str | None, *, adfs_ok: bool) -> Iterator[Hit]:
     if url is None or url.lower().startswith("http://"):
         return  # http:// is PG503
-    from urllib.parse import urlsplit
-
-    host = (urlsplit(url).hostname or "").lower()
+    host = entra.url_host(url)
     if url.lower().startswith("https://") and entra.login_host_cloud(host):
         in_url = entra.tenant_in_url(url)
         if in_url and in_url.lower() in entra.MULTI_TENANT_AUTHORITIES:
