@@ -41,6 +41,11 @@ def is_guid(value: str) -> bool:
     return bool(GUID_RE.match(value))
 
 
+def is_client_id(value: str) -> bool:
+    """An Application (client) ID: a GUID, and not the all-zero one that samples ship."""
+    return is_guid(value) and value != EMPTY_GUID
+
+
 def is_domain(value: str) -> bool:
     return bool(DOMAIN_RE.match(value))
 

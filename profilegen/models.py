@@ -73,7 +73,7 @@ class AzureSettings(BaseModel):
         if value is None:
             return None
         value = value.strip()
-        if not entra.is_guid(value) or value == entra.EMPTY_GUID:
+        if not entra.is_client_id(value):
             raise ValueError(
                 f"{value!r} is not a client ID GUID; copy the Application (client) ID from the "
                 "app registration's Overview page"

@@ -45,7 +45,7 @@ def load_azure_settings(path: Path) -> AzureSettings:
 
 def _guid_option(value: str, option: str) -> str:
     value = value.strip()
-    if not entra.is_guid(value) or value == entra.EMPTY_GUID:
+    if not entra.is_client_id(value):
         raise InputError(f"{option}: {value!r} is not a client ID GUID; copy the Application (client) ID from the app registration")
     return value
 
