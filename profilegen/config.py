@@ -79,7 +79,7 @@ def merge_options(
 
     Returns the merged raw dict and a map from field location to a label for messages.
     """
-    merged = {k: v for k, v in data.items()}
+    merged = dict(data)
     azure = merged.get("azure")
     azure = dict(azure) if isinstance(azure, Mapping) else azure
     labels: dict[tuple[str, ...], str] = {}
@@ -164,7 +164,7 @@ def format_errors(
                     lines.append(f"{source}: {line}" if source else line)
             continue
         label = _label(loc, labels, source)
-        if kind.endswith("_type") or kind in ("string_type", "tuple_type", "dict_type"):
+        if kind.endswith("_type"):
             msg = f"{msg} (got {type(err['input']).__name__})"
         lines.append(f"{label}: {msg}")
     return lines
