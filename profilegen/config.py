@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from profilegen.errors import InputError
+
+if TYPE_CHECKING:  # pydantic stays off the start-up path
+    from profilegen.models import ProfileConfig
 
 MAX_CONFIG_BYTES = 1 << 20
 
@@ -105,7 +108,7 @@ def merge_options(
 
 def validate_config(
     raw: Mapping[str, Any], labels: Mapping[tuple[str, ...], str], *, source: str | None, cli_options: bool = True
-) -> Any:
+) -> ProfileConfig:
     """Validate the merged dict into a ProfileConfig, or raise InputError with one line per problem."""
     from pydantic import ValidationError
 
@@ -192,7 +195,7 @@ def _missing(loc: tuple[str, ...], source: str | None, *, cli_options: bool) -> 
     return f"{'.'.join(loc)}: required; set {in_file}"
 
 
-def load_config(path: Path | None, options: Mapping[str, Any]) -> Any:
+def load_config(path: Path | None, options: Mapping[str, Any]) -> ProfileConfig:
     """The one entry point: file (optional) + options -> ProfileConfig."""
     data = read_yaml(path) if path is not None else {}
     source = str(path) if path is not None else None

@@ -188,7 +188,7 @@ def variant_config(vf: VariantFile, variant: Variant) -> ProfileConfig:
                 raw[section] = render_value(base_part, context, path=section)
     except InputError as exc:
         raise InputError(*(f"{where}: {p}" for p in exc.problems)) from None
-    return validate_config(raw, {}, source=where, cli_options=False)  # type: ignore[no-any-return]
+    return validate_config(raw, {}, source=where, cli_options=False)
 
 
 def render_variant(
