@@ -49,9 +49,10 @@ def extras_problems(login: Mapping[str, Any], menubar: Mapping[str, Any], *, azu
     """Problems with the extra keys; ``azure_fields`` are the azure: fields that are given."""
     problems: list[str] = []
     given = azure_fields | ALWAYS
-    for component, data in (("login", login), ("menubar", menubar)):
-        reserved = {k: f for k, f in RESERVED[component].items() if f in given}  # type: ignore[index]
-        problems.extend(_problems(component, data, reserved))  # type: ignore[arg-type]
+    sections: tuple[tuple[Component, Mapping[str, Any]], ...] = (("login", login), ("menubar", menubar))
+    for component, data in sections:
+        reserved = {k: f for k, f in RESERVED[component].items() if f in given}
+        problems.extend(_problems(component, data, reserved))
     return problems
 
 
