@@ -14,10 +14,13 @@ import datetime as dt
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from profilegen.catalog import SECRET_KEY_NAMES
 from profilegen.errors import InputError
+
+if TYPE_CHECKING:
+    from profilegen.read import Document
 
 PAYLOAD_IDS = frozenset({"PayloadIdentifier", "PayloadUUID"})
 HIDDEN = "<hidden>"
@@ -64,8 +67,8 @@ def _redact(value: Any) -> Any:
     return value
 
 
-def view(document: Any, *, ignore_payload_ids: bool = False) -> dict[str, Any]:
-    """The comparable parts of a read.Document: envelope keys and per-domain settings."""
+def view(document: Document, *, ignore_payload_ids: bool = False) -> dict[str, Any]:
+    """The comparable parts of a document: envelope keys and per-domain settings."""
     out: dict[str, Any] = {}
     if document.is_profile:
         for key, value in document.data.items():
@@ -138,8 +141,8 @@ def same(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
-def read_side(data: bytes, name: str) -> Any:
-    """read.Document for ``data``, or InputError naming the file and the reading finding."""
+def read_side(data: bytes, name: str) -> Document:
+    """The document in ``data``, or InputError naming the file and the reading finding."""
     from profilegen.findings import Severity
     from profilegen.read import read_document
 
