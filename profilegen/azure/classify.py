@@ -146,12 +146,17 @@ def _first_line(text: str) -> str:
     return text.strip().splitlines()[0].strip() if text.strip() else ""
 
 
+def json_body(body: bytes) -> Any:
+    """The JSON value of an HTTP body, or None when it is not UTF-8 JSON."""
+    try:
+        return json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return None
+
+
 def classify_token_response(status: int, body: bytes) -> Verdict:
     """Classify one token-endpoint answer (any status) from its status and raw body."""
-    try:
-        data = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        data = None
+    data = json_body(body)
     if not isinstance(data, dict):
         if status >= 500 or status == 429:
             return Verdict(TRANSIENT, None, f"HTTP {status} without a JSON body. {CATEGORY_TEXT[TRANSIENT]}")

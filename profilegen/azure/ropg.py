@@ -28,6 +28,7 @@ from profilegen.azure.classify import (
     UNKNOWN,
     Verdict,
     classify_token_response,
+    json_body,
 )
 from profilegen.errors import InputError
 
@@ -142,10 +143,7 @@ def fetch_token_endpoint(request: RopgRequest) -> str | Verdict:
             return Verdict(CONFIGURATION_PROBLEM, None,
                            f"The discovery URL answered HTTP {answer.status}; check --ropg-discovery-url or the tenant.")
         return verdict
-    try:
-        document = json.loads(answer.body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        document = None
+    document = json_body(answer.body)
     endpoint = document.get("token_endpoint") if isinstance(document, dict) else None
     if not isinstance(endpoint, str):
         return Verdict(CONFIGURATION_PROBLEM, None,
