@@ -123,12 +123,14 @@ class AzureSettings(BaseModel):
             raise ValueError(f"{list(value)!r} lists a role twice; give each role once")
         return value
 
+    def _discovery_urls(self) -> list[tuple[str, str, str]]:
+        """(field, URL, host) for each discovery URL that is set."""
+        given = (("discovery_url", self.discovery_url), ("ropg_discovery_url", self.ropg_discovery_url))
+        return [(field, url, entra.url_host(url)) for field, url in given if url is not None]
+
     @model_validator(mode="after")
     def _discovery_hosts(self) -> AzureSettings:
-        for field, url in (("discovery_url", self.discovery_url), ("ropg_discovery_url", self.ropg_discovery_url)):
-            if url is None:
-                continue
-            host = entra.url_host(url)
+        for field, url, host in self._discovery_urls():
             if host in entra.CLOSED_LOGIN_HOSTS:
                 raise ValueError(f"{field}: {host} is {entra.CLOSED_LOGIN_HOSTS[host]}; use login.microsoftonline.com")
             if entra.login_host_cloud(host) is None:
@@ -156,19 +158,17 @@ class AzureSettings(BaseModel):
     def notes(self) -> list[str]:
         """Things worth saying on stderr that are not errors."""
         out = []
-        for field, url in (("discovery_url", self.discovery_url), ("ropg_discovery_url", self.ropg_discovery_url)):
-            if url is None:
-                continue
-            host = entra.url_host(url)
+        for field, url, host in self._discovery_urls():
+            name = field.replace("_", " ").replace("url", "URL")
             if entra.login_host_cloud(host) is None:
                 out.append(
-                    f"note: the {field.replace('_', ' ').replace('url', 'URL')} is on {host}, not a Microsoft login host; accepted as an AD FS "
+                    f"note: the {name} is on {host}, not a Microsoft login host; accepted as an AD FS "
                     "(hybrid) ROPG endpoint. Set ROPGProvider: Custom and ROPGRedirectURI under login: if "
                     "Jamf Connect should send password checks there"
                 )
             elif entra.same_tenant(entra.tenant_in_url(url) or "", self.tenant) is None:
                 out.append(
-                    f"note: the {field.replace('_', ' ').replace('url', 'URL')} names the tenant in another form than --tenant "
+                    f"note: the {name} names the tenant in another form than --tenant "
                     "(GUID vs domain); profilegen cannot confirm offline that they are the same tenant"
                 )
         return out
