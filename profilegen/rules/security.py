@@ -35,6 +35,13 @@ def provider(prefs: Mapping[str, Any]) -> Any:
     return prefs.get("OIDCProvider") or idp(prefs).get("Provider")
 
 
+def _secret_paths(prefs: Mapping[str, Any]) -> Iterator[str]:
+    """Where a client secret key holds a value."""
+    for path, name, value in walk(prefs):
+        if name in SECRET_KEY_NAMES and value not in (None, ""):
+            yield path
+
+
 @rule("PG501", "secret-with-entra", Severity.ERROR, "prefs")
 def secret_with_entra(prefs: Mapping[str, Any]) -> Iterator[Hit]:
     """A client secret in an Entra ID profile. Jamf Connect's Entra app is a public client: Entra
@@ -42,9 +49,8 @@ def secret_with_entra(prefs: Mapping[str, Any]) -> Iterator[Hit]:
     Mac, so the secret is disclosed too. Remove the key and rotate the secret."""
     if provider(prefs) not in ENTRA_PROVIDERS:
         return
-    for path, name, value in walk(prefs):
-        if name in SECRET_KEY_NAMES and value not in (None, ""):
-            yield Hit(path, "client secret in an Entra ID profile: public clients must not send one (AADSTS700025) and any local user can read it; remove it and rotate the secret")
+    for path in _secret_paths(prefs):
+        yield Hit(path, "client secret in an Entra ID profile: public clients must not send one (AADSTS700025) and any local user can read it; remove it and rotate the secret")
 
 
 @rule("PG502", "secret-in-profile", Severity.WARNING, "prefs")
@@ -54,9 +60,8 @@ def secret_elsewhere(prefs: Mapping[str, Any]) -> Iterator[Hit]:
     secret when a Mac leaves the fleet."""
     if provider(prefs) in ENTRA_PROVIDERS:
         return
-    for path, name, value in walk(prefs):
-        if name in SECRET_KEY_NAMES and value not in (None, ""):
-            yield Hit(path, "client secret stored in a world-readable managed preference; prefer a public client, or limit and rotate it")
+    for path in _secret_paths(prefs):
+        yield Hit(path, "client secret stored in a world-readable managed preference; prefer a public client, or limit and rotate it")
 
 
 @rule("PG503", "http-url", Severity.ERROR, "prefs")
