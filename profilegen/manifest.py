@@ -90,8 +90,13 @@ class Drift:
     unchanged: int = 0
 
     @property
+    def drifted(self) -> int:
+        """How many files are missing, extra or changed."""
+        return len(self.missing) + len(self.extra) + len(self.changed)
+
+    @property
     def clean(self) -> bool:
-        return not (self.missing or self.extra or self.changed)
+        return self.drifted == 0
 
     def lines(self, out_dir: Path) -> list[str]:
         out = [f"missing: {out_dir / n}" for n in self.missing]

@@ -83,8 +83,7 @@ def _variants(
         drift = check_dir(out, files, complete=not only)
         for line in drift.lines(out):
             typer.echo(line)
-        bad = len(drift.missing) + len(drift.extra) + len(drift.changed)
-        typer.echo(f"{len(outcomes)} variants, {drift.unchanged} files up to date, {bad} drifted", err=True)
+        typer.echo(f"{len(outcomes)} variants, {drift.unchanged} files up to date, {drift.drifted} drifted", err=True)
         raise typer.Exit(0 if drift.clean else 1)
     written, unchanged = write_plan(out, files, force=force)
     typer.echo(f"{len(outcomes)} variants, {len(written)} files written, {unchanged} unchanged", err=True)
