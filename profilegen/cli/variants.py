@@ -21,7 +21,6 @@ from profilegen.cli.app import (
     _fail,
     app,
 )
-from profilegen.errors import ProfilegenError
 
 
 @app.command()
@@ -37,10 +36,7 @@ def variants(
     keep_going: Annotated[bool, typer.Option("--keep-going", help="Write the good variants even if some fail (exit code stays 2).")] = False,
 ) -> None:
     """Write one set of profiles per department or site, from one base config."""
-    try:
-        _variants(file, out, component, payload_style, fmt, only or [], check=check, force=force, keep_going=keep_going)
-    except ProfilegenError as exc:
-        _fail(exc.problems, exc.exit_code)
+    _variants(file, out, component, payload_style, fmt, only or [], check=check, force=force, keep_going=keep_going)
 
 
 def _variants(
@@ -119,19 +115,16 @@ def diff(
     from profilegen.findings import Finding
     from profilegen.validate import read_input
 
-    try:
-        if a == "-" and b == "-":
-            raise InputError("diff: only one side can be - (stdin)")
-        stdin = sys.stdin.buffer.read() if "-" in (a, b) else None
-        sides = [read_input(path, stdin) for path in (a, b)]
-        unreadable = [f"{p}: unreadable: {d.code} {d.message}" for p, d in zip((a, b), sides) if isinstance(d, Finding)]
-        if unreadable:
-            raise InputError(*unreadable)
-        names = ["<stdin>" if p == "-" else p for p in (a, b)]
-        left, right = (d for d in sides if isinstance(d, bytes))
-        changes = diff_bytes(left, right, name_a=names[0], name_b=names[1], ignore_payload_ids=ignore_payload_ids)
-    except ProfilegenError as exc:
-        _fail(exc.problems, exc.exit_code)
+    if a == "-" and b == "-":
+        raise InputError("diff: only one side can be - (stdin)")
+    stdin = sys.stdin.buffer.read() if "-" in (a, b) else None
+    sides = [read_input(path, stdin) for path in (a, b)]
+    unreadable = [f"{p}: unreadable: {d.code} {d.message}" for p, d in zip((a, b), sides) if isinstance(d, Finding)]
+    if unreadable:
+        raise InputError(*unreadable)
+    names = ["<stdin>" if p == "-" else p for p in (a, b)]
+    left, right = (d for d in sides if isinstance(d, bytes))
+    changes = diff_bytes(left, right, name_a=names[0], name_b=names[1], ignore_payload_ids=ignore_payload_ids)
     for change in changes:
         typer.echo(change.line())
     raise typer.Exit(1 if changes else 0)
