@@ -25,8 +25,7 @@ class _Group(TyperGroup):
         try:
             return super().invoke(ctx)
         except ProfilegenError as exc:
-            for line in exc.problems:
-                typer.echo(f"profilegen: {line}", err=True)
+            _echo_problems(exc.problems)
             raise typer.Exit(exc.exit_code) from None
 
 
@@ -95,9 +94,13 @@ def root(
     """Generate and validate Jamf Connect profiles for Microsoft Entra ID."""
 
 
-def _fail(lines: tuple[str, ...], code: int) -> NoReturn:
+def _echo_problems(lines: tuple[str, ...]) -> None:
     for line in lines:
         typer.echo(f"profilegen: {line}", err=True)
+
+
+def _fail(lines: tuple[str, ...], code: int) -> NoReturn:
+    _echo_problems(lines)
     raise SystemExit(code)
 
 
