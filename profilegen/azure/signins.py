@@ -22,6 +22,7 @@ from profilegen.azure.jsonstream import iter_json_records
 from profilegen.errors import InputError
 
 JAMF_CONNECT_NAME = "jamf connect"
+JSON_FIX = "is this a Graph signIn export (auditLogs/signIns) or the portal's JSON download?"
 # Folded CSV header -> field. The first spelling found wins; later duplicates are ignored.
 CSV_COLUMNS: dict[str, tuple[str, ...]] = {
     "time": ("date (utc)", "date", "createddatetime", "created date time"),
@@ -92,11 +93,11 @@ def iter_signins(path: Path) -> Iterator[SignIn]:
 
 def _from_graph(record: Any, path: Path, line: int) -> SignIn:
     if not isinstance(record, dict):
-        raise InputError(f"{path}:{line}: a sign-in must be a JSON object, found {type(record).__name__}; {_json_fix()}")
+        raise InputError(f"{path}:{line}: a sign-in must be a JSON object, found {type(record).__name__}; {JSON_FIX}")
     status = record.get("status")
     code = status.get("errorCode") if isinstance(status, dict) else None
     if not isinstance(code, int) or isinstance(code, bool):
-        raise InputError(f"{path}:{line}: sign-in without an integer status.errorCode; {_json_fix()}")
+        raise InputError(f"{path}:{line}: sign-in without an integer status.errorCode; {JSON_FIX}")
     user = record.get("userPrincipalName") or record.get("userDisplayName") or record.get("userId") or ""
     app_id = record.get("appId")
     return SignIn(
@@ -106,10 +107,6 @@ def _from_graph(record: Any, path: Path, line: int) -> SignIn:
         app_name=str(record.get("appDisplayName") or ""),
         error_code=code,
     )
-
-
-def _json_fix() -> str:
-    return "is this a Graph signIn export (auditLogs/signIns) or the portal's JSON download?"
 
 
 def _decoded_lines(fh: IO[bytes], path: Path) -> Iterator[str]:
