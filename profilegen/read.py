@@ -17,7 +17,7 @@ from pyexpat import errors as expat_errors
 from typing import Any, NoReturn
 
 from profilegen.catalog import Component
-from profilegen.findings import Finding
+from profilegen.findings import Finding, Severity
 from profilegen.rules import finding
 from profilegen.shapes import Settings, find_settings
 from profilegen.structure import certainly_valid
@@ -76,7 +76,7 @@ def _read(data: bytes, name: str, domain: Component | None) -> tuple[Document | 
     else:
         encoding = "xml"
         findings.extend(check_xml(data))
-        if any(f.severity.value == "error" for f in findings):
+        if any(f.severity is Severity.ERROR for f in findings):
             return None, findings
         try:
             value = plistlib.loads(data, fmt=plistlib.FMT_XML)
