@@ -12,10 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
-from pydantic import SecretStr
+from pydantic import SecretStr, ValidationError
 
 from profilegen import entra
 from profilegen.azure.ropg import RopgRequest, check_url
+from profilegen.config import read_yaml
 from profilegen.errors import InputError
 from profilegen.models import ROPG_SCOPES, AzureSettings
 
@@ -24,10 +25,6 @@ DEFAULT_SCOPES = "openid profile email"
 
 def load_azure_settings(path: Path) -> AzureSettings:
     """The validated azure: block of a generate config, errors naming file and field."""
-    from pydantic import ValidationError
-
-    from profilegen.config import read_yaml
-
     data = read_yaml(path)
     block = data.get("azure")
     if not isinstance(block, dict):
