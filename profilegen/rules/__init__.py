@@ -23,7 +23,7 @@ class Rule:
     code: str
     name: str
     severity: Severity
-    scope: str  # "file", "envelope", "catalog", "login", "menubar", "pair"
+    scope: str  # "file", "envelope", "catalog", "login", "menubar", "pair", "prefs" (either domain)
     doc: str
     check: Check | None = None
 
