@@ -24,9 +24,9 @@ MAX_POWER = 1 << 16
 class Scope(Mapping[str, Any]):
     """Read-only names for templates: ``variant.name``, ``variant.vars.site``.
 
-    Attribute access in templates goes to the items only (see ``_Sandbox.getattr``), so a
-    variable called ``items`` or ``keys`` is that variable, not a dict method, and nothing
-    Python-internal (``__class__``) is reachable through it.
+    Attribute access in templates goes to the items only (``Sandbox.getattr`` in
+    ``_environment``), so a variable called ``items`` or ``keys`` is that variable, not a dict
+    method, and nothing Python-internal (``__class__``) is reachable through it.
     """
 
     __slots__ = ("_data", "_path")
