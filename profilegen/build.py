@@ -14,6 +14,7 @@ from typing import Any
 
 from profilegen.catalog import DOMAINS, Component
 from profilegen.models import ROPG_SCOPES, ProfileConfig, Style
+from profilegen.shapes import MCX_TYPE
 
 # Jamf's samples and docs write OIDCProvider / IdPSettings.Provider = Azure; current docs also
 # accept EntraID, but older 2.x clients know only Azure (jamf-connect-keys.json: OIDCProvider).
@@ -117,7 +118,7 @@ def profile(prefs: Mapping[str, Any], ident: Identity, component: Component, sty
     if style == "mcx":
         # The shape Jamf Pro writes for Application & Custom Settings (Apple's ManagedClient
         # preferences payload): domain -> Forced -> [{mcx_preference_settings: ...}].
-        inner["PayloadType"] = "com.apple.ManagedClient.preferences"
+        inner["PayloadType"] = MCX_TYPE
         inner["PayloadContent"] = {domain: {"Forced": [{"mcx_preference_settings": dict(prefs)}]}}
     else:
         # Direct payload: the domain is the PayloadType, keys sit beside the Payload* keys
