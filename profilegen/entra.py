@@ -75,13 +75,19 @@ def login_host_cloud(host: str) -> str | None:
 
 
 def url_host(url: str) -> str:
-    """The lower-cased host name of ``url``, or "" when it has none."""
-    return (urlsplit(url).hostname or "").lower()
+    """The lower-cased host name of ``url``, or "" when it has none or cannot be parsed."""
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:  # e.g. an unbalanced "[" in the host part
+        return ""
 
 
 def tenant_in_url(url: str) -> str | None:
     """The tenant segment of a Microsoft login URL (first path segment), if any."""
-    parts = [p for p in urlsplit(url).path.split("/") if p]
+    try:
+        parts = [p for p in urlsplit(url).path.split("/") if p]
+    except ValueError:
+        return None
     return parts[0] if parts else None
 
 

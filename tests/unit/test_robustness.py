@@ -114,6 +114,22 @@ def test_arbitrary_plists_never_crash(value, fmt):
     check_quickly(data)
 
 
+ODD_URLS = st.sampled_from(["https://[bad/x", "https://[::1", "http://", "https://", "://", "https://a:b@", "https://h:99999999/",
+                            "api://", "https://login.microsoftonline.com", "\u00e9://x", "https://%zz/"]) | st.text(
+    st.characters(blacklist_categories=("Cs", "Cc")), max_size=30)
+URL_KEYS = ["OIDCDiscoveryURL", "ROPGDiscoveryURL", "OIDCRedirectURI", "HelpURL", "ChangePasswordURL", "OIDCTenant", "OIDCScopes"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.sampled_from(URL_KEYS), ODD_URLS, min_size=1), st.sampled_from(["Azure", "EntraID", "Custom"]))
+def test_odd_url_values_never_crash(values, provider):
+    login = {"OIDCProvider": provider, "OIDCClientID": "2f0c6a1e-5b7d-4c19-9e3a-7d1b2c3e4f50", **values}
+    menubar = {"IdPSettings": {"Provider": provider, "DiscoveryURL": values.get("OIDCDiscoveryURL", "x"),
+                               "ChangePasswordURL": values.get("HelpURL", "y")}}
+    check_quickly(plistlib.dumps(login), "odd.login.plist")
+    check_quickly(plistlib.dumps(menubar), "odd.menubar.plist")
+
+
 @settings(max_examples=150, deadline=None)
 @given(st.binary(max_size=300))
 def test_arbitrary_bytes_never_crash(data):
