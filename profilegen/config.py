@@ -31,7 +31,8 @@ AZURE_OPTIONS = {
 TOP_OPTIONS = {"organization": "--organization", "identifier": "--identifier"}
 
 
-def read_yaml(path: Path) -> dict[str, Any]:
+def read_yaml(path: Path, *, option: str = "--config") -> dict[str, Any]:
+    """A YAML mapping from ``path``; read errors name ``option`` (the command's file argument)."""
     import yaml
 
     class UniqueKeyLoader(yaml.SafeLoader):
@@ -53,13 +54,13 @@ def read_yaml(path: Path) -> dict[str, Any]:
             raise InputError(f"{path}: larger than 1 MiB; is this really a profilegen config?")
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise InputError(f"--config: {path} does not exist; give the path of a YAML config") from None
+        raise InputError(f"{option}: {path} does not exist; give the path of a YAML config") from None
     except IsADirectoryError:
-        raise InputError(f"--config: {path} is a directory; give the path of a YAML config file") from None
+        raise InputError(f"{option}: {path} is a directory; give the path of a YAML config file") from None
     except UnicodeDecodeError:
         raise InputError(f"{path}: not UTF-8 text; save the config as UTF-8 YAML") from None
     except OSError as exc:
-        raise InputError(f"--config: cannot read {path}: {exc.strerror}") from None
+        raise InputError(f"{option}: cannot read {path}: {exc.strerror}") from None
     try:
         data = yaml.load(text, Loader=UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as exc:

@@ -91,7 +91,7 @@ def merge(base: Mapping[str, Any], override: Mapping[str, Any], *, path: str = "
 def load_variant_file(path: Path) -> VariantFile:
     if not path.is_file():
         raise InputError(f"{path}: no such file; give the path of a variants YAML file")
-    return parse_variant_file(read_yaml(path), source=str(path))
+    return parse_variant_file(read_yaml(path, option="FILE"), source=str(path))
 
 
 def parse_variant_file(raw: Mapping[str, Any], *, source: str) -> VariantFile:
