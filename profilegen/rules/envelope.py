@@ -7,15 +7,14 @@ so its profiles are device (System) profiles (landscape.md §3a).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from profilegen.entra import is_guid
 from profilegen.findings import Hit, Severity
 from profilegen.rules import rule
 from profilegen.shapes import MCX_FREQUENCIES, MCX_TYPE
 
-UUID_RE = re.compile(r"^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$")
 REQUIRED = {"PayloadIdentifier": str, "PayloadType": str, "PayloadUUID": str, "PayloadVersion": int}
 TYPES: dict[str, type | tuple[type, ...]] = {
     **REQUIRED,
@@ -99,7 +98,7 @@ def uuid_syntax(profile: Mapping[str, Any]) -> Iterator[Hit]:
     """PayloadUUID must be a UUID (8-4-4-4-12 hexadecimal digits)."""
     for path, payload in payloads(profile):
         value = payload.get("PayloadUUID")
-        if isinstance(value, str) and not UUID_RE.match(value):
+        if isinstance(value, str) and not is_guid(value):
             yield Hit(f"{path}PayloadUUID", f"{value!r} is not a UUID; use uuidgen or let profilegen generate one")
 
 
