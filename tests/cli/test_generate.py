@@ -236,3 +236,17 @@ def test_console_script_never_shows_a_traceback(tmp_path):
 def test_version(runner):
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0 and result.stdout.startswith("profilegen ")
+
+
+def test_directory_in_place_of_an_output_file(runner, tmp_path):
+    (tmp_path / "out" / "com.contoso.jamfconnect.menubar.mobileconfig").mkdir(parents=True)
+    result = run(runner, tmp_path, "--force")
+    assert result.exit_code == 2 and "is a directory" in result.stderr
+    assert not (tmp_path / "out" / "com.contoso.jamfconnect.login.mobileconfig").exists()
+
+
+def test_file_name_too_long(runner, tmp_path):
+    ident = ".".join(["abcdefghij"] * 30)
+    result = runner.invoke(app, [*BASE_ARGS[:-2], "--identifier", ident, "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2 and "longer than 255 bytes" in result.stderr
+    assert not (tmp_path / "out").exists()
