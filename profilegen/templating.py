@@ -19,6 +19,18 @@ MARKERS = ("{{", "{%", "{#")
 # A template may repeat a string or a list, but not into a memory bomb ({{ 'x' * 10**9 }}).
 MAX_REPEAT_CHARS = 100_000
 MAX_POWER = 1 << 16
+# What a template may contain: values, attribute and item access, conditions, concatenation and
+# a few text filters. No calls (so no methods of the data), no loops, no arithmetic, no
+# formatting: every template's output is then at most a small multiple of its inputs.
+ALLOWED_NODES = frozenset({
+    "Template", "Output", "TemplateData", "Name", "Getattr", "Getitem", "Const", "Filter", "Concat",
+    "CondExpr", "If", "Compare", "Operand", "And", "Or", "Not", "Test", "Add", "Tuple", "List",
+})
+ALLOWED_FILTERS = frozenset({
+    "lower", "upper", "title", "capitalize", "trim", "replace", "default", "d", "string", "truncate",
+    "length", "join", "first", "last", "urlencode",
+})
+ALLOWED_TESTS = frozenset({"defined", "undefined", "none", "string", "number", "eq", "ne", "in"})
 
 
 class Scope(Mapping[str, Any]):
@@ -33,7 +45,7 @@ class Scope(Mapping[str, Any]):
 
     def __init__(self, path: str, data: Mapping[str, Any]) -> None:
         self._path = path
-        self._data = {str(k): Scope(f"{path}.{k}", v) if isinstance(v, Mapping) else v for k, v in data.items()}
+        self._data = {str(k): _freeze(f"{path}.{k}", v) for k, v in data.items()}
 
     def __getitem__(self, key: str) -> Any:
         return self._data[key]
@@ -50,6 +62,30 @@ class Scope(Mapping[str, Any]):
     @property
     def path(self) -> str:
         return self._path
+
+
+def _freeze(path: str, value: Any) -> Any:
+    """Mappings become Scopes and lists tuples, so no template can change shared data."""
+    if isinstance(value, Mapping):
+        return Scope(path, value)
+    if isinstance(value, list):
+        return tuple(_freeze(f"{path}[{i}]", v) for i, v in enumerate(value))
+    return value
+
+
+def _check_allowed(tree: Any) -> None:
+    from jinja2 import nodes
+
+    for node in [tree, *tree.find_all(nodes.Node)]:
+        kind = type(node).__name__
+        if kind not in ALLOWED_NODES:
+            what = {"For": "loops", "Call": "calls", "Mul": "'*'", "Mod": "'%' formatting", "Pow": "'**'",
+                    "Div": "'/'", "FloorDiv": "'//'", "Sub": "'-'"}.get(kind, kind)
+            raise InputError(f"templates may not use {what}; use {{{{ value }}}}, if/else, ~ and text filters only")
+        if isinstance(node, nodes.Filter) and node.name not in ALLOWED_FILTERS:
+            raise InputError(f"the filter '{node.name}' is not allowed; use one of {', '.join(sorted(ALLOWED_FILTERS))}")
+        if isinstance(node, nodes.Test) and node.name not in ALLOWED_TESTS:
+            raise InputError(f"the test '{node.name}' is not allowed")
 
 
 @cache
@@ -87,13 +123,17 @@ def _environment() -> Any:
                         raise SecurityError("the repeated value would be too long")
             return super().call_binop(context, operator, left, right)
 
-    return Sandbox(undefined=Undefined, autoescape=False, keep_trailing_newline=True)
+    env = Sandbox(undefined=Undefined, autoescape=False, keep_trailing_newline=True)
+    env.globals.clear()  # no range, lipsum, namespace, dict, cycler, joiner
+    return env
 
 
 @cache
 def _compile(source: str) -> Any:
     # Variants share most of their strings (they come from the base): compile each once.
-    return _environment().from_string(source)
+    env = _environment()
+    _check_allowed(env.parse(source))
+    return env.from_string(source)
 
 
 def render_value(value: Any, context: Mapping[str, Any], *, path: str) -> Any:
@@ -111,7 +151,13 @@ def render_string(source: str, context: Mapping[str, Any], *, path: str) -> str:
     from jinja2 import TemplateError, TemplateSyntaxError
 
     try:
-        return str(_compile(source).render(**context))
+        template = _compile(source)
+    except InputError as exc:
+        raise InputError(f"{path}: {exc.problems[0]}") from None
+    except TemplateSyntaxError as exc:
+        raise InputError(f"{path}: template syntax error: {exc.message}; fix the {{{{ }}}} expression") from None
+    try:
+        return str(template.render(**context))
     except TemplateSyntaxError as exc:
         raise InputError(f"{path}: template syntax error: {exc.message}; fix the {{{{ }}}} expression") from None
     except TemplateError as exc:
