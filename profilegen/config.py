@@ -16,6 +16,7 @@ if TYPE_CHECKING:  # pydantic stays off the start-up path
     from profilegen.models import ProfileConfig
 
 MAX_CONFIG_BYTES = 1 << 20
+MAX_YAML_ALIASES = 100
 
 # Command-line option for each azure field, as generate spells them.
 AZURE_OPTIONS = {
@@ -36,7 +37,18 @@ def read_yaml(path: Path, *, option: str = "--config") -> dict[str, Any]:
     import yaml
 
     class UniqueKeyLoader(yaml.SafeLoader):
-        """SafeLoader that refuses duplicate keys instead of silently keeping the last."""
+        """SafeLoader that refuses duplicate keys instead of silently keeping the last, and more
+        than MAX_YAML_ALIASES aliases (nested aliases are how a "billion laughs" YAML grows)."""
+
+        aliases = 0
+
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            if self.check_event(yaml.AliasEvent):
+                self.aliases += 1
+                if self.aliases > MAX_YAML_ALIASES:
+                    mark = self.peek_event().start_mark
+                    raise InputError(f"{path}:{mark.line + 1}: more than {MAX_YAML_ALIASES} YAML aliases (*name); write the values out")
+            return super().compose_node(parent, index)
 
     def construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> Any:
         seen: set[Any] = set()

@@ -156,6 +156,14 @@ def test_all_problems_reported_at_once(runner, tmp_path):
         ("a: 1\na: 2\n", "key 'a' appears twice"),
         ("- just\n- a list\n", "top level must be a mapping"),
         ("organization: !!python/object:os.system x\n", "invalid YAML"),
+        ("a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+         "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+         "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\n"
+         "g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]\nh: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g]\n"
+         "i: &i [*h, *h, *h, *h, *h, *h, *h, *h, *h]\nj: &j [*i, *i, *i, *i, *i, *i, *i, *i, *i]\n"
+         "k: &k [*j, *j, *j, *j, *j, *j, *j, *j, *j]\nl: &l [*k, *k, *k, *k, *k, *k, *k, *k, *k]\n"
+         "m: [*l, *l, *l, *l, *l, *l, *l, *l, *l]\n",
+         "YAML aliases"),
     ],
 )
 def test_yaml_problems(runner, tmp_path, text, message):
