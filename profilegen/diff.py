@@ -11,12 +11,14 @@ keys named in SECRET_KEY_NAMES are never shown.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from profilegen.catalog import SECRET_KEY_NAMES
+from profilegen.entra import mask_url_credentials
 from profilegen.errors import InputError
 
 if TYPE_CHECKING:
@@ -53,7 +55,7 @@ def show(value: Any) -> str:
 
 def _json_default(value: Any) -> Any:
     if isinstance(value, (bytes, bytearray)):
-        return f"<data: {len(value)} bytes>"
+        return f"<data: {len(value)} bytes, sha256 {hashlib.sha256(value).hexdigest()[:12]}>"
     if isinstance(value, dt.datetime):
         return value.isoformat()
     return repr(value)
@@ -64,6 +66,8 @@ def _redact(value: Any) -> Any:
         return {k: HIDDEN if k in SECRET_KEY_NAMES else _redact(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_redact(v) for v in value]
+    if isinstance(value, str):
+        return mask_url_credentials(value)
     return value
 
 

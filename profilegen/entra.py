@@ -37,6 +37,15 @@ MULTI_TENANT_AUTHORITIES = {"common", "consumers", "organizations"}
 DISCOVERY_SUFFIX = "/.well-known/openid-configuration"
 
 
+# scheme://user[:password]@host...: credentials embedded in a URL.
+URL_USERINFO_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/?#]*@")
+
+
+def mask_url_credentials(text: str) -> str:
+    """``text`` with the user:password@ part of a URL replaced, for any output."""
+    return URL_USERINFO_RE.sub(r"\1<hidden>@", text.strip()) if URL_USERINFO_RE.match(text.strip()) else text
+
+
 def is_guid(value: str) -> bool:
     return bool(GUID_RE.match(value))
 

@@ -7,11 +7,11 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from profilegen.catalog import SECRET_KEY_NAMES
+from profilegen.entra import URL_USERINFO_RE
 from profilegen.findings import Hit, Severity
 from profilegen.rules import rule
 from profilegen.rules.entra import ENTRA_PROVIDERS, idp
 
-URL_USERINFO_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#]*@")
 PLACEHOLDER_RE = re.compile(r"\[[^\]]*\]|<[^>]*>|\breplace\b|\byour[ _-]|\bexample\b|\bxxx+\b|\bchangeme\b", re.I)
 IDENTIFIER_KEYS = re.compile(r"(URL|URI|ID|Tenant|AuthServer)$")
 ENTRA_CLIENT_ID_KEYS = {"OIDCClientID", "OIDCROPGID", "ROPGID"}  # covered by PG403/PG413

@@ -157,3 +157,14 @@ def test_stdin_and_usage(run, styles: dict[str, Path]) -> None:  # type: ignore[
     assert run("diff", "-", b, stdin=a.read_bytes()).exit_code == 0
     assert run("diff", a).exit_code == 2  # usage: B missing
     assert run("diff", "-", "-", stdin=b"").exit_code == 2
+
+
+def test_credentials_in_urls_and_data_are_never_shown_verbatim() -> None:
+    a = plistlib.dumps({"HelpURL": "https://help.contoso.com/x", "LicenseFile": b"ab"})
+    b = plistlib.dumps({"HelpURL": "https://admin:HUNTER2@help.contoso.com/x", "LicenseFile": b"ac"})
+    lines = [c.line() for c in diff_bytes(a, b, name_a="a.login.plist", name_b="b.login.plist")]
+    text = "\n".join(lines)
+    assert "HUNTER2" not in text and "https://<hidden>@help.contoso.com/x" in text
+    data_line = next(line for line in lines if "LicenseFile" in line)
+    old, new = data_line.split(" -> ")
+    assert old.split(": ", 1)[1] != new  # the two data values are told apart (by digest)
