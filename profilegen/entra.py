@@ -84,9 +84,12 @@ def login_host_cloud(host: str) -> str | None:
 
 
 def url_host(url: str) -> str:
-    """The lower-cased host name of ``url``, or "" when it has none or cannot be parsed."""
+    """The lower-cased host name of ``url``, or "" when it has none or cannot be parsed
+    (an invalid port included)."""
     try:
-        return (urlsplit(url).hostname or "").lower()
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for an invalid port
+        return (parts.hostname or "").lower()
     except ValueError:  # e.g. an unbalanced "[" in the host part
         return ""
 

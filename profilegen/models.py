@@ -26,19 +26,24 @@ OutputFormat = Literal["mobileconfig", "plist"]
 
 
 def _https(value: str, what: str) -> str:
+    """``what`` names the URL in messages, e.g. "discovery URL"."""
     from urllib.parse import urlsplit
 
     try:
-        userinfo = urlsplit(value).netloc.rpartition("@")[0]
+        parts = urlsplit(value)
+        userinfo = parts.netloc.rpartition("@")[0]
+        parts.port  # noqa: B018 - raises ValueError for a port outside 0-65535 or not a number
     except ValueError:
-        raise ValueError(f"not a valid URL; give the full {what} URL") from None
+        raise ValueError(f"not a valid URL (check the host and port); give the full {what}") from None
+    if any(c.isspace() for c in value):
+        raise ValueError(f"{value!r} contains white space; give the full {what} without spaces")
     if userinfo:
         # Never echo the value: it holds a user name and perhaps a password.
         raise ValueError("the URL contains credentials (user:password@); profiles are world-readable on the Mac, remove them")
     if value.lower().startswith("http://"):
         raise ValueError(f"{value!r} uses http://; {what} must use https://")
     if not value.lower().startswith("https://") or len(value) <= len("https://"):
-        raise ValueError(f"{value!r} is not an https:// URL; give the full {what} URL")
+        raise ValueError(f"{value!r} is not an https:// URL; give the full {what}")
     return value
 
 

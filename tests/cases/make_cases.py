@@ -268,6 +268,7 @@ CASES: dict[str, dict[str, bytes]] = {
         "fail-other-tenant.login.plist": xml(login(OIDCDiscoveryURL="https://login.microsoftonline.com/0b9a5c1d-7e2f-4a3b-8c4d-5e6f7a8b9c0d/v2.0/.well-known/openid-configuration")),
         "fail-common-authority.login.plist": xml(login(OIDCDiscoveryURL="https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration")),
         "fail-unparsable-url.login.plist": xml(login(OIDCDiscoveryURL="https://[bad/.well-known/openid-configuration")),
+        "fail-bad-port.login.plist": xml(login(OIDCDiscoveryURL=f"https://login.microsoftonline.com:99999/{T}/v2.0/.well-known/openid-configuration")),
         "fail-not-microsoft.login.plist": xml(login(OIDCDiscoveryURL="https://idp.example.net/.well-known/openid-configuration")),
         "pass-same-tenant.login.plist": xml(login(OIDCDiscoveryURL=f"https://login.microsoftonline.com/{T}/v2.0/.well-known/openid-configuration")),
         "pass-adfs-custom.login.plist": xml(login(ROPGProvider="Custom", ROPGDiscoveryURL="https://adfs.example.net/adfs/.well-known/openid-configuration")),
