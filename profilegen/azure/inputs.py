@@ -15,7 +15,8 @@ from pathlib import Path
 from pydantic import SecretStr, ValidationError
 
 from profilegen import entra
-from profilegen.azure.ropg import RopgRequest, check_url
+from profilegen.azure.ropg import RopgRequest
+from profilegen.azure.transport import check_url, redact
 from profilegen.config import read_yaml
 from profilegen.errors import InputError
 from profilegen.models import ROPG_SCOPES, AzureSettings
@@ -36,7 +37,8 @@ def load_azure_settings(path: Path) -> AzureSettings:
         for err in exc.errors(include_url=False):
             loc = ".".join(str(p) for p in err["loc"])
             msg = str(err.get("ctx", {}).get("error", "")) or err["msg"]
-            lines.append(f"{path}: azure{'.' + loc if loc else ''}: {msg}")
+            # redact: a URL with user:password@ must not be echoed back
+            lines.append(redact(f"{path}: azure{'.' + loc if loc else ''}: {msg}"))
         raise InputError(*lines) from None
 
 
@@ -95,7 +97,8 @@ def ropg_request(
     url, client, split = ropg_target(
         settings=settings, tenant=tenant, client_id=client_id, discovery_url=discovery_url, scopes=scopes
     )
-    check_url(url, what="--ropg-discovery-url", allow_http_loopback=allow_http_loopback)
+    what = "--ropg-discovery-url" if discovery_url else f"{config}: azure.ropg_discovery_url"
+    check_url(url, what=what, allow_http_loopback=allow_http_loopback)
     return RopgRequest(url, client, username.strip(), split, timeout=timeout, allow_http_loopback=allow_http_loopback)
 
 
@@ -105,7 +108,11 @@ def read_password(
     """--password-stdin (first line), else PROFILEGEN_PASSWORD, else the hidden prompt the CLI
     passes in. Never a command-line argument, and never part of an error message."""
     if password_stdin:
-        value, source = read_stdin().split("\n", 1)[0].removesuffix("\r"), "--password-stdin"
+        source = "--password-stdin"
+        try:
+            value = read_stdin().split("\n", 1)[0].removesuffix("\r")
+        except UnicodeDecodeError:
+            raise InputError(f"{source}: the password is not UTF-8 text; pipe it in UTF-8") from None
     elif environ.get("PROFILEGEN_PASSWORD") is not None:
         value, source = environ["PROFILEGEN_PASSWORD"], "PROFILEGEN_PASSWORD"
     else:
@@ -114,6 +121,10 @@ def read_password(
         except EOFError:
             value = ""
         source = "password prompt"
+    try:
+        value.encode("utf-8")  # undecodable bytes arrive as lone surrogates (surrogateescape)
+    except UnicodeEncodeError:
+        raise InputError(f"{source}: the password is not UTF-8 text; give it in UTF-8") from None
     if not value:
         raise InputError(f"{source}: empty password; type it at the prompt, set PROFILEGEN_PASSWORD or pipe it to --password-stdin")
     return SecretStr(value)

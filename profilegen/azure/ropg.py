@@ -1,38 +1,36 @@
 """One ROPG password check, the way Jamf Connect does it: discovery GET, then a form POST.
 
-Stdlib only (urllib). https with certificate verification; plain http only for
-``http://127.0.0.1:<port>`` when the caller allows it (tests). No redirects are followed (a
-redirect could downgrade to http or carry the password elsewhere), one timeout per request,
-and no retries: a loop of password attempts is what smart lockout (AADSTS50053) punishes.
+The HTTP side (https only, no redirects, one overall deadline per request, no retries: a loop
+of password attempts is what smart lockout, AADSTS50053, punishes) lives in ``transport``.
 
 Request shape: https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth-ropc
-The password lives in a ``SecretStr`` and is scrubbed from anything the server sends back.
+The password lives in a ``SecretStr``. Text that came from the server or the network is
+scrubbed of it before it reaches a Verdict; profilegen's own explanations are not, so a short
+password does not turn every matching letter of them into asterisks.
 """
 
 from __future__ import annotations
 
 import json
-import ssl
-import urllib.error
+import re
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
-from typing import Any
 
 from pydantic import SecretStr
 
 from profilegen.azure.classify import (
-    CATEGORY_TEXT,
     CONFIGURATION_PROBLEM,
-    TRANSIENT,
     UNKNOWN,
     Verdict,
     classify_token_response,
     json_body,
 )
+from profilegen.azure.transport import Scrub, check_url, send
 from profilegen.errors import InputError
 
-MAX_BODY = 1 << 20  # discovery documents are ~2 KB and token answers ~5 KB
+__all__ = ["DEFAULT_TIMEOUT", "RopgRequest", "check_password", "check_url", "fetch_token_endpoint", "scrub"]
+
 DEFAULT_TIMEOUT = 15.0
 SCRUBBED = "********"
 
@@ -47,26 +45,11 @@ class RopgRequest:
     allow_http_loopback: bool = False
 
 
-def check_url(url: str, *, what: str, allow_http_loopback: bool) -> None:
-    """Refuse anything but https (or http://127.0.0.1:<port> when allowed)."""
-    parts = urllib.parse.urlsplit(url)
-    if parts.scheme == "https" and parts.hostname:
-        return
-    if parts.scheme == "http":
-        if not allow_http_loopback:
-            raise InputError(f"{what}: {url} uses http://; Entra endpoints are https:// only")
-        if parts.hostname != "127.0.0.1" or parts.port is None:
-            raise InputError(
-                f"{what}: {url}: --allow-http-loopback permits only http://127.0.0.1:<port>; use https:// for other hosts"
-            )
-        return
-    raise InputError(f"{what}: {url!r} is not an https:// URL; give the full URL")
-
-
 def scrub(text: str, secret: SecretStr) -> str:
-    """Remove the password in every spelling a server might echo: plain, form- and JSON-encoded."""
+    """Remove the password, in any letter case, in every spelling a server might echo: plain,
+    form- and JSON-encoded. For server and network text only."""
     value = secret.get_secret_value()
-    if not value:
+    if not value or not text:
         return text
     spellings = {
         value,
@@ -74,66 +57,22 @@ def scrub(text: str, secret: SecretStr) -> str:
         urllib.parse.quote(value, safe=""),
         json.dumps(value)[1:-1],
     }
-    for spelling in sorted(spellings, key=len, reverse=True):
-        text = text.replace(spelling, SCRUBBED)
+    pattern = "|".join(re.escape(s) for s in sorted(spellings, key=len, reverse=True))
+    return re.sub(pattern, SCRUBBED, text, flags=re.IGNORECASE)
+
+
+def _keep(text: str) -> str:
     return text
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None  # the 3xx then surfaces as an HTTPError
+def fetch_token_endpoint(request: RopgRequest, clean: Scrub = _keep) -> str | Verdict:
+    """The discovery document's ``token_endpoint``, or a Verdict saying why there is none.
 
-
-def _opener(url: str) -> urllib.request.OpenerDirector:
-    context = ssl.create_default_context()  # verifies certificates and host names
-    handlers: list[urllib.request.BaseHandler] = [_NoRedirect(), urllib.request.HTTPSHandler(context=context)]
-    if urllib.parse.urlsplit(url).hostname == "127.0.0.1":
-        handlers.append(urllib.request.ProxyHandler({}))  # a loopback test server is never behind a proxy
-    return urllib.request.build_opener(*handlers)
-
-
-@dataclass(frozen=True)
-class _Answer:
-    status: int
-    body: bytes
-
-
-def _send(req: urllib.request.Request, timeout: float) -> _Answer | Verdict:
-    """One HTTP exchange. Network failures come back as a Verdict; HTTP errors as an _Answer."""
-    try:
-        with _opener(req.full_url).open(req, timeout=timeout) as resp:
-            return _Answer(resp.status, resp.read(MAX_BODY))
-    except urllib.error.HTTPError as exc:
-        try:
-            body = exc.read(MAX_BODY)
-        except OSError:
-            body = b""
-        finally:
-            exc.close()
-        return _Answer(exc.code, body)
-    except urllib.error.URLError as exc:
-        reason = exc.reason
-        if isinstance(reason, ssl.SSLCertVerificationError):
-            return Verdict(CONFIGURATION_PROBLEM, None, f"The TLS certificate of {req.host} could not be verified "
-                           f"({reason.verify_message}); the password was not sent.")
-        if isinstance(reason, TimeoutError):
-            return _timeout(req, timeout)
-        return Verdict(TRANSIENT, None, f"Cannot reach {req.host}: {reason}. {CATEGORY_TEXT[TRANSIENT]}")
-    except TimeoutError:
-        return _timeout(req, timeout)
-    except (ConnectionError, ssl.SSLError, OSError) as exc:
-        return Verdict(TRANSIENT, None, f"Connection to {req.host} failed ({type(exc).__name__}). {CATEGORY_TEXT[TRANSIENT]}")
-
-
-def _timeout(req: urllib.request.Request, timeout: float) -> Verdict:
-    return Verdict(TRANSIENT, None, f"{req.host} did not answer within {timeout:g} s. {CATEGORY_TEXT[TRANSIENT]}")
-
-
-def fetch_token_endpoint(request: RopgRequest) -> str | Verdict:
-    """The discovery document's ``token_endpoint``, or a Verdict saying why there is none."""
+    ``clean`` scrubs server and network text. Whatever the server sends, this never raises:
+    an unusable token_endpoint is a configuration_problem."""
     check_url(request.discovery_url, what="--ropg-discovery-url", allow_http_loopback=request.allow_http_loopback)
     req = urllib.request.Request(request.discovery_url, headers={"Accept": "application/json"})
-    answer = _send(req, request.timeout)
+    answer = send(req, request.timeout, clean)
     if isinstance(answer, Verdict):
         return answer
     if answer.status != 200:
@@ -142,22 +81,27 @@ def fetch_token_endpoint(request: RopgRequest) -> str | Verdict:
         if verdict.category == UNKNOWN:
             return Verdict(CONFIGURATION_PROBLEM, None,
                            f"The discovery URL answered HTTP {answer.status}; check --ropg-discovery-url or the tenant.")
-        return verdict
+        return Verdict(verdict.category, verdict.error_code, verdict.explanation, clean(verdict.detail))
     document = json_body(answer.body)
     endpoint = document.get("token_endpoint") if isinstance(document, dict) else None
     if not isinstance(endpoint, str):
         return Verdict(CONFIGURATION_PROBLEM, None,
                        "The discovery URL did not return an OpenID discovery document with a token_endpoint.")
     try:
-        check_url(endpoint, what="token_endpoint", allow_http_loopback=request.allow_http_loopback)
+        check_url(endpoint, what="token_endpoint", allow_http_loopback=request.allow_http_loopback, show=clean)
     except InputError as exc:
-        return Verdict(CONFIGURATION_PROBLEM, None, f"The discovery document's {exc.problems[0]}.")
+        return Verdict(CONFIGURATION_PROBLEM, None,
+                       f"The discovery document's {exc.problems[0]}. The password was not sent; check --ropg-discovery-url.")
     return endpoint
 
 
 def check_password(request: RopgRequest, password: SecretStr) -> Verdict:
     """Run the check and classify the answer. Never raises for network or server problems."""
-    endpoint = fetch_token_endpoint(request)
+
+    def clean(text: str) -> str:
+        return scrub(text, password)
+
+    endpoint = fetch_token_endpoint(request, clean)
     if isinstance(endpoint, Verdict):
         return endpoint
     # Scopes joined with spaces before form encoding: a literal '+' would be sent as %2B.
@@ -177,7 +121,10 @@ def check_password(request: RopgRequest, password: SecretStr) -> Verdict:
         headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"},
     )
     del form
-    answer = _send(req, request.timeout)
+    answer = send(req, request.timeout, clean)
     req.data = None  # do not keep the encoded password around
-    verdict = answer if isinstance(answer, Verdict) else classify_token_response(answer.status, answer.body)
-    return Verdict(verdict.category, verdict.error_code, scrub(verdict.explanation, password), scrub(verdict.detail, password))
+    if isinstance(answer, Verdict):
+        return answer  # its network text is already scrubbed
+    verdict = classify_token_response(answer.status, answer.body)
+    # The explanation is profilegen's own text; only what Entra said (detail) is scrubbed.
+    return Verdict(verdict.category, verdict.error_code, verdict.explanation, clean(verdict.detail))

@@ -75,6 +75,14 @@ SCENARIOS: dict[str, tuple[int, dict[str, Any] | bytes]] = {
     "badgateway": (502, b"<html><body><h1>502 Bad Gateway</h1></body></html>"),
 }
 
+# discovery "tenant" -> a token_endpoint no request can be sent to
+BAD_TOKEN_ENDPOINTS = {
+    "badport": "http://127.0.0.1:99999/t",
+    "badipv6": "https://[zz/t",
+    "space": "https://exa mple.com/t",
+    "creds": "https://admin:hunter2@login.example.com/t",
+}
+
 
 @dataclass
 class FakeEntra:
@@ -107,6 +115,8 @@ def _handler(fake: FakeEntra) -> type[BaseHTTPRequestHandler]:
                     return self._send(400, entra_error("invalid_tenant", 90002, f"Tenant '{tenant}' not found."))
                 if tenant == "plainhttp":
                     return self._send(200, {"token_endpoint": "http://login.example.com/t/oauth2/v2.0/token"})
+                if tenant in BAD_TOKEN_ENDPOINTS:
+                    return self._send(200, {"token_endpoint": BAD_TOKEN_ENDPOINTS[tenant]})
                 return self._send(200, {
                     "issuer": f"{fake.base}/{tenant}/v2.0",
                     "token_endpoint": f"{fake.base}/{tenant}/oauth2/v2.0/token",
