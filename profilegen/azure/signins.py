@@ -10,14 +10,18 @@ space), so they are matched after folding case and white space (azure-facts sect
 
 from __future__ import annotations
 
+import codecs
 import csv
+import io
+import json
+import tempfile
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from profilegen.azure.classify import CATEGORIES, WRONG_PASSWORD, category_for_code
+from profilegen.azure.classify import CATEGORIES, UNKNOWN, WRONG_PASSWORD, category_for_code
 from profilegen.azure.jsonstream import iter_json_records
 from profilegen.errors import InputError
 
@@ -52,41 +56,76 @@ class SignIn:
     user: str
     app_id: str | None
     app_name: str
-    error_code: int
+    # None: the export has no error code for this sign-in (status or errorCode missing/null,
+    # or an empty "Sign-in error code" on a non-success row). Such rows are counted as
+    # skipped, not classified: without a code nothing says whether the password was right,
+    # and the JSON report's error_code must stay an int. One such row must not make the
+    # whole file unreadable either; the CLI reports the skipped count on stderr.
+    error_code: int | None
 
     @property
     def category(self) -> str:
-        return category_for_code(self.error_code)
+        return category_for_code(self.error_code) if self.error_code is not None else UNKNOWN
 
 
 def _fold(header: str) -> str:
     return " ".join(header.split()).casefold()
 
 
-def detect_format(path: Path) -> str:
-    """'json' when the first non-blank character opens JSON, else 'csv'."""
-    try:
-        with path.open("r", encoding="utf-8-sig", errors="replace") as fh:
-            head = fh.read(4096).lstrip()
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file; give an exported sign-in log (CSV or JSON)") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a directory; give the exported CSV or JSON file inside it") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
-    return "json" if head[:1] in ("[", "{") else "csv"
+HEAD_LIMIT = 1 << 16
+_BLANK = b" \t\r\n"
+
+
+class _Prefixed(io.RawIOBase):
+    """The already-read head of a stream, then the rest of it: files are opened and read once,
+    so /dev/stdin and process substitution work."""
+
+    def __init__(self, head: bytes, rest: IO[bytes]) -> None:
+        self.head = head
+        self.rest = rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self.head:
+            n = min(len(buffer), len(self.head))
+            buffer[:n] = self.head[:n]
+            self.head = self.head[n:]
+            return n
+        data = self.rest.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def _open_once(fh: IO[bytes]) -> tuple[str, IO[bytes]]:
+    """('json' when the first non-blank character opens JSON, else 'csv'; the whole stream)."""
+    head = b""
+    while len(head) < HEAD_LIMIT:
+        chunk = fh.read(4096)
+        if not chunk:
+            break
+        head += chunk
+        if head.removeprefix(codecs.BOM_UTF8).lstrip(_BLANK):
+            break
+    first = head.removeprefix(codecs.BOM_UTF8).lstrip(_BLANK)[:1]
+    return ("json" if first in (b"[", b"{") else "csv"), io.BufferedReader(_Prefixed(head, fh))
 
 
 def iter_signins(path: Path) -> Iterator[SignIn]:
     """Every sign-in in one export file; InputError names file and line for unreadable input."""
-    fmt = detect_format(path)
     try:
-        with path.open("rb") as fh:
+        with path.open("rb") as raw:
+            fmt, fh = _open_once(raw)
             if fmt == "json":
                 for record, line in iter_json_records(fh, path):
                     yield _from_graph(record, path, line)
             else:
                 yield from _iter_csv(_decoded_lines(fh, path), path)
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file; give an exported sign-in log (CSV or JSON)") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a directory; give the exported CSV or JSON file inside it") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror}") from None
 
@@ -95,9 +134,10 @@ def _from_graph(record: Any, path: Path, line: int) -> SignIn:
     if not isinstance(record, dict):
         raise InputError(f"{path}:{line}: a sign-in must be a JSON object, found {type(record).__name__}; {JSON_FIX}")
     status = record.get("status")
-    code = status.get("errorCode") if isinstance(status, dict) else None
-    if not isinstance(code, int) or isinstance(code, bool):
-        raise InputError(f"{path}:{line}: sign-in without an integer status.errorCode; {JSON_FIX}")
+    raw = status.get("errorCode") if isinstance(status, dict) else None
+    code = _code(raw)
+    if raw is not None and code is None:
+        raise InputError(f"{path}:{line}: status.errorCode {raw!r} is not an integer; {JSON_FIX}")
     user = record.get("userPrincipalName") or record.get("userDisplayName") or record.get("userId") or ""
     app_id = record.get("appId")
     return SignIn(
@@ -107,6 +147,15 @@ def _from_graph(record: Any, path: Path, line: int) -> SignIn:
         app_name=str(record.get("appDisplayName") or ""),
         error_code=code,
     )
+
+
+def _code(raw: Any) -> int | None:
+    """An int error code from an int or a numeric string ("50126"); None for anything else."""
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        return raw
+    if isinstance(raw, str) and raw.strip().lstrip("-").isdigit() and raw.strip().isascii():
+        return int(raw.strip())
+    return None
 
 
 def _decoded_lines(fh: IO[bytes], path: Path) -> Iterator[str]:
@@ -157,8 +206,11 @@ def _from_csv_row(row: Sequence[str], index: dict[str, int], path: Path, line: i
         return row[i].strip() if i is not None and i < len(row) else ""
 
     raw_code = cell("error_code")
+    code: int | None
     if raw_code == "" and cell("status").casefold() == "success":
         code = 0
+    elif raw_code == "":
+        code = None  # no code on a failure row: skipped, see SignIn.error_code
     else:
         try:
             code = int(raw_code)
@@ -185,11 +237,27 @@ class JamfFilter:
         return JAMF_CONNECT_NAME in signin.app_name.casefold()
 
 
-def iter_jamf_signins(paths: Sequence[Path], jamf: JamfFilter) -> Iterator[SignIn]:
-    for path in paths:
-        for signin in iter_signins(path):
-            if jamf.matches(signin):
-                yield signin
+class RowSpool:
+    """Counted sign-ins kept in a temporary file (JSON lines) for the JSON report, so a huge
+    export is read once and never held in memory."""
+
+    def __init__(self) -> None:
+        self.file: IO[str] = tempfile.TemporaryFile("w+", encoding="utf-8")
+
+    def __enter__(self) -> RowSpool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.file.close()
+
+    def add(self, signin: SignIn) -> None:
+        self.file.write(json.dumps([signin.time, signin.user, signin.app_id, signin.app_name, signin.error_code]) + "\n")
+
+    def rows(self) -> Iterator[SignIn]:
+        self.file.seek(0)
+        for line in self.file:
+            time, user, app_id, app_name, code = json.loads(line)
+            yield SignIn(time=time, user=user, app_id=app_id, app_name=app_name, error_code=code)
 
 
 @dataclass
@@ -197,8 +265,12 @@ class Triage:
     summary: Counter[str] = field(default_factory=Counter)
     users: dict[str, Counter[str]] = field(default_factory=dict)
     rows_read: int = 0
+    skipped: int = 0  # Jamf Connect sign-ins without an error code (not classified)
 
     def add(self, signin: SignIn) -> None:
+        if signin.error_code is None:
+            self.skipped += 1
+            return
         category = signin.category
         self.summary[category] += 1
         self.users.setdefault(signin.user, Counter())[category] += 1
@@ -213,8 +285,9 @@ class Triage:
         return sorted(u for u, counts in self.users.items() if counts[WRONG_PASSWORD])
 
 
-def triage_files(paths: Sequence[Path], jamf: JamfFilter) -> Triage:
-    """Read every file and count; InputError lists every unreadable file (one line each)."""
+def triage_files(paths: Sequence[Path], jamf: JamfFilter, keep: Callable[[SignIn], None] | None = None) -> Triage:
+    """Read every file once and count; ``keep`` receives every counted Jamf Connect sign-in.
+    InputError lists every unreadable file (one line each)."""
     result = Triage()
     problems: list[str] = []
     for path in paths:
@@ -223,6 +296,8 @@ def triage_files(paths: Sequence[Path], jamf: JamfFilter) -> Triage:
                 result.rows_read += 1
                 if jamf.matches(signin):
                     result.add(signin)
+                    if keep is not None and signin.error_code is not None:
+                        keep(signin)
         except InputError as exc:
             problems.extend(exc.problems)
     if problems:

@@ -71,15 +71,21 @@ def signins(
     """Triage exported sign-in logs per user: MFA noise vs. real wrong passwords. Exit 0 read, 2 unreadable."""
     from profilegen.azure.inputs import signin_app_ids
     from profilegen.azure.report import triage_json, triage_text
-    from profilegen.azure.signins import JamfFilter, iter_jamf_signins, triage_files
+    from profilegen.azure.signins import JamfFilter, RowSpool, triage_files
 
     jamf = JamfFilter.of(signin_app_ids(app_id or [], config))
-    result = triage_files(files, jamf)  # one pass for the counts; raises for unreadable files
-    if fmt is ReportFormat.text:
-        typer.echo(triage_text(result, jamf), nl=False)
-        return
-    for chunk in triage_json(result, iter_jamf_signins(files, jamf)):  # second pass streams the rows
-        sys.stdout.write(chunk)
+    with RowSpool() as spool:
+        # One pass over each file (so /dev/stdin works); the JSON rows wait in a temporary
+        # file, not in memory. Raises for unreadable files.
+        result = triage_files(files, jamf, spool.add if fmt is ReportFormat.json else None)
+        if result.skipped:
+            typer.echo(f"profilegen: {result.skipped} Jamf Connect sign-ins have no error code "
+                       "(status or errorCode missing) and were skipped", err=True)
+        if fmt is ReportFormat.text:
+            typer.echo(triage_text(result, jamf), nl=False)
+            return
+        for chunk in triage_json(result, spool.rows()):
+            sys.stdout.write(chunk)
 
 
 azure_app = typer.Typer(help="Entra ID app registration helpers.", no_args_is_help=True)

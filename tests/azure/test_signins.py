@@ -144,7 +144,7 @@ def test_csv_success_with_blank_code_and_spacing(tmp_path: Path) -> None:
     [
         ("broken.json", '[\n{"status": {"errorCode": 0}},\n{"status": {"errorCode": 0}\n', ":3:"),
         ("broken2.json", '[\n{"status": {"errorCode": 0}} {"status": 1}]', ":2:"),
-        ("nostatus.json", '[\n{"appDisplayName": "Jamf Connect"}\n]', ":2:"),
+        ("badcode.json", '[\n{"appDisplayName": "Jamf Connect", "status": {"errorCode": "abc"}}\n]', ":2:"),
         ("scalar.json", '[1, 2]', ":1:"),
         ("bad.csv", "Date (UTC),Username,Application,Sign-in error code\n2026-01-01,a@b.c,Jamf Connect,abc\n", ":2:"),
         ("nocols.csv", "Name,Value\nx,y\n", ":1:"),
