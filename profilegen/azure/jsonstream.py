@@ -21,6 +21,11 @@ from profilegen.errors import InputError
 CHUNK = 1 << 16
 # One sign-in record is a few KB; anything far larger is not a sign-in or is broken JSON.
 MAX_VALUE = 16 << 20
+# An element of a top-level array that is not decoded within this much text is treated as a
+# Graph page and streamed field by field: pages can be any size, and re-decoding a growing
+# window from its start for each new chunk would be quadratic.
+PAGE_PROBE = 1 << 20
+_TOO_BIG = object()
 WHITESPACE = " \t\r\n"
 _DECODER = json.JSONDecoder()
 FIX = "export the sign-ins again as JSON or CSV"
@@ -85,14 +90,18 @@ class _Buffer:
         self.pos += 1
         return char
 
-    def value(self) -> Any:
-        """Decode the JSON value at the read position (after peek())."""
+    def value(self, limit: int = MAX_VALUE) -> Any:
+        """Decode the JSON value at the read position (after peek()). With a limit below
+        MAX_VALUE, a value still unfinished after ``limit`` characters returns _TOO_BIG, and the
+        read position stays at its start."""
         while True:
             try:
                 obj, end = _DECODER.raw_decode(self.buf, self.pos)
             except json.JSONDecodeError as exc:
-                if len(self.buf) - self.pos < MAX_VALUE and self.fill():
+                if len(self.buf) - self.pos < limit and self.fill():
                     continue  # most likely cut off at the end of the window
+                if limit < MAX_VALUE and not self.eof:
+                    return _TOO_BIG
                 raise self.error(f"invalid JSON: {exc.msg}") from None
             # A number (or literal) that ends exactly at the window's end may continue.
             if end == len(self.buf) and not self.eof and self.fill():
@@ -119,10 +128,12 @@ def _array(buf: _Buffer, *, unwrap_pages: bool) -> Iterator[tuple[Any, int]]:
         buf.pos += 1
         return
     while True:
-        buf.peek()
+        char = buf.peek()
         line = buf.line()
-        item = buf.value()
-        if unwrap_pages and isinstance(item, dict) and isinstance(item.get("value"), list):
+        item = buf.value(PAGE_PROBE) if unwrap_pages and char == "{" else buf.value()
+        if item is _TOO_BIG:
+            yield from _object(buf)  # a big element: most likely a page, stream its "value"
+        elif unwrap_pages and isinstance(item, dict) and isinstance(item.get("value"), list):
             for record in item["value"]:  # an array of Graph pages
                 yield record, line
         else:

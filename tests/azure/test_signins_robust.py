@@ -74,3 +74,17 @@ def test_csv_failure_without_code_is_skipped(tmp_path: Path) -> None:
     assert [r["error_code"] for r in out["rows"]] == [50126, 0]
     assert all(isinstance(r["error_code"], int) for r in out["rows"])
     assert "1 Jamf Connect sign-ins have no error code" in result.stderr
+
+
+def test_array_of_big_pages_streams(tmp_path: Path) -> None:
+    """A page above the 16 MB single-value cap is streamed, not reported as invalid JSON."""
+    record = json.dumps({**_graph(50126), "padding": "x" * 400})
+    page = '{"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#auditLogs/signIns", "value": [' \
+        + ", ".join([record] * 40_000) + "]}"
+    assert len(page) > 16 << 20
+    path = tmp_path / "pages.json"
+    path.write_text("[" + page + ",\n" + page + "]")
+    from profilegen.azure.signins import JamfFilter, triage_files
+
+    result = triage_files([path], JamfFilter.of([]))
+    assert result.summary["wrong_password"] == 80_000
