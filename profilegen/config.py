@@ -46,7 +46,7 @@ def read_yaml(path: Path, *, option: str = "--config") -> dict[str, Any]:
             if self.check_event(yaml.AliasEvent):
                 self.aliases += 1
                 if self.aliases > MAX_YAML_ALIASES:
-                    mark = self.peek_event().start_mark
+                    mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
                     raise InputError(f"{path}:{mark.line + 1}: more than {MAX_YAML_ALIASES} YAML aliases (*name); write the values out")
             return super().compose_node(parent, index)
 
