@@ -11,9 +11,18 @@ import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from enum import Enum
+from functools import cache
 from typing import Any
 
-from profilegen.catalog import DOMAINS, SECRET_KEY_NAMES, Catalog, KeySpec, load_catalog, other
+from profilegen.catalog import (
+    DOMAINS,
+    SECRET_KEY_NAMES,
+    Catalog,
+    Component,
+    KeySpec,
+    load_catalog,
+    other,
+)
 
 
 class IssueKind(str, Enum):
@@ -110,8 +119,7 @@ def _check_level(
             continue
         if spec.legacy:
             repl = spec.replacement or "none known"
-            theirs = load_catalog(other(catalog.component)).keys.get(key) if top else None
-            if theirs is not None and not theirs.legacy:
+            if top and _current_key(other(catalog.component), key) is not None:
                 # e.g. OIDCClientID in the menu bar: a 1.x Verify name, and a 2.x login window key.
                 yield KeyIssue(
                     IssueKind.OTHER_DOMAIN,
@@ -163,30 +171,37 @@ def _check_value(catalog: Catalog, spec: KeySpec, value: Any, path: str) -> Iter
                 )
 
 
+@cache
+def _current_key(component: Component, key: str) -> KeySpec | None:
+    """The 2.x (non-legacy) top-level key ``key`` of ``component``, if there is one."""
+    spec = load_catalog(component).keys.get(key)
+    return spec if spec is not None and not spec.legacy else None
+
+
+@cache
+def _nested_path(component: Component, key: str) -> str | None:
+    """Where a 2.x key named ``key`` lives inside a dictionary of ``component`` (e.g. IdPSettings.ROPGID)."""
+    found = [s.path for s in load_catalog(component).walk() if s.name == key and "." in s.path and not s.legacy]
+    return found[0] if found else None
+
+
 def _unknown(catalog: Catalog, level: Mapping[str, KeySpec], key: str, path: str, *, top: bool) -> KeyIssue:
     if top:
-        theirs = load_catalog(other(catalog.component))
-        spec = theirs.keys.get(key)
-        if spec is not None and not spec.legacy:
+        theirs = other(catalog.component)
+        if _current_key(theirs, key) is not None:
             return KeyIssue(
                 IssueKind.OTHER_DOMAIN,
                 path,
-                f"belongs to {theirs.domain}, not {catalog.domain}; move it to the "
-                f"{theirs.component} profile",
+                f"belongs to {DOMAINS[theirs]}, not {catalog.domain}; move it to the {theirs} profile",
             )
-        # A 2.x menu-bar key nested in a dictionary, placed at the top level of the login window.
-        nested = [s for s in theirs.walk() if s.name == key and "." in s.path and not s.legacy]
+        # A 2.x key nested in a dictionary of the other domain, placed at the top level here.
+        nested = _nested_path(theirs, key)
         if nested:
-            return KeyIssue(
-                IssueKind.OTHER_DOMAIN,
-                path,
-                f"belongs to {theirs.domain} as {nested[0].path}, not to {catalog.domain}",
-            )
-    if top:
+            return KeyIssue(IssueKind.OTHER_DOMAIN, path, f"belongs to {DOMAINS[theirs]} as {nested}, not to {catalog.domain}")
         # A key of this domain that lives inside a dictionary, e.g. ROPGID instead of IdPSettings.ROPGID.
-        inside = [s for s in catalog.walk() if s.name == key and "." in s.path and not s.legacy]
+        inside = _nested_path(catalog.component, key)
         if inside:
-            return KeyIssue(IssueKind.UNKNOWN, path, f"not a top-level key; it belongs inside a dictionary as {inside[0].path}")
+            return KeyIssue(IssueKind.UNKNOWN, path, f"not a top-level key; it belongs inside a dictionary as {inside}")
     hint = suggest(key, [k for k, s in level.items() if not s.legacy] or list(level))
     tail = f"; did you mean {hint}?" if hint else "; check the spelling against the Jamf Connect documentation"
     return KeyIssue(IssueKind.UNKNOWN, path, f"unknown key{tail}")
