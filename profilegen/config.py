@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from profilegen.errors import InputError
+from profilegen.errors import InputError, read_problem
 
 if TYPE_CHECKING:  # pydantic stays off the start-up path
     from profilegen.models import ProfileConfig
@@ -65,14 +65,10 @@ def read_yaml(path: Path, *, option: str = "--config") -> dict[str, Any]:
         if path.stat().st_size > MAX_CONFIG_BYTES:
             raise InputError(f"{path}: larger than 1 MiB; is this really a profilegen config?")
         text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"{option}: {path} does not exist; give the path of a YAML config") from None
-    except IsADirectoryError:
-        raise InputError(f"{option}: {path} is a directory; give the path of a YAML config file") from None
     except UnicodeDecodeError:
         raise InputError(f"{path}: not UTF-8 text; save the config as UTF-8 YAML") from None
     except OSError as exc:
-        raise InputError(f"{option}: cannot read {path}: {exc.strerror}") from None
+        raise InputError(read_problem(exc, where=f"{option}: {path}", wanted="the path of a YAML config file")) from None
     try:
         data = yaml.load(text, Loader=UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as exc:

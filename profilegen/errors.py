@@ -20,6 +20,15 @@ class InputError(ProfilegenError):
     """Bad options, bad config file or bad values: the user can fix it. Exit 2."""
 
 
+def read_problem(exc: OSError, *, where: str, wanted: str) -> str:
+    """One line for a file that cannot be read: ``where`` names it, ``wanted`` says what to give."""
+    if isinstance(exc, FileNotFoundError):
+        return f"{where} does not exist; give {wanted}"
+    if isinstance(exc, IsADirectoryError):
+        return f"{where} is a directory; give {wanted}"
+    return f"{where}: cannot read ({exc.strerror}); give {wanted}"
+
+
 class OutputExistsError(InputError):
     """A file would be overwritten without --force. Exit 2."""
 

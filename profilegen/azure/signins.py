@@ -23,7 +23,7 @@ from typing import IO, Any
 
 from profilegen.azure.classify import CATEGORIES, UNKNOWN, WRONG_PASSWORD, category_for_code
 from profilegen.azure.jsonstream import iter_json_records
-from profilegen.errors import InputError
+from profilegen.errors import InputError, read_problem
 
 JAMF_CONNECT_NAME = "jamf connect"
 JSON_FIX = "is this a Graph signIn export (auditLogs/signIns) or the portal's JSON download?"
@@ -122,12 +122,8 @@ def iter_signins(path: Path) -> Iterator[SignIn]:
                     yield _from_graph(record, path, line)
             else:
                 yield from _iter_csv(_decoded_lines(fh, path), path)
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file; give an exported sign-in log (CSV or JSON)") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a directory; give the exported CSV or JSON file inside it") from None
     except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+        raise InputError(read_problem(exc, where=str(path), wanted="an exported sign-in log (CSV or JSON)")) from None
 
 
 def _from_graph(record: Any, path: Path, line: int) -> SignIn:
