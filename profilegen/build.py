@@ -12,9 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from profilegen.catalog import DOMAINS, Component
+from profilegen.catalog import DOMAINS, MCX_TYPE, Component
 from profilegen.models import ROPG_SCOPES, ProfileConfig, Style
-from profilegen.shapes import MCX_TYPE
 
 # Jamf's samples and docs write OIDCProvider / IdPSettings.Provider = Azure; current docs also
 # accept EntraID, but older 2.x clients know only Azure (jamf-connect-keys.json: OIDCProvider).

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from profilegen.catalog import SECRET_KEY_NAMES
-from profilegen.entra import mask_url_credentials
+from profilegen.entra.facts import mask_url_credentials
 from profilegen.errors import InputError
 
 if TYPE_CHECKING:

@@ -11,7 +11,7 @@ from typing import Any
 
 from profilegen.catalog import SECRET_KEY_NAMES, Component, load_catalog
 from profilegen.catalog.check import check_preferences
-from profilegen.models import CONTROL_RE
+from profilegen.text import CONTROL_RE
 
 # Jamf keys that generate derives from the azure: block, and the azure field that sets each.
 # Fields marked ALWAYS set their key in every profile; the others only when the field is given,

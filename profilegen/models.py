@@ -11,7 +11,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from profilegen import entra
+from profilegen.entra import facts
+from profilegen.text import CONTROL_RE
 
 DEFAULT_REDIRECT_URI = "https://127.0.0.1/jamfconnect"
 ROPG_SCOPES = "openid+email+profile"
@@ -19,7 +20,6 @@ ROPG_SCOPES = "openid+email+profile"
 # (Graph permissionScope.value); '+' would be read as a scope separator by Jamf Connect.
 CUSTOM_SCOPE_RE = re.compile(r"^api://[^\s/+]+(?:/[^\s/+]+)*/[A-Za-z0-9][A-Za-z0-9._:-]*$")
 IDENTIFIER_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
-CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 Style = Literal["mcx", "direct"]
 OutputFormat = Literal["mobileconfig", "plist"]
@@ -67,7 +67,7 @@ class AzureSettings(BaseModel):
     @classmethod
     def _tenant(cls, value: str) -> str:
         value = value.strip()
-        problem = entra.tenant_problem(value)
+        problem = facts.tenant_problem(value)
         if problem:
             raise ValueError(problem)
         return value
@@ -78,7 +78,7 @@ class AzureSettings(BaseModel):
         if value is None:
             return None
         value = value.strip()
-        if not entra.is_client_id(value):
+        if not facts.is_client_id(value):
             raise ValueError(
                 f"{value!r} is not a client ID GUID; copy the Application (client) ID from the "
                 "app registration's Overview page"
@@ -108,9 +108,9 @@ class AzureSettings(BaseModel):
         if value is None:
             return None
         _https(value, "discovery URL")
-        if not value.rstrip("/").endswith(entra.DISCOVERY_SUFFIX):
+        if not value.rstrip("/").endswith(facts.DISCOVERY_SUFFIX):
             raise ValueError(
-                f"{value!r} is not an OpenID discovery document URL; it must end in {entra.DISCOVERY_SUFFIX}"
+                f"{value!r} is not an OpenID discovery document URL; it must end in {facts.DISCOVERY_SUFFIX}"
             )
         return value
 
@@ -131,25 +131,25 @@ class AzureSettings(BaseModel):
     def _discovery_urls(self) -> list[tuple[str, str, str]]:
         """(field, URL, host) for each discovery URL that is set."""
         given = (("discovery_url", self.discovery_url), ("ropg_discovery_url", self.ropg_discovery_url))
-        return [(field, url, entra.url_host(url)) for field, url in given if url is not None]
+        return [(field, url, facts.url_host(url)) for field, url in given if url is not None]
 
     @model_validator(mode="after")
     def _discovery_hosts(self) -> AzureSettings:
         for field, url, host in self._discovery_urls():
-            if host in entra.CLOSED_LOGIN_HOSTS:
-                raise ValueError(f"{field}: {host} is {entra.CLOSED_LOGIN_HOSTS[host]}; use login.microsoftonline.com")
-            if entra.login_host_cloud(host) is None:
+            if host in facts.CLOSED_LOGIN_HOSTS:
+                raise ValueError(f"{field}: {host} is {facts.CLOSED_LOGIN_HOSTS[host]}; use login.microsoftonline.com")
+            if facts.login_host_cloud(host) is None:
                 if field == "discovery_url":
                     raise ValueError(
                         f"discovery_url: {host} is not a Microsoft Entra login host; for Entra use "
-                        f"https://login.microsoftonline.com/<tenant>/v2.0{entra.DISCOVERY_SUFFIX} "
+                        f"https://login.microsoftonline.com/<tenant>/v2.0{facts.DISCOVERY_SUFFIX} "
                         "(or the sovereign cloud's host)"
                     )
                 continue  # AD FS in a hybrid setup: accepted, with a note (see notes()).
-            in_url = entra.tenant_in_url(url) or ""
-            if in_url.lower() in entra.MULTI_TENANT_AUTHORITIES:
+            in_url = facts.tenant_in_url(url) or ""
+            if in_url.lower() in facts.MULTI_TENANT_AUTHORITIES:
                 raise ValueError(f"{field}: the URL uses '{in_url}'; put your tenant ({self.tenant}) in its path")
-            if entra.same_tenant(in_url, self.tenant) is False:
+            if facts.same_tenant(in_url, self.tenant) is False:
                 raise ValueError(
                     f"{field}: the URL names tenant '{in_url}' but the tenant is '{self.tenant}'; "
                     "use the discovery URL of the same tenant"
@@ -165,13 +165,13 @@ class AzureSettings(BaseModel):
         out = []
         for field, url, host in self._discovery_urls():
             name = field.replace("_", " ").replace("url", "URL")
-            if entra.login_host_cloud(host) is None:
+            if facts.login_host_cloud(host) is None:
                 out.append(
                     f"note: the {name} is on {host}, not a Microsoft login host; accepted as an AD FS "
                     "(hybrid) ROPG endpoint. Set ROPGProvider: Custom and ROPGRedirectURI under login: if "
                     "Jamf Connect should send password checks there"
                 )
-            elif entra.same_tenant(entra.tenant_in_url(url) or "", self.tenant) is None:
+            elif facts.same_tenant(facts.tenant_in_url(url) or "", self.tenant) is None:
                 out.append(
                     f"note: the {name} names the tenant in another form than --tenant "
                     "(GUID vs domain); profilegen cannot confirm offline that they are the same tenant"

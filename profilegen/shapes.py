@@ -15,13 +15,17 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
 
-from profilegen.catalog import COMPONENT_OF_DOMAIN, DOMAINS, Component, load_catalog
+from profilegen.catalog import (
+    COMPONENT_OF_DOMAIN,
+    DOMAINS,
+    MCX_FREQUENCIES,
+    MCX_TYPE,
+    Component,
+    load_catalog,
+)
 from profilegen.findings import Finding
 from profilegen.rules import finding
 
-MCX_TYPE = "com.apple.ManagedClient.preferences"
-# Apple's ManagedClient preferences payload: management frequencies of a domain's settings.
-MCX_FREQUENCIES = ("Forced", "Set-Once", "Often")
 ACTIONS_DOMAIN = "com.jamf.connect.actions"
 
 

@@ -18,6 +18,10 @@ Component = Literal["login", "menubar"]
 
 DOMAINS: dict[Component, str] = {"login": "com.jamf.connect.login", "menubar": "com.jamf.connect"}
 COMPONENT_OF_DOMAIN: dict[str, Component] = {v: k for k, v in DOMAINS.items()}
+# Apple's Custom Settings payload (ManagedClient preferences) and the management frequencies
+# a domain's settings sit under inside it.
+MCX_TYPE = "com.apple.ManagedClient.preferences"
+MCX_FREQUENCIES = ("Forced", "Set-Once", "Often")
 
 
 @dataclass(frozen=True)

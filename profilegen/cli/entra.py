@@ -9,14 +9,15 @@ from typing import Annotated, Optional
 
 import typer
 
-# Thin: parse, call profilegen.azure (imported inside each command to keep --help fast), report.
-from profilegen.azure import (
+from profilegen.cli.app import ConfigOpt, ForceOpt, ReportFormat, ReportFormatOpt, app
+
+# Thin: parse, call profilegen.entra (imported inside each command to keep --help fast), report.
+from profilegen.entra import (
     DEFAULT_ADMIN_ROLE,
     DEFAULT_API_NAME,
     DEFAULT_APP_NAME,
     DEFAULT_STANDARD_ROLE,
 )
-from profilegen.cli.app import ConfigOpt, ForceOpt, ReportFormat, ReportFormatOpt, app
 
 
 def stdin_is_terminal() -> bool:
@@ -41,9 +42,9 @@ def ropg_check(
     The password comes from a hidden prompt, PROFILEGEN_PASSWORD or --password-stdin."""
     import getpass
 
-    from profilegen.azure.inputs import read_password, ropg_request
-    from profilegen.azure.report import ropg_exit_code, verdict_json, verdict_text
-    from profilegen.azure.ropg import check_password
+    from profilegen.entra.inputs import read_password, ropg_request
+    from profilegen.entra.report import ropg_exit_code, verdict_json, verdict_text
+    from profilegen.entra.ropg import check_password
     from profilegen.errors import InputError
 
     request = ropg_request(config=config, username=username, tenant=tenant, client_id=ropg_client_id, discovery_url=ropg_discovery_url,
@@ -69,9 +70,9 @@ def signins(
     config: ConfigOpt = None,
 ) -> None:
     """Triage exported sign-in logs per user: MFA noise vs. real wrong passwords. Exit 0 read, 2 unreadable."""
-    from profilegen.azure.inputs import signin_app_ids
-    from profilegen.azure.report import triage_json, triage_text
-    from profilegen.azure.signins import JamfFilter, RowSpool, triage_files
+    from profilegen.entra.inputs import signin_app_ids
+    from profilegen.entra.report import triage_json, triage_text
+    from profilegen.entra.signins import JamfFilter, RowSpool, triage_files
 
     jamf = JamfFilter.of(signin_app_ids(app_id or [], config))
     with RowSpool() as spool:
@@ -102,7 +103,7 @@ def azure_blueprint(
     force: ForceOpt = False,
 ) -> None:
     """Write the two app registrations (Graph JSON), an az script and a portal checklist."""
-    from profilegen.azure.blueprint import BlueprintNames, render_blueprint
+    from profilegen.entra.blueprint import BlueprintNames, render_blueprint
     from profilegen.writer import write_files
 
     names = BlueprintNames(api_name=api_name, app_name=app_name, admin_role=admin_role, standard_role=standard_role)

@@ -5,7 +5,7 @@ validate.py runs catalog.check.check_preferences and maps each issue kind to a c
 
 from profilegen.catalog.check import IssueKind
 from profilegen.findings import Severity
-from profilegen.rules import register
+from profilegen.rules.registry import register
 
 register("PG301", "unknown-key", Severity.WARNING, "catalog",
          """A key the catalog does not know. Jamf Connect ignores unknown keys silently, so a typo

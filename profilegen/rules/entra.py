@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from profilegen import entra
+from profilegen.entra import facts
 from profilegen.findings import Hit, Severity
-from profilegen.rules import rule
+from profilegen.rules.registry import rule
 
 ENTRA_PROVIDERS = ("Azure", "EntraID")
 
@@ -61,7 +61,7 @@ def login_bad_tenant(login: Mapping[str, Any]) -> Iterator[Hit]:
         return
     for key in ("OIDCTenant", "ROPGTenant"):
         value = _str(login, key)
-        problem = entra.tenant_problem(value) if value else None
+        problem = facts.tenant_problem(value) if value else None
         if problem:
             yield Hit(key, problem)
 
@@ -70,13 +70,13 @@ def login_bad_tenant(login: Mapping[str, Any]) -> Iterator[Hit]:
 def menubar_bad_tenant(menubar: Mapping[str, Any]) -> Iterator[Hit]:
     """IdPSettings.TenantID is neither a GUID nor a domain, or a multi-tenant authority (see PG410)."""
     value = _str(idp(menubar), "TenantID") if is_entra_menubar(menubar) else None
-    problem = entra.tenant_problem(value) if value else None
+    problem = facts.tenant_problem(value) if value else None
     if problem:
         yield Hit("IdPSettings.TenantID", problem)
 
 
 def _not_guid(key: str, value: str | None) -> Iterator[Hit]:
-    if value is not None and not entra.is_guid(value.strip()):
+    if value is not None and not facts.is_guid(value.strip()):
         yield Hit(key, "is not a GUID (a placeholder left in?); copy the Application (client) ID from the app registration")
 
 
@@ -118,12 +118,12 @@ def _is_adfs(url: str | None) -> bool:
 def _discovery(key: str, url: str | None, tenant: str | None, *, adfs_ok: bool) -> Iterator[Hit]:
     if url is None or url.lower().startswith("http://"):
         return  # http:// is PG503
-    host = entra.url_host(url)
-    if url.lower().startswith("https://") and entra.login_host_cloud(host):
-        in_url = entra.tenant_in_url(url)
-        if in_url and in_url.lower() in entra.MULTI_TENANT_AUTHORITIES:
+    host = facts.url_host(url)
+    if url.lower().startswith("https://") and facts.login_host_cloud(host):
+        in_url = facts.tenant_in_url(url)
+        if in_url and in_url.lower() in facts.MULTI_TENANT_AUTHORITIES:
             yield Hit(key, f"uses the multi-tenant authority {in_url!r}; Jamf Connect 2.13+ and ROPG need your tenant in the path")
-        elif tenant and in_url and entra.same_tenant(in_url, tenant) is False:
+        elif tenant and in_url and facts.same_tenant(in_url, tenant) is False:
             yield Hit(key, f"names tenant {in_url!r} but the tenant is {tenant!r}; use the discovery URL of your tenant")
         return
     if adfs_ok and url.lower().startswith("https://"):
@@ -169,7 +169,7 @@ def pair(login: Mapping[str, Any], menubar: Mapping[str, Any]) -> Iterator[Hit]:
 
 
 def _custom_scopes(scopes: str) -> list[str]:
-    return [s for s in entra.split_scopes(scopes) if s.startswith("api://")]
+    return [s for s in facts.split_scopes(scopes) if s.startswith("api://")]
 
 
 @rule("PG402", "ropg-under-custom-scope", Severity.WARNING, "login")
@@ -185,7 +185,7 @@ def ropg_under_custom_scope(login: Mapping[str, Any]) -> Iterator[Hit]:
     ropg = _str(login, "ROPGScopes")
     if ropg is None:
         yield Hit("ROPGScopes", "unset while OIDCScopes has a custom API scope; set ROPGScopes to openid+email+profile to keep the password check out of the MFA policy")
-    elif set(custom) & set(entra.split_scopes(ropg)):
+    elif set(custom) & set(facts.split_scopes(ropg)):
         yield Hit("ROPGScopes", "requests the custom API scope, so the password check meets the MFA policy (AADSTS50076); set it to openid+email+profile")
 
 
@@ -217,5 +217,5 @@ def malformed_scopes(login: Mapping[str, Any]) -> Iterator[Hit]:
             continue
         if any(c.isspace() for c in value.strip()):
             yield Hit(key, "separates scopes with spaces; join them with '+', e.g. openid+email+profile")
-        if "openid" not in entra.split_scopes(value):
+        if "openid" not in facts.split_scopes(value):
             yield Hit(key, "has no openid scope; add +openid so an ID token is issued")

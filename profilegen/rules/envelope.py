@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from profilegen.entra import is_guid
+from profilegen.catalog import MCX_FREQUENCIES, MCX_TYPE
+from profilegen.entra.facts import is_guid
 from profilegen.findings import Hit, Severity
-from profilegen.rules import rule
-from profilegen.shapes import MCX_FREQUENCIES, MCX_TYPE
+from profilegen.rules.registry import rule
 
 REQUIRED = {"PayloadIdentifier": str, "PayloadType": str, "PayloadUUID": str, "PayloadVersion": int}
 TYPES: dict[str, type | tuple[type, ...]] = {

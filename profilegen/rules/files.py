@@ -1,7 +1,7 @@
 """PG1xx: reading the file. These checks run inside read.py; the registry holds their docs."""
 
 from profilegen.findings import Severity
-from profilegen.rules import register
+from profilegen.rules.registry import register
 
 register("PG101", "not-well-formed", Severity.ERROR, "file",
          """The file is not well-formed XML (or not a plist at all). macOS refuses to install it and

@@ -7,10 +7,10 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from profilegen.catalog import SECRET_KEY_NAMES
-from profilegen.entra import URL_USERINFO_RE
+from profilegen.entra.facts import URL_USERINFO_RE
 from profilegen.findings import Hit, Severity
-from profilegen.rules import rule
 from profilegen.rules.entra import ENTRA_PROVIDERS, idp
+from profilegen.rules.registry import rule
 
 PLACEHOLDER_RE = re.compile(r"\[[^\]]*\]|<[^>]*>|\breplace\b|\byour[ _-]|\bexample\b|\bxxx+\b|\bchangeme\b", re.I)
 IDENTIFIER_KEYS = re.compile(r"(URL|URI|ID|Tenant|AuthServer)$")

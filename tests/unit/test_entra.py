@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from profilegen import entra
+from profilegen.entra import facts
 
 GUID = "11111111-2222-3333-4444-555555555555"
 
@@ -18,22 +18,22 @@ GUID = "11111111-2222-3333-4444-555555555555"
     ],
 )
 def test_url_host_is_lower_cased_and_empty_without_a_host(url: str, host: str) -> None:
-    assert entra.url_host(url) == host
+    assert facts.url_host(url) == host
 
 
 @pytest.mark.parametrize(
     ("value", "ok"),
-    [(GUID, True), (GUID.upper(), True), (entra.EMPTY_GUID, False), ("<client id>", False), ("", False)],
+    [(GUID, True), (GUID.upper(), True), (facts.EMPTY_GUID, False), ("<client id>", False), ("", False)],
 )
 def test_is_client_id_wants_a_guid_that_is_not_all_zero(value: str, ok: bool) -> None:
-    assert entra.is_client_id(value) is ok
+    assert facts.is_client_id(value) is ok
 
 
 @pytest.mark.parametrize("value", [GUID, "contoso.onmicrosoft.com"])
 def test_tenant_problem_accepts_guids_and_domains(value: str) -> None:
-    assert entra.tenant_problem(value) is None
+    assert facts.tenant_problem(value) is None
 
 
-@pytest.mark.parametrize("value", ["common", "Organizations", entra.EMPTY_GUID, "not a tenant"])
+@pytest.mark.parametrize("value", ["common", "Organizations", facts.EMPTY_GUID, "not a tenant"])
 def test_tenant_problem_names_what_is_wrong(value: str) -> None:
-    assert entra.tenant_problem(value)
+    assert facts.tenant_problem(value)

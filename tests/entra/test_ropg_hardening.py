@@ -74,7 +74,7 @@ def test_non_utf8_password_is_usage_error(ropg_args: list[str]) -> None:
 
 
 def test_non_utf8_password_surrogates_refused() -> None:
-    from profilegen.azure.inputs import read_password
+    from profilegen.entra.inputs import read_password
     from profilegen.errors import InputError
 
     with pytest.raises(InputError) as info:
@@ -92,7 +92,7 @@ def test_short_password_does_not_mangle_own_text(ropg_args: list[str], user: str
 def test_echoed_password_scrubbed_in_any_case(ropg_args: list[str]) -> None:
     from pydantic import SecretStr
 
-    from profilegen.azure.ropg import scrub
+    from profilegen.entra.ropg import scrub
 
     assert scrub("you sent TR0UB4DOR and tr0ub4dor", SecretStr("Tr0ub4dor")) == "you sent ******** and ********"
     result = run_cli([*ropg_args, "--username", "echo@contoso.com"], env={"PROFILEGEN_PASSWORD": "Sekret"})

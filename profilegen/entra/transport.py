@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from profilegen.azure.classify import CATEGORY_TEXT, CONFIGURATION_PROBLEM, TRANSIENT, Verdict
+from profilegen.entra.classify import CATEGORY_TEXT, CONFIGURATION_PROBLEM, TRANSIENT, Verdict
 from profilegen.errors import InputError
 
 MAX_BODY = 1 << 20  # discovery documents are ~2 KB and token answers ~5 KB

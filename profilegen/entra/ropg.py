@@ -19,14 +19,14 @@ from dataclasses import dataclass
 
 from pydantic import SecretStr
 
-from profilegen.azure.classify import (
+from profilegen.entra.classify import (
     CONFIGURATION_PROBLEM,
     UNKNOWN,
     Verdict,
     classify_token_response,
     json_body,
 )
-from profilegen.azure.transport import Scrub, check_url, send
+from profilegen.entra.transport import Scrub, check_url, send
 from profilegen.errors import InputError
 
 __all__ = ["DEFAULT_TIMEOUT", "RopgRequest", "check_password", "check_url", "fetch_token_endpoint", "scrub"]

@@ -84,7 +84,7 @@ def test_array_of_big_pages_streams(tmp_path: Path) -> None:
     assert len(page) > 16 << 20
     path = tmp_path / "pages.json"
     path.write_text("[" + page + ",\n" + page + "]")
-    from profilegen.azure.signins import JamfFilter, triage_files
+    from profilegen.entra.signins import JamfFilter, triage_files
 
     result = triage_files([path], JamfFilter.of([]))
     assert result.summary["wrong_password"] == 80_000

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from profilegen.azure.signins import JamfFilter, iter_signins, triage_files
+from profilegen.entra.signins import JamfFilter, iter_signins, triage_files
 from profilegen.errors import InputError
 
 from .conftest import CLIENT_ID, run_cli
@@ -175,7 +175,7 @@ def test_every_broken_file_is_named(tmp_path: Path) -> None:
 
 
 def test_jamf_filter_defaults_to_name() -> None:
-    from profilegen.azure.signins import SignIn
+    from profilegen.entra.signins import SignIn
 
     jamf = JamfFilter.of([])
     assert jamf.matches(SignIn("", "u", None, "JAMF Connect - OIDC Endpoint", 0))

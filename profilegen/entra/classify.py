@@ -103,7 +103,7 @@ class Verdict:
 @lru_cache(maxsize=1)
 def load_codes() -> dict[int, CodeInfo]:
     """The packaged code table, checked for internal consistency."""
-    raw = json.loads(resources.files("profilegen.azure").joinpath("codes.json").read_text("utf-8"))
+    raw = json.loads(resources.files("profilegen.entra").joinpath("codes.json").read_text("utf-8"))
     table: dict[int, CodeInfo] = {}
     for key, entry in raw["codes"].items():
         info = CodeInfo(code=int(key), **entry)

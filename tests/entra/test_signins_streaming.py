@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from profilegen.azure import jsonstream
-from profilegen.azure.signins import JamfFilter, iter_signins, triage_files
+from profilegen.entra import jsonstream
+from profilegen.entra.signins import JamfFilter, iter_signins, triage_files
 from profilegen.errors import InputError
 
 RECORD = {

@@ -236,7 +236,7 @@ def test_core_verdict_and_request_hold_no_password(fake_entra: FakeEntra) -> Non
 
     from pydantic import SecretStr
 
-    from profilegen.azure.ropg import RopgRequest, check_password
+    from profilegen.entra.ropg import RopgRequest, check_password
 
     request = RopgRequest(fake_entra.discovery(), CLIENT_ID, "echo@contoso.com", ("openid",), timeout=2, allow_http_loopback=True)
     assert "password" not in {f.name for f in fields(RopgRequest)}

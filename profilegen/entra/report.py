@@ -8,8 +8,8 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 
-from profilegen.azure.classify import CATEGORIES, WRONG_PASSWORD, Verdict
-from profilegen.azure.signins import EXPLANATION, JamfFilter, SignIn, Triage
+from profilegen.entra.classify import CATEGORIES, WRONG_PASSWORD, Verdict
+from profilegen.entra.signins import EXPLANATION, JamfFilter, SignIn, Triage
 
 # ropg-check exit codes (issue 5): 0 password verified, 1 wrong password, 3 anything else (2 is usage).
 ROPG_EXIT = {True: 0, False: 1, None: 3}

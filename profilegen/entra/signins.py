@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from profilegen.azure.classify import CATEGORIES, UNKNOWN, WRONG_PASSWORD, category_for_code
-from profilegen.azure.jsonstream import iter_json_records
+from profilegen.entra.classify import CATEGORIES, UNKNOWN, WRONG_PASSWORD, category_for_code
+from profilegen.entra.jsonstream import iter_json_records
 from profilegen.errors import InputError, read_problem
 
 JAMF_CONNECT_NAME = "jamf connect"

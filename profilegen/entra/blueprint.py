@@ -20,7 +20,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from profilegen.azure import (
+from profilegen.entra import (
     DEFAULT_ADMIN_ROLE,
     DEFAULT_API_NAME,
     DEFAULT_APP_NAME,

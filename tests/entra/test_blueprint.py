@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from profilegen.azure.blueprint import GRAPH_APP_ID, GRAPH_USER_READ
+from profilegen.entra.blueprint import GRAPH_APP_ID, GRAPH_USER_READ
 
 from .conftest import run_cli
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-import profilegen.azure
-from profilegen.azure.classify import (
+import profilegen.entra
+from profilegen.entra.classify import (
     CATEGORIES,
     category_for_code,
     classify_token_response,
@@ -90,7 +90,7 @@ def test_detail_is_first_line_only() -> None:
 
 
 def test_core_never_imports_the_cli_layer() -> None:
-    package = Path(profilegen.azure.__file__).parent
+    package = Path(profilegen.entra.__file__).parent
     for module in package.glob("*.py"):
         tree = ast.parse(module.read_text())
         names = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}

@@ -14,10 +14,10 @@ from pathlib import Path
 
 from pydantic import SecretStr, ValidationError
 
-from profilegen import entra
-from profilegen.azure.ropg import RopgRequest
-from profilegen.azure.transport import check_url, redact
 from profilegen.config import read_yaml
+from profilegen.entra import facts
+from profilegen.entra.ropg import RopgRequest
+from profilegen.entra.transport import check_url, redact
 from profilegen.errors import InputError
 from profilegen.models import ROPG_SCOPES, AzureSettings
 
@@ -44,7 +44,7 @@ def load_azure_settings(path: Path) -> AzureSettings:
 
 def _guid_option(value: str, option: str) -> str:
     value = value.strip()
-    if not entra.is_client_id(value):
+    if not facts.is_client_id(value):
         raise InputError(f"{option}: {value!r} is not a client ID GUID; copy the Application (client) ID from the app registration")
     return value
 
@@ -59,7 +59,7 @@ def ropg_target(
 ) -> tuple[str, str, tuple[str, ...]]:
     """(discovery URL, client ID, scopes) from options over the config, as Jamf Connect picks them."""
     tenant = tenant.strip() if tenant else (settings.tenant if settings else None)
-    if tenant is not None and (problem := entra.tenant_problem(tenant)):
+    if tenant is not None and (problem := facts.tenant_problem(tenant)):
         raise InputError(f"--tenant: {problem}")
     client = _guid_option(client_id, "--ropg-client-id") if client_id else (settings.ropg_id if settings else None)
     if client is None:
@@ -68,12 +68,12 @@ def ropg_target(
     if url is None:
         if tenant is None:
             raise InputError("--tenant: required without --ropg-discovery-url; pass the tenant GUID or use --config")
-        url = entra.default_discovery_url(tenant)
+        url = facts.default_discovery_url(tenant)
     if scopes is None:
         # generate writes ROPGScopes = openid+email+profile when there is a custom scope, and
         # no scope keys otherwise (Jamf Connect then asks for openid profile email).
         scopes = ROPG_SCOPES if settings is not None and settings.custom_scope else DEFAULT_SCOPES
-    split = tuple(entra.split_scopes(scopes))
+    split = tuple(facts.split_scopes(scopes))
     if not split:
         raise InputError("--ropg-scopes: empty; give scopes such as openid+email+profile")
     return url, client, split
