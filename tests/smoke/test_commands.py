@@ -1,0 +1,127 @@
+"""Every command, run as the installed console script, must still do its job: fail on a known-bad
+input with its documented exit code, and refuse a missing required argument.
+
+This file is the smoke test that .ci/run also runs against the lowest dependency versions that
+pyproject.toml allows (ci/constraints-lowest.txt). It exists because typer 0.12 paired with a
+newer click made `profilegen validate FILE` print the version and exit 0 without validating, and
+typer 0.16 passed None for a missing required argument (issue 12): a CI gate built on profilegen
+must never pass silently on a dependency pairing that pip is allowed to choose.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import CLIENT, TENANT
+
+SCRIPT = shutil.which("profilegen", path=str(Path(sys.executable).parent))
+BAD_LOGIN = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n<plist version="1.0"><dict>'
+    "<key>OIDCProvider</key><string>Azure</string>"
+    "<key>OIDCClientID</key><string>not-a-guid</string>"
+    "<key>OIDCTenant</key><string>common</string>"
+    "</dict></plist>\n"
+)
+
+
+def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    assert SCRIPT, "the profilegen console script is not installed beside this Python"
+    return subprocess.run([SCRIPT, *args], input=stdin, capture_output=True, text=True, timeout=60)
+
+
+@pytest.fixture
+def bad(tmp_path: Path) -> Path:
+    path = tmp_path / "com.jamf.connect.login.plist"
+    path.write_text(BAD_LOGIN, encoding="utf-8")
+    return path
+
+
+def test_version_and_help():
+    assert run("--version").stdout.strip().startswith("profilegen ")
+    done = run("--help")
+    assert done.returncode == 0 and "validate" in done.stdout
+
+
+def test_validate_reports_a_bad_profile(bad: Path):
+    done = run("validate", str(bad))
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "PG403" in done.stdout  # the client ID that is not a GUID
+
+
+def test_validate_strict_and_json(bad: Path):
+    done = run("validate", "--format", "json", str(bad))
+    assert done.returncode == 1 and '"PG403"' in done.stdout
+
+
+def test_generate_refuses_a_bad_tenant(tmp_path: Path):
+    done = run(
+        "generate", "--tenant", "common", "--client-id", CLIENT, "--organization", "Contoso",
+        "--identifier", "com.contoso.jamfconnect", "--out", str(tmp_path / "out"),
+    )
+    assert done.returncode == 2 and "--tenant" in done.stderr
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_generate_writes_a_good_profile(tmp_path: Path):
+    out = tmp_path / "out"
+    done = run(
+        "generate", "--tenant", TENANT, "--client-id", CLIENT, "--organization", "Contoso",
+        "--identifier", "com.contoso.jamfconnect", "--out", str(out),
+    )
+    assert done.returncode == 0, done.stderr
+    assert run("validate", str(out)).returncode == 0
+
+
+def test_diff_reports_a_difference(bad: Path, tmp_path: Path):
+    other = tmp_path / "other.plist"
+    other.write_text(BAD_LOGIN.replace("not-a-guid", "still-not-a-guid"), encoding="utf-8")
+    done = run("diff", str(bad), str(other))
+    assert done.returncode == 1, done.stdout + done.stderr
+
+
+def test_variants_refuses_a_broken_file(tmp_path: Path):
+    spec = tmp_path / "variants.yaml"
+    spec.write_text("variants: [\n", encoding="utf-8")
+    done = run("variants", str(spec), "--out", str(tmp_path / "out"))
+    assert done.returncode == 2 and str(spec.name) in done.stderr
+
+
+def test_signins_refuses_an_unreadable_export(tmp_path: Path):
+    export = tmp_path / "signins.json"
+    export.write_text("{ not json", encoding="utf-8")
+    assert run("signins", str(export)).returncode == 2
+
+
+def test_ropg_check_refuses_a_plain_http_url():
+    done = run(
+        "ropg-check", "--tenant", TENANT, "--client-id", CLIENT, "--username", "a@contoso.com",
+        "--password-stdin", "--discovery-url", "http://example.com/x", stdin="pw\n",
+    )
+    assert done.returncode == 2, done.stderr
+
+
+def test_rules_lists_the_codes():
+    done = run("rules")
+    assert done.returncode == 0 and "PG101" in done.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("validate",),
+        ("diff", "only-one-file.plist"),
+        ("variants",),
+        ("signins",),
+        ("azure", "blueprint", "--tenant", TENANT),
+    ],
+    ids=lambda a: " ".join(a[:2]),
+)
+def test_missing_required_argument_is_a_usage_error(args: tuple[str, ...]):
+    done = run(*args)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr
