@@ -10,7 +10,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from profilegen.catalog import SECRET_KEY_NAMES, Component, load_catalog
-from profilegen.catalog.check import check_preferences
+from profilegen.catalog.check import IssueKind, check_preferences
 from profilegen.text import CONTROL_RE
 
 # Jamf keys that generate derives from the azure: block, and the azure field that sets each.
@@ -40,8 +40,8 @@ RESERVED: dict[Component, dict[str, str]] = {
 }
 
 SECRET_REASON = (
-    "client secrets do not belong in a profile: Managed Preferences are world-readable on the Mac, "
-    "and Entra rejects a secret sent by a public client (AADSTS700025); remove the key"
+    "client secrets do not belong in a profile: Managed Preferences are world-readable on the Mac "
+    "(and a public client must not send one: AADSTS700025); use a public client and remove the key"
 )
 
 
@@ -77,6 +77,8 @@ def _problems(component: Component, data: Mapping[str, Any], reserved: Mapping[s
         elif isinstance(value, str) and CONTROL_RE.search(value):
             yield f"{component}.{path}: control characters cannot be stored in a plist string; remove them"
     for issue in check_preferences(load_catalog(component), data):
+        if issue.kind is IssueKind.UNCONFIRMED_TYPE:
+            continue  # the catalog cannot say the value is wrong; validate reports it as a warning
         if issue.path.split("[")[0] in reserved or any(issue.path.startswith(p) for p in paths if paths[p] is None):
             continue
         yield f"{component}.{issue.path}: {issue.message}"

@@ -12,6 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from profilegen.entra import facts
+from profilegen.entra.discovery import check_discovery_url, discovery_problems
 from profilegen.text import CONTROL_RE
 
 DEFAULT_REDIRECT_URI = "https://127.0.0.1/jamfconnect"
@@ -146,14 +147,11 @@ class AzureSettings(BaseModel):
                         "(or the sovereign cloud's host)"
                     )
                 continue  # AD FS in a hybrid setup: accepted, with a note (see notes()).
-            in_url = facts.tenant_in_url(url) or ""
-            if in_url.lower() in facts.MULTI_TENANT_AUTHORITIES:
-                raise ValueError(f"{field}: the URL uses '{in_url}'; put your tenant ({self.tenant}) in its path")
-            if facts.same_tenant(in_url, self.tenant) is False:
-                raise ValueError(
-                    f"{field}: the URL names tenant '{in_url}' but the tenant is '{self.tenant}'; "
-                    "use the discovery URL of the same tenant"
-                )
+            # The same checks as validate (PG405): documented form, default port, normal path,
+            # and the tenant it names once normalised (entra.discovery).
+            problems = list(discovery_problems(url, self.tenant))
+            if problems:
+                raise ValueError(f"{field}: the URL " + "; ".join(problems))
         return self
 
     @property
@@ -163,6 +161,9 @@ class AzureSettings(BaseModel):
     def notes(self) -> list[str]:
         """Things worth saying on stderr that are not errors."""
         out = []
+        caution = facts.tenant_caution(self.tenant)
+        if caution:
+            out.append(f"note: tenant {caution}")
         for field, url, host in self._discovery_urls():
             name = field.replace("_", " ").replace("url", "URL")
             if facts.login_host_cloud(host) is None:
@@ -171,7 +172,11 @@ class AzureSettings(BaseModel):
                     "(hybrid) ROPG endpoint. Set ROPGProvider: Custom and ROPGRedirectURI under login: if "
                     "Jamf Connect should send password checks there"
                 )
-            elif facts.same_tenant(facts.tenant_in_url(url) or "", self.tenant) is None:
+                continue
+            in_url = check_discovery_url(url).tenant or ""
+            if in_url.lower() == facts.ORGANIZATIONS:
+                out.append(f"note: the {name} uses {facts.ORGANIZATIONS_ADVICE}")
+            elif facts.same_tenant(in_url, self.tenant) is None:
                 out.append(
                     f"note: the {name} names the tenant in another form than --tenant "
                     "(GUID vs domain); profilegen cannot confirm offline that they are the same tenant"

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from profilegen.catalog import Component, load_catalog
 from profilegen.catalog.check import check_preferences
+from profilegen.catalog.relations import relation_issues, required_issues
 from profilegen.errors import InputError
 from profilegen.findings import Finding, Severity
 from profilegen.read import MAX_BYTES, Document, read_document
@@ -56,7 +57,9 @@ def check_document(doc: Document) -> Iterator[Finding]:
 def check_settings(settings: Settings) -> Iterator[Finding]:
     if settings.component is None:
         return
-    for issue in check_preferences(load_catalog(settings.component), settings.data):
+    catalog = load_catalog(settings.component)
+    issues = [*check_preferences(catalog, settings.data), *required_issues(catalog, settings.data), *relation_issues(catalog, settings.data)]
+    for issue in issues:
         yield finding(CODE_OF_KIND[issue.kind], issue.path, issue.message)
     yield from run(settings.component, settings.data)
     yield from run("prefs", settings.data)

@@ -3,6 +3,10 @@
 ``login.json`` holds com.jamf.connect.login, ``menubar.json`` holds com.jamf.connect. Each key
 records its plist type, allowed values where a source gives a closed list, whether it is a
 legacy 1.x key (and its replacement), and the URL of the source that documents it.
+
+Only ``required`` (with its own ``source``) and ``relations`` are enforced; ``required_when`` is
+the reference catalog's free text and stays descriptive, because not every phrase in it could be
+traced to a Jamf page (see docs/validate-corpus.md).
 """
 
 from __future__ import annotations
@@ -25,6 +29,28 @@ MCX_FREQUENCIES = ("Forced", "Set-Once", "Often")
 
 
 @dataclass(frozen=True)
+class Requirement:
+    """A key Jamf lists as required: always, for some providers, or when other keys have a value."""
+
+    source: str
+    providers: tuple[str, ...] | None = None  # None: every provider
+    when: Mapping[str, Any] = field(default_factory=dict)  # other top-level keys and the value that triggers it
+
+
+@dataclass(frozen=True)
+class Relation:
+    """When this key has ``if_value`` (or is set, if None), ``requires`` must hold; ``unset`` gives
+    the documented value of a required key that is absent; ``requires_key`` must be set."""
+
+    source: str
+    why: str
+    if_value: Any = None
+    requires: Mapping[str, Any] = field(default_factory=dict)
+    unset: Mapping[str, Any] = field(default_factory=dict)
+    requires_key: str | None = None
+
+
+@dataclass(frozen=True)
 class KeySpec:
     name: str
     path: str
@@ -38,6 +64,8 @@ class KeySpec:
     legacy: bool = False
     replacement: str | None = None
     secret: bool = False
+    required: Requirement | None = None
+    relations: tuple[Relation, ...] = ()
     keys: Mapping[str, KeySpec] = field(default_factory=dict)
     item_keys: Mapping[str, KeySpec] = field(default_factory=dict)
 
@@ -82,6 +110,22 @@ def _build(name: str, path: str, raw: Mapping[str, Any]) -> KeySpec:
     children = {k: _build(k, f"{path}.{k}", v) for k, v in raw.get("keys", {}).items()}
     items = {k: _build(k, f"{path}[].{k}", v) for k, v in raw.get("item_keys", {}).items()}
     allowed = raw.get("allowed")
+    req = raw.get("required")
+    required = None
+    if req is not None:
+        providers = req.get("providers")
+        required = Requirement(req["source"], tuple(providers) if providers else None, dict(req.get("if", {})))
+    relations = tuple(
+        Relation(
+            source=r["source"],
+            why=r["why"],
+            if_value=r.get("if_value"),
+            requires=dict(r.get("requires", {})),
+            unset=dict(r.get("unset", {})),
+            requires_key=r.get("requires_key"),
+        )
+        for r in raw.get("relations", ())
+    )
     return KeySpec(
         name=name,
         path=path,
@@ -95,6 +139,8 @@ def _build(name: str, path: str, raw: Mapping[str, Any]) -> KeySpec:
         legacy=bool(raw.get("legacy")),
         replacement=raw.get("replacement"),
         secret=name in SECRET_KEY_NAMES,
+        required=required,
+        relations=relations,
         keys=children,
         item_keys=items,
     )

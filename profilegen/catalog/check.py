@@ -31,6 +31,9 @@ class IssueKind(str, Enum):
     LEGACY = "legacy"
     TYPE = "type"
     ALLOWED = "allowed"
+    UNCONFIRMED_TYPE = "unconfirmed-type"
+    REQUIRED = "required"
+    RELATION = "relation"
 
 
 @dataclass(frozen=True)
@@ -128,12 +131,27 @@ def _check_level(
                     f"1.x name, the 2.x key is {repl}",
                 )
                 continue
-            yield KeyIssue(IssueKind.LEGACY, path, f"legacy Jamf Connect 1.x key; 2.x replacement: {repl}")
+            # One finding per key: 2.x ignores the key, so a wrong 1.x type is part of this message.
+            wrong = "" if type_matches(spec.type, value) else (
+                f"; its value is also the wrong type for 1.x (expected {spec.type}, got "
+                f"{plist_type_name(value)} {describe(value, secret=spec.secret)})"
+            )
+            yield KeyIssue(IssueKind.LEGACY, path, f"legacy Jamf Connect 1.x key; 2.x replacement: {repl}{wrong}")
+            continue
         yield from _check_value(catalog, spec, value, path)
 
 
 def _check_value(catalog: Catalog, spec: KeySpec, value: Any, path: str) -> Iterator[KeyIssue]:
     secret = spec.secret or spec.name in SECRET_KEY_NAMES
+    if not type_matches(spec.type, value) and spec.confidence == "type-unconfirmed":
+        # The catalog records a type no Jamf page confirms: say so, never call it an error.
+        yield KeyIssue(
+            IssueKind.UNCONFIRMED_TYPE,
+            path,
+            f"got {plist_type_name(value)} {describe(value, secret=secret)}; the catalog records {spec.type}, but that "
+            f"type is unconfirmed (no Jamf page shows it): check the value against {spec.source}",
+        )
+        return
     if not type_matches(spec.type, value):
         yield KeyIssue(
             IssueKind.TYPE,

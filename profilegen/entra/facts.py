@@ -30,9 +30,17 @@ MICROSOFT_LOGIN_HOSTS: dict[str, str] = {
 # Microsoft Cloud Deutschland closed on 29 October 2021; its host no longer issues tokens.
 CLOSED_LOGIN_HOSTS = {"login.microsoftonline.de": "Microsoft Cloud Deutschland (closed October 2021)"}
 
-# Authorities ROPC refuses on the v2 endpoint (AADSTS9001023), and that Jamf Connect stopped
-# using in 2.13 when a tenant became mandatory.
+# Multi-tenant authorities. ROPC refuses common and consumers ("can't be set to common or
+# consumers, but may be set to organizations": v2-oauth-ropc; AADSTS9001023 names /common and
+# /consumers only). organizations works, but Jamf 2.13 asks for organization-specific tenant
+# information, so it earns a warning, not an error (azure-facts.md §9.4).
 MULTI_TENANT_AUTHORITIES = {"common", "consumers", "organizations"}
+REFUSED_AUTHORITIES = {"common", "consumers"}
+ORGANIZATIONS = "organizations"
+ORGANIZATIONS_ADVICE = (
+    "'organizations' lets users of any work or school tenant sign in; ROPC accepts it, but Jamf Connect "
+    "2.13+ asks for your own tenant: use the Directory (tenant) ID GUID"
+)
 
 DISCOVERY_SUFFIX = "/.well-known/openid-configuration"
 
@@ -60,12 +68,15 @@ def is_domain(value: str) -> bool:
 
 
 def tenant_problem(value: str) -> str | None:
-    """Why ``value`` is not usable as an Entra tenant, or None."""
-    if value.lower() in MULTI_TENANT_AUTHORITIES:
+    """Why ``value`` is not usable as an Entra tenant, or None. ``organizations`` is usable (see
+    ``tenant_caution``)."""
+    if value.lower() in REFUSED_AUTHORITIES:
         return (
-            f"'{value}' is a multi-tenant authority; Jamf Connect 2.13+ and ROPG need your own tenant: "
-            "use the Directory (tenant) ID GUID or a verified domain such as contoso.onmicrosoft.com"
+            f"'{value}' is a multi-tenant authority that ROPC refuses (AADSTS9001023), so password checks "
+            "fail; use the Directory (tenant) ID GUID or a verified domain such as contoso.onmicrosoft.com"
         )
+    if value.lower() == ORGANIZATIONS:
+        return None
     if is_guid(value):
         if value == EMPTY_GUID:
             return "the all-zero GUID is not a tenant (Entra answers AADSTS90002); use your Directory (tenant) ID"
@@ -76,6 +87,11 @@ def tenant_problem(value: str) -> str | None:
         f"'{value}' is neither a tenant GUID nor a DNS name; use the Directory (tenant) ID from "
         "Entra admin center > Overview, or a verified domain such as contoso.onmicrosoft.com"
     )
+
+
+def tenant_caution(value: str) -> str | None:
+    """Advice for a tenant value that works but is not what Jamf asks for, or None."""
+    return ORGANIZATIONS_ADVICE if value.strip().lower() == ORGANIZATIONS else None
 
 
 def login_host_cloud(host: str) -> str | None:
@@ -119,5 +135,5 @@ def default_discovery_url(tenant: str, host: str = "login.microsoftonline.com") 
 
 
 def split_scopes(value: str) -> list[str]:
-    """Jamf profiles join scopes with '+'; OAuth wants them space separated. Accept both."""
-    return [s for s in re.split(r"[+\s]+", value) if s]
+    """Jamf profiles join scopes with '+'; OAuth wants spaces; commas are a common slip. Accept all three."""
+    return [s for s in re.split(r"[+\s,]+", value) if s]

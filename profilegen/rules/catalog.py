@@ -25,10 +25,32 @@ register("PG305", "value-not-allowed", Severity.ERROR, "catalog",
          """The value is not one of the values Jamf documents for the key (for example OIDCProvider
          must be one of Azure, EntraID, Okta, ...).""")
 
+register("PG306", "required-key-missing", Severity.ERROR, "catalog",
+         """A key Jamf lists as required is missing or empty: OIDCProvider in the login window,
+         IdPSettings and IdPSettings.Provider in the menu bar, and per provider the keys of Jamf's
+         minimum-settings table (docs.jamf.com/jamf-connect/2.0.0/administrator-guide/Authentication_Settings.html)
+         and the current settings pages: OIDCClientID for OpenID Connect providers, AuthServer for
+         Okta, OIDCDiscoveryURL for Custom and PingFederate, and so on. Each requirement names its
+         Jamf source in the catalog (field "required") and in the message.""")
+register("PG307", "key-relation", Severity.WARNING, "catalog",
+         """Two keys that Jamf documents as going together do not: Migrate needs DenyLocal true
+         (learn.jamf.com Account_Migration_Settings), CreateJamfConnectPassword needs OIDCNewPassword
+         false (Initial_Password_Settings), OIDCAuthServer needs OIDCAccessClientID
+         (Advanced_Login_Authentication_Settings); and OIDCAdmin / OIDCAdminAttribute that look
+         swapped (OpenID_Connect_User_Role_Settings: the attribute names the claim, OIDCAdmin lists
+         the values). Jamf does not say what breaks, hence a warning.""")
+register("PG309", "unconfirmed-type", Severity.WARNING, "catalog",
+         """The value's type differs from the one the catalog records, but the catalog marks that
+         type unconfirmed (confidence "type-unconfirmed", e.g. LoginWindowSize): no Jamf page read
+         shows the value format, so this is a prompt to check, never an error.""")
+
 CODE_OF_KIND = {
     IssueKind.UNKNOWN: "PG301",
     IssueKind.OTHER_DOMAIN: "PG302",
     IssueKind.LEGACY: "PG303",
     IssueKind.TYPE: "PG304",
     IssueKind.ALLOWED: "PG305",
+    IssueKind.REQUIRED: "PG306",
+    IssueKind.RELATION: "PG307",
+    IssueKind.UNCONFIRMED_TYPE: "PG309",
 }

@@ -2,7 +2,7 @@
 
 Facts: ../shared/reference/azure-facts.md §0-3, Jamf's Conditional Access guide
 (https://learn.jamf.com/r/en-US/jamf-connect-documentation-current/Creating_a_Jamf_Connect_Configuration_with_Conditional_Access)
-and Jamf's 2.13 note that a tenant is required
+and Jamf's 2.13 note that asks for the tenant
 (https://docs.jamf.com/jamf-connect/2.13.0/documentation/Integrating_with_Microsoft_Azure_AD.html).
 """
 
@@ -12,6 +12,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from profilegen.entra import facts
+from profilegen.entra.discovery import discovery_problems
 from profilegen.findings import Hit, Severity
 from profilegen.rules.registry import rule
 
@@ -36,27 +37,37 @@ def _str(data: Mapping[str, Any], key: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
-@rule("PG401", "entra-no-tenant", Severity.ERROR, "login")
+TENANT_ADVICE = (
+    "missing; Jamf asks for the Directory (tenant) ID of your Entra tenant from Jamf Connect 2.13 "
+    "(Integrating_with_Microsoft_Azure_AD, 2.13.0): set it"
+)
+
+
+@rule("PG401", "entra-no-tenant", Severity.WARNING, "login")
 def login_no_tenant(login: Mapping[str, Any]) -> Iterator[Hit]:
-    """No tenant for Entra ID. Since Microsoft's move from ADAL to MSAL, Jamf Connect (2.13+) no
-    longer uses the common endpoints and needs the tenant: OIDCTenant in the login window,
-    IdPSettings.TenantID in the menu bar. Without it sign-in and ROPG password checks fail."""
+    """No tenant for Entra ID. Jamf's 2.13 note (docs.jamf.com/jamf-connect/2.13.0/documentation/
+    Integrating_with_Microsoft_Azure_AD.html) asks for organization-specific tenant information
+    (OIDCTenant in the login window, IdPSettings.TenantID in the menu bar) as Microsoft retires the
+    common endpoints, says existing applications remain functional, and has Jamf Connect
+    Configuration alert when both tenant fields are blank. A strong recommendation, hence a
+    warning, not a failure."""
     if is_entra_login(login) and not _str(login, "OIDCTenant"):
-        yield Hit("OIDCTenant", "missing; set it to the Directory (tenant) ID GUID of your Entra tenant")
+        yield Hit("OIDCTenant", TENANT_ADVICE)
 
 
-@rule("PG411", "entra-no-tenant-menubar", Severity.ERROR, "menubar")
+@rule("PG411", "entra-no-tenant-menubar", Severity.WARNING, "menubar")
 def menubar_no_tenant(menubar: Mapping[str, Any]) -> Iterator[Hit]:
-    """The menu bar's IdPSettings has no TenantID for Entra ID (see PG401): password checks from
-    the menu bar cannot reach your tenant."""
+    """The menu bar's IdPSettings has no TenantID for Entra ID: Jamf's 2.13 recommendation, as
+    PG401 (docs.jamf.com/jamf-connect/2.13.0/documentation/Integrating_with_Microsoft_Azure_AD.html)."""
     if is_entra_menubar(menubar) and not _str(idp(menubar), "TenantID"):
-        yield Hit("IdPSettings.TenantID", "missing; set it to the Directory (tenant) ID GUID of your Entra tenant")
+        yield Hit("IdPSettings.TenantID", TENANT_ADVICE)
 
 
 @rule("PG410", "entra-bad-tenant", Severity.ERROR, "login")
 def login_bad_tenant(login: Mapping[str, Any]) -> Iterator[Hit]:
-    """The tenant is neither a GUID nor a domain, or is a multi-tenant authority (common,
-    organizations, consumers) that ROPG refuses (AADSTS9001023)."""
+    """The tenant is neither a GUID nor a domain, or is an authority ROPC refuses: common or
+    consumers ("can't be set to common or consumers": learn.microsoft.com/entra/identity-platform/
+    v2-oauth-ropc; AADSTS9001023). organizations is PG416, a warning."""
     if not is_entra_login(login):
         return
     for key in ("OIDCTenant", "ROPGTenant"):
@@ -68,7 +79,7 @@ def login_bad_tenant(login: Mapping[str, Any]) -> Iterator[Hit]:
 
 @rule("PG412", "entra-bad-tenant-menubar", Severity.ERROR, "menubar")
 def menubar_bad_tenant(menubar: Mapping[str, Any]) -> Iterator[Hit]:
-    """IdPSettings.TenantID is neither a GUID nor a domain, or a multi-tenant authority (see PG410)."""
+    """IdPSettings.TenantID is neither a GUID nor a domain, or common/consumers (see PG410)."""
     value = _str(idp(menubar), "TenantID") if is_entra_menubar(menubar) else None
     problem = facts.tenant_problem(value) if value else None
     if problem:
@@ -116,15 +127,13 @@ def _is_adfs(url: str | None) -> bool:
 
 
 def _discovery(key: str, url: str | None, tenant: str | None, *, adfs_ok: bool) -> Iterator[Hit]:
-    if url is None or url.lower().startswith("http://"):
+    if url is None or url.strip().lower().startswith("http://"):
         return  # http:// is PG503
     host = facts.url_host(url)
-    if url.lower().startswith("https://") and facts.login_host_cloud(host):
-        in_url = facts.tenant_in_url(url)
-        if in_url and in_url.lower() in facts.MULTI_TENANT_AUTHORITIES:
-            yield Hit(key, f"uses the multi-tenant authority {in_url!r}; Jamf Connect 2.13+ and ROPG need your tenant in the path")
-        elif tenant and in_url and facts.same_tenant(in_url, tenant) is False:
-            yield Hit(key, f"names tenant {in_url!r} but the tenant is {tenant!r}; use the discovery URL of your tenant")
+    if url.strip().lower().startswith("https://") and facts.login_host_cloud(host):
+        problems = list(discovery_problems(url, tenant))
+        if problems:
+            yield Hit(key, "; ".join(problems))
         return
     if adfs_ok and url.lower().startswith("https://"):
         return
@@ -134,8 +143,12 @@ def _discovery(key: str, url: str | None, tenant: str | None, *, adfs_ok: bool) 
 @rule("PG405", "entra-discovery-url", Severity.ERROR, "login")
 def login_discovery(login: Mapping[str, Any]) -> Iterator[Hit]:
     """A discovery URL that is wrong for Entra: not https on a Microsoft login host (sovereign clouds
-    included), naming another tenant than OIDCTenant, or a multi-tenant authority (common). ROPGDiscoveryURL
-    may point to AD FS (an /adfs/ URL, or any host with ROPGProvider Custom) in hybrid setups."""
+    included), not one of the two documented forms /{tenant}/v2.0/.well-known/openid-configuration and
+    /{tenant}/.well-known/openid-configuration on the default port
+    (learn.microsoft.com/entra/identity-platform/v2-protocols-oidc), a path that is not in normal form,
+    naming another tenant than OIDCTenant once normalised, or common/consumers (AADSTS9001023).
+    ROPGDiscoveryURL may point to AD FS (an /adfs/ URL, or any host with ROPGProvider Custom) in
+    hybrid setups."""
     if not is_entra_login(login):
         return
     tenant = _str(login, "OIDCTenant")
@@ -156,12 +169,14 @@ def menubar_discovery(menubar: Mapping[str, Any]) -> Iterator[Hit]:
 @rule("PG406", "entra-login-menubar-disagree", Severity.ERROR, "pair")
 def pair(login: Mapping[str, Any], menubar: Mapping[str, Any]) -> Iterator[Hit]:
     """The login window and the menu bar name different tenants or ROPG clients. Both check the
-    same user's password against the same tenant; a mismatch means one of them fails."""
+    same user's password against the same tenant; a mismatch means one of them fails. Tenants are
+    compared only when both are GUIDs or both are domains: a GUID and a domain may name the same
+    tenant, which only a network lookup can tell (PG415, an info)."""
     if not (is_entra_login(login) and is_entra_menubar(menubar)):
         return
     settings = idp(menubar)
     lt, mt = _str(login, "OIDCTenant"), _str(settings, "TenantID")
-    if lt and mt and lt.lower() != mt.lower():
+    if lt and mt and facts.same_tenant(lt.strip(), mt.strip()) is False:
         yield Hit("IdPSettings.TenantID", f"menu bar tenant {mt!r} differs from the login window's OIDCTenant {lt!r}")
     lr, mr = _str(login, "OIDCROPGID") or _str(login, "OIDCClientID"), _str(settings, "ROPGID")
     if lr and mr and lr.lower() != mr.lower():
@@ -207,15 +222,13 @@ def no_custom_scope(login: Mapping[str, Any]) -> Iterator[Hit]:
 
 @rule("PG409", "malformed-scopes", Severity.WARNING, "login")
 def malformed_scopes(login: Mapping[str, Any]) -> Iterator[Hit]:
-    """A scope string separated by spaces instead of '+', or without openid. Jamf Connect joins
-    scopes with '+' for Entra; without openid no ID token comes back and sign-in fails."""
+    """A scope string without openid: without it no ID token comes back and sign-in fails.
+    Separators ('+', not spaces or commas) are PG308, for every provider."""
     if not is_entra_login(login):
         return
     for key in ("OIDCScopes", "ROPGScopes"):
         value = _str(login, key)
         if value is None:
             continue
-        if any(c.isspace() for c in value.strip()):
-            yield Hit(key, "separates scopes with spaces; join them with '+', e.g. openid+email+profile")
         if "openid" not in facts.split_scopes(value):
             yield Hit(key, "has no openid scope; add +openid so an ID token is issued")

@@ -44,13 +44,16 @@ def _secret_paths(prefs: Mapping[str, Any]) -> Iterator[str]:
 
 @rule("PG501", "secret-with-entra", Severity.ERROR, "prefs")
 def secret_with_entra(prefs: Mapping[str, Any]) -> Iterator[Hit]:
-    """A client secret in an Entra ID profile. Jamf Connect's Entra app is a public client: Entra
-    rejects a secret from it (AADSTS700025), and Managed Preferences are world-readable on every
-    Mac, so the secret is disclosed too. Remove the key and rotate the secret."""
+    """A client secret in an Entra ID profile. Managed Preferences are world-readable on every Mac,
+    so any local user can read the secret. With a public client (Jamf's recommended Entra setup,
+    "Allow public client flows") the secret is also wrong: Entra rejects it (AADSTS700025). A
+    confidential ROPG client must send one (learn.microsoft.com/entra/identity-platform/v2-oauth-ropc),
+    as Jamf's hybrid PHS sample does with ROPGClientSecret, but then the secret is disclosed on
+    every Mac; prefer a public client and rotate the secret (azure-facts.md §9.5)."""
     if provider(prefs) not in ENTRA_PROVIDERS:
         return
     for path in _secret_paths(prefs):
-        yield Hit(path, "client secret in an Entra ID profile: public clients must not send one (AADSTS700025) and any local user can read it; remove it and rotate the secret")
+        yield Hit(path, "client secret in a world-readable Entra ID profile: any local user can read it. A public client must not send one (AADSTS700025); a confidential ROPG client needs one but discloses it here. Prefer a public client (Allow public client flows), remove the key and rotate the secret")
 
 
 @rule("PG502", "secret-in-profile", Severity.WARNING, "prefs")

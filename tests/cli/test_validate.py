@@ -99,9 +99,21 @@ def test_cross_file_pair(runner, tmp_path):
     login = tmp_path / "a.login.plist"
     menubar = tmp_path / "b.menubar.plist"
     login.write_bytes(GOOD.read_bytes())
-    menubar.write_bytes(plistlib.dumps({"IdPSettings": {"Provider": "Azure", "ROPGID": CLIENT, "TenantID": "contoso.onmicrosoft.com"}}))
+    other_guid = "0d5a0a8e-1c3b-4b7e-9f2a-6e5d4c3b2a19"
+    menubar.write_bytes(plistlib.dumps({"IdPSettings": {"Provider": "Azure", "ROPGID": CLIENT, "TenantID": other_guid}}))
     result = runner.invoke(app, ["validate", str(login), str(menubar)])
     assert "PG406" in result.stdout and str(menubar) in result.stdout
+
+
+def test_cross_file_pair_guid_and_domain_is_an_info(runner, tmp_path):
+    """A GUID and a domain may name the same tenant: an info (PG415), never the error PG406."""
+    login = tmp_path / "a.login.plist"
+    menubar = tmp_path / "b.menubar.plist"
+    login.write_bytes(GOOD.read_bytes())
+    menubar.write_bytes(plistlib.dumps({"IdPSettings": {"Provider": "Azure", "ROPGID": CLIENT, "TenantID": "contoso.onmicrosoft.com"}}))
+    result = runner.invoke(app, ["validate", str(login), str(menubar)])
+    assert "PG415 info" in result.stdout and "PG406" not in result.stdout
+    assert result.exit_code == 0
 
 
 def generated_files():

@@ -34,6 +34,14 @@ def test_tenant_problem_accepts_guids_and_domains(value: str) -> None:
     assert facts.tenant_problem(value) is None
 
 
-@pytest.mark.parametrize("value", ["common", "Organizations", facts.EMPTY_GUID, "not a tenant"])
+@pytest.mark.parametrize("value", ["common", "Consumers", facts.EMPTY_GUID, "not a tenant"])
 def test_tenant_problem_names_what_is_wrong(value: str) -> None:
     assert facts.tenant_problem(value)
+
+
+def test_organizations_is_a_caution_not_a_problem() -> None:
+    """ROPC accepts organizations (v2-oauth-ropc); Jamf 2.13 asks for the tenant: advice, no 9001023."""
+    assert facts.tenant_problem("Organizations") is None
+    advice = facts.tenant_caution("organizations")
+    assert advice and "GUID" in advice and "9001023" not in advice
+    assert facts.tenant_caution("contoso.onmicrosoft.com") is None

@@ -64,7 +64,9 @@ def test_sample_variants_merge_over_the_base(sample: Path) -> None:
     assert pilot.azure.admin_roles == ("FinanceMacAdmin",)
     assert sales.azure.admin_roles == ("MacAdmin",)
     # null deletes; other base keys stay
-    assert "DenyLocal" not in sales.login and sales.login["Migrate"] is True
+    assert "DenyLocal" not in sales.login and sales.login["LocalFallback"] is True
+    # Migrate needs DenyLocal (Jamf: Account Migration Settings), so the sample drops both
+    assert "Migrate" not in sales.login and eng.login["Migrate"] is True
     assert eng.login["DenyLocal"] is True
     # mappings merge at depth
     assert sales.menubar["SignIn"] == {"AutoAuthenticate": True, "RequireSignIn": True}

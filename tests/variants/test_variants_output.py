@@ -177,14 +177,14 @@ def test_check_tampered_file_gives_1_with_the_key(run, sample: Path, generated: 
     target = generated / "com.contoso.jamfconnect.sales.login.mobileconfig"
     profile = plistlib.loads(target.read_bytes())
     prefs = profile["PayloadContent"][0]["PayloadContent"]["com.jamf.connect.login"]["Forced"][0]["mcx_preference_settings"]
-    prefs["Migrate"] = False
+    prefs["LocalFallback"] = False
     prefs["DenyLocal"] = True
     target.write_bytes(plistlib.dumps(profile, fmt=plistlib.FMT_BINARY))  # another encoding too
     before = files_of(generated)
     result = run("variants", sample, "--out", generated, "--check")
     assert result.exit_code == 1
     assert f"changed: {target}" in result.stdout
-    assert "  ~ login.Migrate: false -> true" in result.stdout
+    assert "  ~ login.LocalFallback: false -> true" in result.stdout
     assert "  - login.DenyLocal" in result.stdout
     assert files_of(generated) == before  # --check writes nothing
 
