@@ -43,10 +43,10 @@ def as_text(results: Sequence[FileResult]) -> str:
 
 
 def rules_text(rules: Sequence[Rule]) -> str:
-    return "".join(f"{r.code}  {r.severity.value:<7}  {r.name}\n    {r.doc}\n" for r in rules)
+    return "".join(f"{r.code}  {r.status:<7}  {r.name}\n    {r.doc}\n" for r in rules)
 
 
 def rules_markdown(rules: Sequence[Rule]) -> str:
     rows = ["| Code | Severity | Name | Why |", "|---|---|---|---|"]
-    rows += [f"| {r.code} | {r.severity.value} | {r.name} | {r.doc.replace('|', '/')} |" for r in rules]
+    rows += [f"| {r.code} | {r.status} | {r.name} | {r.doc.replace('|', '/')} |" for r in rules]
     return "\n".join(rows) + "\n"

@@ -183,43 +183,6 @@ def pair(login: Mapping[str, Any], menubar: Mapping[str, Any]) -> Iterator[Hit]:
         yield Hit("IdPSettings.ROPGID", "differs from the login window's OIDCROPGID; use the same public client in both")
 
 
-def _custom_scopes(scopes: str) -> list[str]:
-    return [s for s in facts.split_scopes(scopes) if s.startswith("api://")]
-
-
-@rule("PG402", "ropg-under-custom-scope", Severity.WARNING, "login")
-def ropg_under_custom_scope(login: Mapping[str, Any]) -> Iterator[Hit]:
-    """OIDCScopes asks for a custom API scope but ROPGScopes is unset or asks for it too. From
-    Jamf Connect 2.14 the login window's ROPG password check then requests the custom scope,
-    falls under the same MFA policy, and Entra logs it as a failed sign-in (AADSTS50076)."""
-    if not is_entra_login(login):
-        return
-    custom = _custom_scopes(_str(login, "OIDCScopes") or "")
-    if not custom:
-        return
-    ropg = _str(login, "ROPGScopes")
-    if ropg is None:
-        yield Hit("ROPGScopes", "unset while OIDCScopes has a custom API scope; set ROPGScopes to openid+email+profile to keep the password check out of the MFA policy")
-    elif set(custom) & set(facts.split_scopes(ropg)):
-        yield Hit("ROPGScopes", "requests the custom API scope, so the password check meets the MFA policy (AADSTS50076); set it to openid+email+profile")
-
-
-@rule("PG408", "no-custom-scope", Severity.INFO, "login")
-def no_custom_scope(login: Mapping[str, Any]) -> Iterator[Hit]:
-    """No custom API scope. Conditional Access can then reach Jamf Connect only through "All cloud
-    apps", and every ROPG password check under an MFA policy is logged as a failed sign-in
-    (AADSTS50076) although the password was right."""
-    if is_entra_login(login) and not _custom_scopes(_str(login, "OIDCScopes") or ""):
-        yield Hit(
-            "OIDCScopes",
-            "no custom API scope; MFA policies on All cloud apps will log ROPG checks as failures (AADSTS50076). "
-            "Options: (1) expose api://<API app>/jamfconnect from a separate private app registration, put it in "
-            "OIDCScopes and set ROPGScopes to openid+email+profile (profilegen generate --custom-scope); "
-            "(2) exclude the Jamf Connect app from the MFA policy; (3) accept the failures and treat 50076 as a "
-            "verified password (see profilegen signins)",
-        )
-
-
 @rule("PG409", "malformed-scopes", Severity.WARNING, "login")
 def malformed_scopes(login: Mapping[str, Any]) -> Iterator[Hit]:
     """A scope string without openid: without it no ID token comes back and sign-in fails.

@@ -19,6 +19,13 @@ class Rule:
     scope: str  # "file", "envelope", "catalog", "login", "menubar", "pair", "prefs" (either domain)
     doc: str
     check: Check | None = None
+    # A retired rule never reports; it stays registered so that its code is never reused and its
+    # documentation says what it did and why it went (`profilegen rules`, README table).
+    retired: bool = False
+
+    @property
+    def status(self) -> str:
+        return "retired" if self.retired else self.severity.value
 
     def finding(self, key: str | None, message: str) -> Finding:
         return Finding(self.code, self.severity, key, message)
@@ -27,10 +34,12 @@ class Rule:
 RULES: dict[str, Rule] = {}
 
 
-def register(code: str, name: str, severity: Severity, scope: str, doc: str, check: Check | None = None) -> Rule:
+def register(
+    code: str, name: str, severity: Severity, scope: str, doc: str, check: Check | None = None, *, retired: bool = False
+) -> Rule:
     if code in RULES:
         raise RuntimeError(f"rule code {code} registered twice")
-    rule_ = Rule(code, name, severity, scope, " ".join(doc.split()), check)
+    rule_ = Rule(code, name, severity, scope, " ".join(doc.split()), check, retired)
     RULES[code] = rule_
     return rule_
 
@@ -43,3 +52,8 @@ def rule(code: str, name: str, severity: Severity, scope: str) -> Callable[[Chec
         return func
 
     return wrap
+
+
+def retire(code: str, name: str, severity: Severity, scope: str, doc: str) -> Rule:
+    """Keep a code that no longer reports: ``doc`` says what it did and why it was retired."""
+    return register(code, name, severity, scope, doc, retired=True)

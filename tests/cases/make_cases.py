@@ -301,8 +301,9 @@ CASES: dict[str, dict[str, bytes]] = {
     },
     "PG402": {
         "fail-no-ropg-scopes.login.plist": xml(login(ROPGScopes=None)),
-        "fail-ropg-has-custom.login.plist": xml(login(ROPGScopes=f"{S}+openid+email+profile")),
-        "pass-split.login.plist": xml(LOGIN),
+        "pass-design-a.login.plist": xml(LOGIN),
+        "pass-design-b.login.plist": xml(login(OIDCScopes=None, ROPGScopes=f"{S}+openid+email+profile")),
+        "pass-no-custom-scope.login.plist": xml(login(OIDCScopes=None, ROPGScopes=None)),
     },
     "PG403": {
         "fail-placeholder.login.plist": xml(login(OIDCClientID="2520sdfsfsfbebfd2-53ffs5e", OIDCROPGID="2520sdfsfsfbebfd2-53ffs5e")),
@@ -365,14 +366,30 @@ CASES: dict[str, dict[str, bytes]] = {
         "pass-guid.login.plist": xml(LOGIN),
         "pass-common-is-pg410.login.plist": xml(login(OIDCTenant="common")),
     },
-    "PG408": {
-        "fail-no-custom-scope.login.plist": xml(login(OIDCScopes=None, ROPGScopes=None)),
-        "pass-custom-scope.login.plist": xml(LOGIN),
-    },
     "PG409": {
         "fail-no-openid.login.plist": xml(login(OIDCScopes=f"{S}+profile+email")),
         "pass-plus.login.plist": xml(LOGIN),
         "pass-commas-are-pg308.login.plist": xml(login(OIDCScopes="openid,profile")),
+    },
+    "PG420": {
+        "fail-design-a.login.plist": xml(LOGIN),
+        "fail-design-b.login.plist": xml(login(OIDCScopes="openid+profile+email", ROPGScopes=f"{S}+openid+email+profile")),
+        "fail-design-d.login.plist": xml(login(OIDCScopes=None, ROPGScopes=None)),
+        "pass-misfit-fallback.login.plist": xml(login(ROPGScopes=None)),
+        "pass-okta.login.plist": xml(login(OIDCProvider="Okta")),
+    },
+    "PG421": {
+        "fail-bare-scope.login.plist": xml(login(OIDCScopes=None, ROPGScopes="jamfconnect+openid+email+profile")),
+        "fail-graph-permission.login.plist": xml(login(ROPGScopes="Directory.Read.All+openid")),
+        "pass-design-b.login.plist": xml(login(OIDCScopes=None, ROPGScopes=f"{S}+openid+email+profile")),
+        "pass-user-read.login.plist": xml(login(ROPGScopes="openid+email+profile+User.Read")),
+        "pass-https-app-id-uri.login.plist": xml(login(OIDCScopes=None, ROPGScopes="https://contoso.com/jamf/jamfconnect+openid")),
+    },
+    "PG422": {
+        "fail-two-apis.login.plist": xml(login(ROPGScopes="api://0b9a5c1d-7e2f-4a3b-8c4d-5e6f7a8b9c0d/jamfconnect+openid")),
+        "fail-two-in-one-key.login.plist": xml(login(OIDCScopes=f"{S}+api://0b9a5c1d-7e2f-4a3b-8c4d-5e6f7a8b9c0d/jamfconnect+openid")),
+        "pass-same-in-both.login.plist": xml(login(ROPGScopes=f"{S}+openid+email+profile")),
+        "pass-design-a.login.plist": xml(LOGIN),
     },
     "PG410": {
         "fail-common.login.plist": xml(login(OIDCTenant="common")),

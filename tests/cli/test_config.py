@@ -119,7 +119,7 @@ def test_scope_and_admin_keys_free_when_azure_does_not_set_them(runner, tmp_path
     login = out(tmp_path, "login")
     assert login["OIDCScopes"] == "openid+profile+email+offline_access" and login["OIDCAdminAttribute"] == "groups"
     assert "ROPGScopes" not in login
-    assert "note: com.contoso.jamfconnect.login.mobileconfig: OIDCScopes: PG408 info" in result.stderr
+    assert "note: com.contoso.jamfconnect.login.mobileconfig: OIDCScopes: PG420 info: design D (no custom scope)" in result.stderr
 
 
 def test_unknown_azure_field_did_you_mean(runner, tmp_path):

@@ -14,7 +14,7 @@ from tests.conftest import GOLDEN, SAMPLES
 from tests.helpers import CLIENT, TENANT
 
 CASES = Path(__file__).resolve().parents[1] / "cases"
-GOOD = CASES / "PG402" / "pass-split.login.plist"
+GOOD = CASES / "PG402" / "pass-design-a.login.plist"
 BAD = CASES / "PG403" / "fail-placeholder.login.plist"
 WARN = CASES / "PG402" / "fail-no-ropg-scopes.login.plist"
 
@@ -22,7 +22,8 @@ WARN = CASES / "PG402" / "fail-no-ropg-scopes.login.plist"
 def test_clean_file_exit_0(runner):
     result = runner.invoke(app, ["validate", str(GOOD)])
     assert result.exit_code == 0, result.stdout
-    assert result.stdout.strip().endswith("1 file(s): 0 error(s), 0 warning(s), 0 info(s)")
+    assert result.stdout.strip().endswith("1 file(s): 0 error(s), 0 warning(s), 1 info(s)")
+    assert ": OIDCScopes: PG420 info: design A (scoped policy)" in result.stdout
 
 
 def test_error_exit_1_text_format(runner):
@@ -43,14 +44,15 @@ def test_json_shape(runner):
     assert result.exit_code == 1
     body = json.loads(result.stdout)
     assert set(body) == {"files", "summary"}
-    assert body["summary"] == {"files": 3, "errors": 2, "warnings": 1, "infos": 0}
+    # GOOD and BAD implement design A (one PG420 info each); WARN fits no design (PG402).
+    assert body["summary"] == {"files": 3, "errors": 2, "warnings": 1, "infos": 2}
     for entry in body["files"]:
         assert set(entry) == {"path", "findings"}
         for f in entry["findings"]:
             assert set(f) == {"code", "severity", "key", "message"}
             assert f["severity"] in ("error", "warning", "info")
             assert f["key"] is None or isinstance(f["key"], str)
-    assert body["files"][0]["findings"] == []
+    assert [f["code"] for f in body["files"][0]["findings"]] == ["PG420"]
 
 
 def test_directory_is_searched_recursively(runner, tmp_path):
@@ -121,10 +123,13 @@ def generated_files():
 
 
 @pytest.mark.parametrize("path", generated_files(), ids=lambda p: str(p.relative_to(GOLDEN)))
-def test_everything_generate_writes_has_zero_findings(runner, path):
+def test_everything_generate_writes_has_no_finding_but_the_design(runner, path):
+    """Generated profiles are clean; the login window gets one info naming its design (PG420)."""
     result = runner.invoke(app, ["validate", "--format", "json", str(path)])
-    body = json.loads(result.stdout)
-    assert body["files"][0]["findings"] == [], body
+    findings = json.loads(result.stdout)["files"][0]["findings"]
+    expected = ["PG420"] if ".login." in path.name else []
+    assert [f["code"] for f in findings] == expected, findings
+    assert all("design A (scoped policy)" in f["message"] for f in findings)
     assert result.exit_code == 0
 
 
@@ -136,16 +141,17 @@ def test_round_trip_fresh_output(runner, tmp_path, sample, style, fmt):
     assert gen.exit_code == 0, gen.stderr
     result = runner.invoke(app, ["validate", "--strict", "--format", "json", str(out)])
     assert result.exit_code == 0
-    assert json.loads(result.stdout)["summary"] == {"files": 2, "errors": 0, "warnings": 0, "infos": 0}
+    assert json.loads(result.stdout)["summary"] == {"files": 2, "errors": 0, "warnings": 0, "infos": 1}
 
 
-def test_without_custom_scope_only_pg408(runner, tmp_path):
+def test_without_custom_scope_only_the_design_d_info(runner, tmp_path):
     out = tmp_path / "out"
     args = ["generate", "--tenant", TENANT, "--client-id", CLIENT, "--organization", "C", "--identifier", "com.c.jc", "--out", str(out)]
     assert runner.invoke(app, args).exit_code == 0
     body = json.loads(runner.invoke(app, ["validate", "--format", "json", str(out)]).stdout)
     codes = [f["code"] for f in body["files"][0]["findings"]] + [f["code"] for f in body["files"][1]["findings"]]
-    assert codes == ["PG408"]
+    assert codes == ["PG420"]
+    assert "design D (no custom scope)" in body["files"][0]["findings"][0]["message"]
 
 
 def test_xxe_contents_never_appear(runner, tmp_path):
