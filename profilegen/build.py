@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from profilegen.catalog import DOMAINS, MCX_TYPE, Component
-from profilegen.models import ROPG_SCOPES, ProfileConfig, Style
+from profilegen.entra.designs import design_scopes
+from profilegen.models import ProfileConfig, Style
 
 # Jamf's samples and docs write OIDCProvider / IdPSettings.Provider = Azure; current docs also
 # accept EntraID, but older 2.x clients know only Azure (jamf-connect-keys.json: OIDCProvider).
@@ -55,11 +56,9 @@ def login_preferences(config: ProfileConfig) -> dict[str, Any]:
     if az.ropg_discovery_url:
         prefs["ROPGDiscoveryURL"] = az.ropg_discovery_url
     if az.custom_scope:
-        # The interactive sign-in asks for the custom API scope, so a Conditional Access policy
-        # on that API applies to it; the ROPG password check asks only for the OIDC scopes and
-        # stays outside the policy (Jamf: Creating_a_Jamf_Connect_Configuration_with_Conditional_Access).
-        prefs["OIDCScopes"] = f"{az.custom_scope}+openid+profile+email"
-        prefs["ROPGScopes"] = ROPG_SCOPES
+        # The scopes of the chosen Conditional Access design (profilegen.entra.designs): A asks for
+        # the custom API at the login window only, B in the ROPG password check only.
+        prefs.update(design_scopes(az.design, az.custom_scope))
     if az.admin_roles:
         prefs["OIDCAdmin"] = list(az.admin_roles)
         prefs["OIDCAdminAttribute"] = "roles"

@@ -24,6 +24,7 @@ AZURE_OPTIONS = {
     "client_id": "--client-id",
     "ropg_client_id": "--ropg-client-id",
     "custom_scope": "--custom-scope",
+    "ca_design": "--ca-design",
     "discovery_url": "--discovery-url",
     "ropg_discovery_url": "--ropg-discovery-url",
     "redirect_uri": "--redirect-uri",

@@ -12,14 +12,11 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from profilegen.entra import facts
+from profilegen.entra.designs import DEFAULT_DESIGN, DesignName, scope_kind
 from profilegen.entra.discovery import check_discovery_url, discovery_problems
 from profilegen.text import CONTROL_RE
 
 DEFAULT_REDIRECT_URI = "https://127.0.0.1/jamfconnect"
-ROPG_SCOPES = "openid+email+profile"
-# Custom API scope: api://<Application ID URI>/<scope value>. Scope values have no spaces
-# (Graph permissionScope.value); '+' would be read as a scope separator by Jamf Connect.
-CUSTOM_SCOPE_RE = re.compile(r"^api://[^\s/+]+(?:/[^\s/+]+)*/[A-Za-z0-9][A-Za-z0-9._:-]*$")
 IDENTIFIER_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
 
 Style = Literal["mcx", "direct"]
@@ -56,7 +53,10 @@ class AzureSettings(BaseModel):
     tenant: str = Field(json_schema_extra={"jamf_key": "OIDCTenant, IdPSettings.TenantID"})
     client_id: str = Field(json_schema_extra={"jamf_key": "OIDCClientID"})
     ropg_client_id: str | None = Field(None, json_schema_extra={"jamf_key": "OIDCROPGID, IdPSettings.ROPGID"})
-    custom_scope: str | None = Field(None, json_schema_extra={"jamf_key": "OIDCScopes"})
+    custom_scope: str | None = Field(None, json_schema_extra={"jamf_key": "OIDCScopes, ROPGScopes"})
+    # Which Conditional Access design the scopes implement (profilegen.entra.designs); None means
+    # not chosen: the default design with a custom scope, no scopes without one.
+    ca_design: DesignName | None = Field(None, json_schema_extra={"jamf_key": "OIDCScopes, ROPGScopes"})
     discovery_url: str | None = Field(None, json_schema_extra={"jamf_key": "OIDCDiscoveryURL"})
     ropg_discovery_url: str | None = Field(
         None, json_schema_extra={"jamf_key": "ROPGDiscoveryURL, IdPSettings.DiscoveryURL"}
@@ -91,9 +91,11 @@ class AzureSettings(BaseModel):
     def _scope(cls, value: str | None) -> str | None:
         if value is None:
             return None
-        if not CUSTOM_SCOPE_RE.match(value):
+        # <Application ID URI>/<scope value>: api://... as in Jamf's guides, or an https:// App ID
+        # URI on a verified domain (designs.CUSTOM_SCOPE_RE); never a Microsoft Graph scope.
+        if scope_kind(value) != "custom":
             raise ValueError(
-                f"{value!r} is not a custom API scope; use api://<Application ID URI>/<scope>, "
+                f"{value!r} is not a custom API scope; use <Application ID URI>/<scope>, "
                 "e.g. api://<API app client ID>/jamfconnect, with no spaces or '+'"
             )
         return value
@@ -153,6 +155,19 @@ class AzureSettings(BaseModel):
             if problems:
                 raise ValueError(f"{field}: the URL " + "; ".join(problems))
         return self
+
+    @model_validator(mode="after")
+    def _design_needs_scope(self) -> AzureSettings:
+        if self.ca_design is not None and self.custom_scope is None:
+            raise ValueError(
+                f"ca_design: {self.ca_design!r} needs a custom scope as well (--custom-scope or azure.custom_scope: "
+                "api://<API app ID>/jamfconnect); without one, leave the design out (the profile is then design D)"
+            )
+        return self
+
+    @property
+    def design(self) -> DesignName:
+        return self.ca_design or DEFAULT_DESIGN
 
     @property
     def ropg_id(self) -> str:

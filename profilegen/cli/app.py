@@ -47,6 +47,13 @@ class ComponentChoice(str, Enum):
     both = "both"
 
 
+class CaDesign(str, Enum):
+    """Conditional Access designs generate and the blueprint write (profilegen.entra.designs)."""
+
+    scoped_policy = "scoped-policy"
+    excluded_api = "excluded-api"
+
+
 class StyleChoice(str, Enum):
     mcx = "mcx"
     direct = "direct"

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from profilegen.cli.app import ConfigOpt, ForceOpt, ReportFormat, ReportFormatOpt, app
+from profilegen.cli.app import CaDesign, ConfigOpt, ForceOpt, ReportFormat, ReportFormatOpt, app
 
 # Thin: parse, call profilegen.entra (imported inside each command to keep --help fast), report.
 from profilegen.entra import (
@@ -100,6 +100,7 @@ def azure_blueprint(
     app_name: Annotated[str, typer.Option("--app-name", help="Display name of the public OIDC app.")] = DEFAULT_APP_NAME,
     admin_role: Annotated[str, typer.Option("--admin-role", help="App role value for local admins.")] = DEFAULT_ADMIN_ROLE,
     standard_role: Annotated[str, typer.Option("--standard-role", help="App role value for standard users.")] = DEFAULT_STANDARD_ROLE,
+    ca_design: Annotated[CaDesign, typer.Option("--ca-design", help="Conditional Access design the checklist sets up: scoped-policy or excluded-api.")] = CaDesign.scoped_policy,
     force: ForceOpt = False,
 ) -> None:
     """Write the two app registrations (Graph JSON), an az script and a portal checklist."""
@@ -107,6 +108,6 @@ def azure_blueprint(
     from profilegen.writer import write_files
 
     names = BlueprintNames(api_name=api_name, app_name=app_name, admin_role=admin_role, standard_role=standard_role)
-    for path in write_files(out, render_blueprint(names), force=force):
+    for path in write_files(out, render_blueprint(names, ca_design.value), force=force):
         path.chmod(0o755 if path.suffix == ".sh" else 0o644)
         typer.echo(f"wrote {path}", err=True)

@@ -10,6 +10,7 @@ from typing import Annotated, Optional
 import typer
 
 from profilegen.cli.app import (
+    CaDesign,
     ComponentChoice,
     ComponentOpt,
     ConfigOpt,
@@ -30,6 +31,7 @@ def generate(
     client_id: Annotated[Optional[str], typer.Option("--client-id", help="Client ID of the OIDC (public endpoint) app.")] = None,
     ropg_client_id: Annotated[Optional[str], typer.Option("--ropg-client-id", help="Client ID for ROPG checks (default: --client-id).")] = None,
     custom_scope: Annotated[Optional[str], typer.Option("--custom-scope", help="api://<app ID URI>/<scope> exposed by the private API app.")] = None,
+    ca_design: Annotated[Optional[CaDesign], typer.Option("--ca-design", help="Conditional Access design: scoped-policy (default: MFA policy on the API app) or excluded-api (API app excluded from All cloud apps policies).")] = None,
     discovery_url: Annotated[Optional[str], typer.Option("--discovery-url", help="OIDC discovery document URL.")] = None,
     ropg_discovery_url: Annotated[Optional[str], typer.Option("--ropg-discovery-url", help="Discovery URL for ROPG (AD FS in hybrid setups).")] = None,
     redirect_uri: Annotated[Optional[str], typer.Option("--redirect-uri", help="Redirect URI (default: https://127.0.0.1/jamfconnect).")] = None,
@@ -57,6 +59,7 @@ def generate(
         "client_id": client_id,
         "ropg_client_id": ropg_client_id,
         "custom_scope": custom_scope,
+        "ca_design": ca_design.value if ca_design else None,
         "discovery_url": discovery_url,
         "ropg_discovery_url": ropg_discovery_url,
         "redirect_uri": redirect_uri,

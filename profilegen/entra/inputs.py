@@ -19,7 +19,8 @@ from profilegen.entra import facts
 from profilegen.entra.ropg import RopgRequest
 from profilegen.entra.transport import check_url, redact
 from profilegen.errors import InputError
-from profilegen.models import ROPG_SCOPES, AzureSettings
+from profilegen.entra.designs import design_scopes
+from profilegen.models import AzureSettings
 
 DEFAULT_SCOPES = "openid profile email"
 
@@ -70,9 +71,13 @@ def ropg_target(
             raise InputError("--tenant: required without --ropg-discovery-url; pass the tenant GUID or use --config")
         url = facts.default_discovery_url(tenant)
     if scopes is None:
-        # generate writes ROPGScopes = openid+email+profile when there is a custom scope, and
-        # no scope keys otherwise (Jamf Connect then asks for openid profile email).
-        scopes = ROPG_SCOPES if settings is not None and settings.custom_scope else DEFAULT_SCOPES
+        # What generate writes as ROPGScopes for the config's design when there is a custom scope
+        # (designs.design_scopes), and no scope keys otherwise (Jamf Connect then asks for
+        # openid profile email).
+        if settings is not None and settings.custom_scope:
+            scopes = design_scopes(settings.design, settings.custom_scope)["ROPGScopes"]
+        else:
+            scopes = DEFAULT_SCOPES
     split = tuple(facts.split_scopes(scopes))
     if not split:
         raise InputError("--ropg-scopes: empty; give scopes such as openid+email+profile")
