@@ -16,10 +16,10 @@ from pydantic import SecretStr, ValidationError
 
 from profilegen.config import read_yaml
 from profilegen.entra import facts
+from profilegen.entra.designs import design_scopes
 from profilegen.entra.ropg import RopgRequest
 from profilegen.entra.transport import check_url, redact
 from profilegen.errors import InputError
-from profilegen.entra.designs import design_scopes
 from profilegen.models import AzureSettings
 
 DEFAULT_SCOPES = "openid profile email"
