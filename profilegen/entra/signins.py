@@ -38,15 +38,18 @@ CSV_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 EXPLANATION = (
-    "How to read this (the seed's \"Diagnosing MFA vs. failed password\"): a Jamf Connect ROPG password "
-    "check that Entra answers with AADSTS50076 (or 50079, 50072, 50074) had the right password; MFA was "
-    "required, ROPG cannot answer an MFA prompt, so Entra logs a failed sign-in while Jamf Connect counts "
-    "the password as verified. The same holds for Conditional Access blocks (53003 and similar), which run "
-    "after the password check. Only AADSTS50126 (wrong_password) is a real wrong password. To stop the MFA "
-    "noise under an \"All cloud apps\" policy, expose a custom scope api://<API app ID>/jamfconnect from a "
-    "separate private app registration, request it in OIDCScopes so the MFA policy targets the "
-    "interactive login, and keep ROPGScopes = openid+email+profile; password checks then show "
-    "\"Single-factor authentication\" with Conditional Access \"Not applied\"."
+    "How to read this (docs/entra-id.md, \"Conditional Access designs\"): a Jamf Connect ROPG password check "
+    "that Entra answers with AADSTS50076 (or 50079, 50072, 50074, 50158) had the right password; MFA was "
+    "required, ROPG cannot answer an MFA prompt, so Entra logs a failed sign-in while Jamf Connect counts the "
+    "password as verified. The same holds for Conditional Access blocks (53003 and similar), which run after "
+    "the password check. Only AADSTS50126 (wrong_password) is a real wrong password. Whether password checks "
+    "log as single-factor successes depends on the Conditional Access design, not on the scope alone: design A "
+    "(custom API scope only in OIDCScopes, ROPGScopes = openid+email+profile) needs the MFA policy to target the "
+    "private API app and no MFA policy on \"All cloud apps\"; design B (custom API scope in ROPGScopes) needs "
+    "that API app excluded from every \"All cloud apps\" policy. Excluding the Jamf Connect app itself no longer "
+    "helps checks that ask only for openid/profile/email since Microsoft's change to policies with resource "
+    "exclusions (https://learn.microsoft.com/en-us/entra/identity/conditional-access/concept-enforcement-resource-exclusions). "
+    "profilegen validate names the design your profile implements (PG420)."
 )
 
 

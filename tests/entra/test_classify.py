@@ -32,16 +32,59 @@ def test_every_code_has_a_source_and_explanation() -> None:
     table = load_codes()
     assert len(table) > 50
     for info in table.values():
-        assert info.source.startswith("https://"), info.code
-        assert info.explanation and info.name and info.evidence in ("documented", "inferred")
+        assert info.source.startswith("https://") and info.source.strip() == info.source, info.code
+        assert info.explanation.strip() and info.name.strip(), info.code
+        assert info.evidence in ("documented", "inferred"), info.code
         assert info.category in CATEGORIES[1:-1]
+
+
+RAW = json.loads((Path(profilegen.entra.__file__).parent / "codes.json").read_text("utf-8"))["codes"]
+
+
+@pytest.mark.parametrize("code", sorted(RAW))
+def test_every_entry_fills_evidence_and_source(code: str) -> None:
+    """Read the file itself, so a missing or empty field cannot hide behind a default."""
+    entry = RAW[code]
+    for field in ("category", "name", "evidence", "explanation", "source"):
+        assert isinstance(entry.get(field), str) and entry[field].strip(), (code, field)
+
+
+# Microsoft's symbolic names (learn.microsoft.com/en-us/entra/identity-platform/reference-error-codes,
+# MicrosoftDocs/entra-docs docs/identity-platform/reference-error-codes.md), issue 9 §4.
+MICROSOFT_NAMES = {
+    50033: "RetryableError", 90024: "RequestBudgetExceededError", 90033: "MsodsServiceUnavailable",
+    90006: "ExternalServerRetryableError", 90012: "RequestTimeout", 50000: "TokenIssuanceError",
+    90014: "MissingRequiredField", 80001: "OnPremiseStoreIsNotAvailable",
+    80002: "OnPremisePasswordValidatorRequestTimedout", 80005: "OnPremisePasswordValidatorUnpredictableWebException",
+    80007: "OnPremisePasswordValidatorErrorOccurredOnPrem", 80014: "OnPremisePasswordValidationAuthenticationAgentTimeout",
+    90124: "V1ResourceV2GlobalEndpointNotSupported", 90130: "NonConvergedAppV2GlobalEndpointNotSupported",
+    7000112: "UnauthorizedClientApplicationDisabled", 70001: "UnauthorizedClient",
+}
+
+
+def test_microsoft_names_are_used() -> None:
+    table = load_codes()
+    for code, name in MICROSOFT_NAMES.items():
+        assert table[code].name == name, code
+    assert "unable to validate user's password" in table[80007].explanation
+
+
+def test_codes_missing_from_microsofts_table_are_inferred_with_another_source() -> None:
+    table = load_codes()
+    for code in (500121, 900023):
+        assert table[code].evidence == "inferred" and "reference-error-codes" not in table[code].source
+        assert table[code].name.startswith("(")
+    # MSOLSpray is community tooling: by the file's own rule that is inferred.
+    assert table[50055].evidence == "inferred"
+    assert table[50158].category == "password_ok_mfa_required" and "external MFA" in table[50158].explanation
 
 
 @pytest.mark.parametrize(
     ("codes", "category"),
     [
-        ((50076, 50079, 50072, 50074), "password_ok_mfa_required"),
-        ((53003, 53000, 50158), "password_ok_blocked_by_policy"),
+        # 50158: an external MFA challenge (custom control, e.g. Duo) is a second factor (issue 9 §4).
+        ((50076, 50079, 50072, 50074, 50158), "password_ok_mfa_required"),
+        ((53003, 53000), "password_ok_blocked_by_policy"),
         ((50055,), "password_ok_action_required"),
         ((50126,), "wrong_password"),
         ((50034, 50053, 50057), "account_problem"),

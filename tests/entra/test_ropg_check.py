@@ -49,11 +49,11 @@ def test_ca_claims_containing_access_token_is_not_success(ropg_args: list[str]) 
     assert result.stdout.startswith("password_ok_blocked_by_policy (AADSTS53003)")
 
 
-def test_50076_explains_custom_scope(ropg_args: list[str]) -> None:
+def test_50076_explains_the_designs(ropg_args: list[str]) -> None:
     result = run_cli([*ropg_args, "--username", "mfa@contoso.com"], env=ENV)
     assert result.exit_code == 0
     assert "password verified" in result.stdout
-    for phrase in ("All cloud apps", "api://<API app ID>/jamfconnect", "ROPGScopes stays openid+email+profile", "failed sign-in"):
+    for phrase in ("All cloud apps", "api://<API app ID>/jamfconnect", "design A", "design B", "not on the scope alone", "failed sign-in"):
         assert phrase in result.stdout
 
 

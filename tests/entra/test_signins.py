@@ -112,7 +112,13 @@ def test_text_report_highlights_wrong_passwords(tmp_path: Path) -> None:
     assert any(line.startswith("! blair@contoso.com") for line in lines)
     assert any(line.startswith("  alex@contoso.com") for line in lines)
     assert "! real wrong passwords (wrong_password, e.g. AADSTS50126) for: blair@contoso.com" in lines
-    assert "Diagnosing MFA vs. failed password" in result.stdout and "ROPGScopes = openid+email+profile" in result.stdout
+    # The explanation follows the designs (issue 9 §3.3): single-factor success depends on the
+    # design, not on the scope alone, and no single rollout date is named for Microsoft's change.
+    text = " ".join(result.stdout.split())
+    for phrase in ("depends on the Conditional Access design, not on the scope alone", "design A", "design B",
+                   "ROPGScopes = openid+email+profile", "concept-enforcement-resource-exclusions"):
+        assert phrase in text
+    assert "March 2026" not in text and "June 15" not in text
 
 
 def test_app_id_filter_and_config(tmp_path: Path) -> None:
