@@ -192,11 +192,13 @@ def test_empty_password_is_usage_error(ropg_args: list[str]) -> None:
     assert result.exit_code == 2 and "empty password" in result.stderr
 
 
-def _config(tmp_path: Path, url: str, custom_scope: bool) -> Path:
+def _config(tmp_path: Path, url: str, custom_scope: bool, design: str | None = None) -> Path:
     lines = ["organization: Contoso", "identifier: com.contoso.jc", "azure:", f"  tenant: {TENANT}",
              f"  client_id: {CLIENT_ID}"]
     if custom_scope:
         lines.append(f"  custom_scope: api://{CLIENT_ID}/jamfconnect")
+    if design:
+        lines.append(f"  ca_design: {design}")
     path = tmp_path / "contoso.yaml"
     path.write_text("\n".join(lines) + "\n")
     return path
@@ -213,6 +215,19 @@ def test_config_supplies_client_and_scopes(
     assert result.exit_code == 0, result.stderr
     [req] = fake_entra.requests
     assert req["form"]["scope"] == [sent] and req["form"]["client_id"] == [CLIENT_ID]
+
+
+@pytest.mark.parametrize(("design", "sent"), [
+    ("scoped-policy", "openid email profile"),
+    # Design B: the password check asks for the private API (learn.jamf.com ROPG Scopes).
+    ("excluded-api", f"api://{CLIENT_ID}/jamfconnect openid email profile"),
+])
+def test_config_design_decides_the_scopes_sent(tmp_path: Path, fake_entra: FakeEntra, design: str, sent: str) -> None:
+    cfg = _config(tmp_path, fake_entra.discovery(), True, design)
+    args = ["ropg-check", "--config", str(cfg), "--ropg-discovery-url", fake_entra.discovery(), "--allow-http-loopback",
+            "--username", "ok@contoso.com"]
+    assert run_cli(args, env=ENV).exit_code == 0
+    assert fake_entra.requests[0]["form"]["scope"] == [sent]
 
 
 def test_option_overrides_config_scopes(tmp_path: Path, fake_entra: FakeEntra) -> None:
