@@ -112,3 +112,36 @@ def test_blueprint_names_no_rollout_date_and_cites_the_page(runner, tmp_path, de
     for name, text in files.items():
         assert not DATE.search(text), (name, DATE.search(text))
     assert CHANGE_2026 in files["CHECKLIST.md"]
+
+
+def test_docs_examples_run(runner, tmp_path, monkeypatch):
+    """Every profilegen command in docs/entra-id.md runs as written (STYLE: docs examples are tested)."""
+    import shlex
+
+    from tests.conftest import ROOT
+
+    text = (ROOT / "docs" / "entra-id.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```sh\n(.*?)```", text, flags=re.S)
+    commands = [line for block in blocks for line in block.splitlines() if line.startswith("profilegen ")]
+    assert len(commands) >= 2
+    monkeypatch.chdir(tmp_path)
+    for command in commands:
+        result = runner.invoke(app, shlex.split(command)[1:])
+        assert result.exit_code == 0, (command, result.stderr)
+    login = prefs_of((tmp_path / "profiles" / "com.contoso.jamfconnect.login.mobileconfig").read_bytes())
+    assert login["ROPGScopes"] == f"{SCOPE}+openid+email+profile"
+    assert "design B, excluded API" in (tmp_path / "blueprint" / "CHECKLIST.md").read_text(encoding="utf-8")
+
+
+def test_readme_config_sample_with_ca_design_generates(runner, tmp_path):
+    from tests.conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    sample = re.search(r"### Config file\n\n```yaml\n(.*?)```", readme, flags=re.S)
+    assert sample and "ca_design: scoped-policy" in sample.group(1)
+    lines = [ln for ln in sample.group(1).splitlines() if "..." not in ln]  # the optional fields left out
+    cfg = tmp_path / "readme.yaml"
+    cfg.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["generate", "--config", str(cfg), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 0, result.stderr
+    assert "PG420 info: design A (scoped policy)" in result.stderr
