@@ -21,7 +21,16 @@ __all__ = ["RULES", "Rule", "finding", "load_all", "run"]
 @cache
 def load_all() -> dict[str, Rule]:
     """Import every rule module once (they register on import) and return the registry."""
-    from profilegen.rules import catalog, conditional_access, entra, entra_tenant, envelope, files, keys, security  # noqa: F401
+    from profilegen.rules import (  # noqa: F401
+        catalog,
+        conditional_access,
+        entra,
+        entra_tenant,
+        envelope,
+        files,
+        keys,
+        security,
+    )
 
     return dict(sorted(RULES.items()))
 

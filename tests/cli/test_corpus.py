@@ -68,12 +68,12 @@ def test_other_domains_are_infos(runner, corpus):
 EXPECTED = {
     "v1.X_Jamf_Connect_Login_Custom_IdP.mobileconfig": {("PG504", "OIDCDiscoveryURL")},
     "v1.X_hybrid_Jamf_Connect_Login_Hybrid_ID_PHS.mobileconfig": {
-        ("PG401", "OIDCTenant"), ("PG403", "OIDCClientID"), ("PG403", "OIDCROPGID"), ("PG408", "OIDCScopes"), ("PG501", "ROPGClientSecret")},
+        ("PG401", "OIDCTenant"), ("PG403", "OIDCClientID"), ("PG403", "OIDCROPGID"), ("PG420", "OIDCScopes"), ("PG501", "ROPGClientSecret")},
     "v1.X_hybrid_Jamf_Connect_Verify_Hybrid_ID_ADFS.mobileconfig": {
         ("PG302", "OIDCProvider"), ("PG302", "OIDCDiscoveryURL"), ("PG302", "OIDCClientID"), ("PG302", "OIDCRedirectURI"),
         ("PG303", "TimerLocalCheck"), ("PG303", "TimerNetworkCheck"), ("PG303", "NetworkCheckAutomatically"), ("PG306", "IdPSettings")},
     "v2.X_Azure_AD_com.jamf.connect.login.plist": {
-        ("PG307", "Migrate"), ("PG401", "OIDCTenant"), ("PG403", "OIDCClientID"), ("PG403", "OIDCROPGID"), ("PG408", "OIDCScopes")},
+        ("PG307", "Migrate"), ("PG401", "OIDCTenant"), ("PG403", "OIDCClientID"), ("PG403", "OIDCROPGID"), ("PG420", "OIDCScopes")},
     "v2.X_Azure_AD_com.jamf.connect.plist": {("PG411", "IdPSettings.TenantID"), ("PG413", "IdPSettings.ROPGID")},
     "v2.X_Custom_CyberArk_Identity_com.jamf.connect.login.plist": {("PG502", "OIDCClientSecret"), ("PG502", "ROPGClientSecret")},
     "v2.X_Custom_CyberArk_Identity_com.jamf.connect.plist": {("PG502", "IdPSettings.ClientSecret")},
