@@ -148,4 +148,6 @@ def subject_of(cert_der: bytes | None) -> str:
         return "an unknown signer (its certificate is not in the file)"
     from asn1crypto import x509
 
-    return str(x509.Certificate.load(cert_der).subject.human_friendly)
+    from profilegen.signing.keys import printable
+
+    return printable(str(x509.Certificate.load(cert_der).subject.human_friendly))

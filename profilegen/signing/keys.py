@@ -8,7 +8,16 @@ cryptography's verifier accepted a 1024-bit signer, so they are checked here.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
+
+# Names in certificates come from outside: escape every control character (C0, DEL, C1) before a
+# subject reaches a terminal or a report.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 MIN_RSA = 2048
 MIN_EC = 256
@@ -80,8 +89,8 @@ def certificate_problems(cert: Any, when: dt.datetime) -> list[str]:
 def describe(cert: Any) -> dict[str, str]:
     """The signer as verify's JSON reports it."""
     return {
-        "subject": cert.subject.rfc4514_string(),
-        "issuer": cert.issuer.rfc4514_string(),
+        "subject": printable(cert.subject.rfc4514_string()),
+        "issuer": printable(cert.issuer.rfc4514_string()),
         "serial": format(cert.serial_number, "x"),
         "not_before": cert.not_valid_before_utc.isoformat(),
         "not_after": cert.not_valid_after_utc.isoformat(),

@@ -27,7 +27,7 @@ def content_to_sign(data: bytes, name: str, *, resign: bool, validate: bool) -> 
     """The bytes to sign and notes for stderr. Already signed input needs ``resign`` (its inner
     content is signed again); input with error findings is refused unless ``validate`` is off."""
     notes: list[str] = []
-    if looks_signed(data) and not data.startswith(b"bplist"):
+    if looks_signed(data):
         try:
             signed = parse(data)
         except CmsError as exc:
@@ -45,7 +45,10 @@ def content_to_sign(data: bytes, name: str, *, resign: bool, validate: bool) -> 
         from profilegen.findings import Severity
         from profilegen.validate import check_bytes
 
-        errors = [f for f in check_bytes(data, name).findings if f.severity is Severity.ERROR]
+        result = check_bytes(data, name)
+        errors = [f for f in result.findings if f.severity is Severity.ERROR]
+        if not errors and result.document is not None and not result.document.is_profile:
+            raise InputError(f"{name}: bare preferences, not a configuration profile; sign a .mobileconfig (generate --format mobileconfig)")
         if errors:
             lines = [f"{name}: {f.key + ': ' if f.key else ''}{f.code}: {f.message}" for f in errors]
             raise InputError(*lines, f"{name}: not signed: fix the errors above, or pass --no-validate")

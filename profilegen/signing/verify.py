@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from profilegen.signing.cms import CmsError, SignedProfile, Signer, parse
-from profilegen.signing.keys import certificate_problems, describe
+from profilegen.signing.keys import certificate_problems, describe, printable
 from profilegen.signing.trust import Trust, chain_in_file
 
 HASHES = {"sha1", "sha224", "sha256", "sha384", "sha512"}
@@ -82,7 +82,7 @@ def verify_signed(signed: SignedProfile, *, trust: Trust | None = None, at: dt.d
     others = [x509.load_der_x509_certificate(c) for c in signed.certificates if c != first.cert]
     verdict.signer_der = first.cert
     verdict.signer = describe(leaf)
-    verdict.chain = [c.subject.rfc4514_string() for c in chain_in_file(leaf, others)]
+    verdict.chain = [printable(c.subject.rfc4514_string()) for c in chain_in_file(leaf, others)]
     verdict.certificate.extend(certificate_problems(leaf, when))
     if trust is not None:
         chain, problem = trust.check(leaf, others, when)
@@ -90,7 +90,7 @@ def verify_signed(signed: SignedProfile, *, trust: Trust | None = None, at: dt.d
         if problem:
             verdict.untrusted.append(problem)
         else:
-            verdict.chain = [c.subject.rfc4514_string() for c in chain]
+            verdict.chain = [printable(c.subject.rfc4514_string()) for c in chain]
     return verdict
 
 
