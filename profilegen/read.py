@@ -78,8 +78,9 @@ def _read(data: bytes, name: str, domain: Component | None, trust: Any = None) -
             raise _Stop(finding("PG106", None, f"corrupt binary plist ({type(exc).__name__}); re-export it")) from None
     else:
         encoding = "xml"
-        findings.extend(check_xml(data))
-        if any(f.severity is Severity.ERROR for f in findings):
+        xml_findings = check_xml(data)  # a broken signature (PG111) does not stop the content check
+        findings.extend(xml_findings)
+        if any(f.severity is Severity.ERROR for f in xml_findings):
             return None, findings
         try:
             value = plistlib.loads(data, fmt=plistlib.FMT_XML)
