@@ -71,7 +71,7 @@ def sign(
             continue
         contents[target] = (name, content)
     if problems:
-        raise InputError(*problems, "nothing was signed")
+        raise InputError(*problems, *(["nothing was signed"] if len(files) > 1 else []))
     identity = load_identity(options, stdin_taken="-" in files)
     assert identity is not None  # options.given
     outputs = {target: (name, sign_bytes(content, identity)) for target, (name, content) in contents.items()}

@@ -140,7 +140,8 @@ def _with_notes(drift: Any, notes: dict[str, tuple[str, ...]]) -> Any:
 
     changed = dict(drift.changed)
     for name, lines in notes.items():
-        changed[name] = [*lines, *changed.get(name, [])]
+        rest = [line for line in changed.get(name, []) if not line.startswith("same settings, different bytes")]
+        changed[name] = [*lines, *rest]
     moved = sum(1 for name in notes if name not in drift.changed and name not in drift.missing)
     return Drift(drift.missing, drift.extra, {k: v for k, v in changed.items() if k not in drift.missing}, drift.unchanged - moved)
 

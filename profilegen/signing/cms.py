@@ -150,4 +150,7 @@ def subject_of(cert_der: bytes | None) -> str:
 
     from profilegen.signing.keys import printable
 
-    return printable(str(x509.Certificate.load(cert_der).subject.human_friendly))
+    try:
+        return printable(str(x509.Certificate.load(cert_der).subject.human_friendly))
+    except Exception:  # noqa: BLE001 - a damaged certificate: asn1crypto parses lazily, raises many types
+        return "a signer whose certificate is damaged"

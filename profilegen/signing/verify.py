@@ -63,8 +63,6 @@ def verify_bytes(data: bytes, *, trust: Trust | None = None, at: dt.datetime | s
 
 
 def verify_signed(signed: SignedProfile, *, trust: Trust | None = None, at: dt.datetime | str = "now") -> Verdict:
-    from cryptography import x509
-
     verdict = Verdict(True, content=signed.content)
     if not signed.signers:
         verdict.broken.append("no SignerInfo: the file carries content but no signature")
@@ -78,8 +76,11 @@ def verify_signed(signed: SignedProfile, *, trust: Trust | None = None, at: dt.d
     verdict.checked_at = when
     if first.cert is None:
         return verdict
-    leaf = x509.load_der_x509_certificate(first.cert)
-    others = [x509.load_der_x509_certificate(c) for c in signed.certificates if c != first.cert]
+    leaf = _load(first.cert)
+    if leaf is None:
+        verdict.broken.append("the signer's certificate is damaged and cannot be read")
+        return verdict
+    others = [c for c in (_load(d) for d in signed.certificates if d != first.cert) if c is not None]
     verdict.signer_der = first.cert
     verdict.signer = describe(leaf)
     verdict.chain = [printable(c.subject.rfc4514_string()) for c in chain_in_file(leaf, others)]
@@ -92,6 +93,20 @@ def verify_signed(signed: SignedProfile, *, trust: Trust | None = None, at: dt.d
         else:
             verdict.chain = [printable(c.subject.rfc4514_string()) for c in chain]
     return verdict
+
+
+def _load(der: bytes) -> Any:
+    """A cryptography certificate, or None for bytes that asn1crypto took but cryptography refuses."""
+    from cryptography import x509
+
+    try:
+        cert = x509.load_der_x509_certificate(der)
+        # cryptography decodes lazily: touch every part used later, so damage shows here.
+        cert.public_key(), cert.subject.rfc4514_string(), cert.issuer.rfc4514_string(), cert.extensions
+        cert.not_valid_before_utc, cert.not_valid_after_utc
+        return cert
+    except Exception:  # noqa: BLE001 - damaged DER: ValueError, InvalidVersion, UnsupportedAlgorithm
+        return None
 
 
 def _time(at: dt.datetime | str, signer: Signer, verdict: Verdict) -> dt.datetime:
@@ -108,7 +123,6 @@ def _time(at: dt.datetime | str, signer: Signer, verdict: Verdict) -> dt.datetim
 
 def signature_problems(content: bytes, signer: Signer) -> list[str]:
     """Why this SignerInfo does not verify over ``content`` ([] when it does)."""
-    from cryptography import x509
     from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 
     if signer.digest_algorithm not in HASHES:
@@ -126,12 +140,14 @@ def signature_problems(content: bytes, signer: Signer) -> list[str]:
         problems.append(f"the signer's certificate (named by {signer.sid}) is not in the file; the signature cannot be checked")
         return problems
     covered = signer.signed_attrs if signer.signed_attrs is not None else content
+    cert = _load(signer.cert)
+    if cert is None:
+        return [*problems, "the signer's certificate is damaged and cannot be read"]
     try:
-        key = x509.load_der_x509_certificate(signer.cert).public_key()
-        _verify(key, signer.signature, covered, signer)
+        _verify(cert.public_key(), signer.signature, covered, signer)
     except InvalidSignature:
         problems.append("the signature does not verify with the signer's key: the file was changed after it was signed")
-    except (UnsupportedAlgorithm, ValueError, TypeError) as exc:
+    except (UnsupportedAlgorithm, ValueError, TypeError, KeyError) as exc:
         problems.append(f"the signature cannot be checked ({exc})")
     return problems
 

@@ -146,3 +146,22 @@ class PKI:
 
     def __getitem__(self, name: str) -> Leaf:
         return self.leaves[name]
+
+
+def impostor(pki: PKI, name: str) -> x509.Certificate:
+    """A certificate that names itself like ``name`` (subject, issuer, serial, key identifier) but
+    holds another key, issued by the same intermediate: a swapped-in certificate."""
+    real = pki[name].cert
+    key = _pooled_rsa()
+    while key.public_key().public_numbers() == real.public_key().public_numbers():
+        key = _rsa()
+    ski = real.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value
+    return (
+        x509.CertificateBuilder()
+        .subject_name(real.subject).issuer_name(real.issuer).public_key(key.public_key())
+        .serial_number(real.serial_number)
+        .not_valid_before(real.not_valid_before_utc).not_valid_after(real.not_valid_after_utc)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(ski, critical=False)
+        .sign(pki.inter_key, hashes.SHA256())
+    )
