@@ -137,9 +137,11 @@ def test_every_single_byte_flip_is_caught_or_harmless(pki, openssl, tmp_path):  
     signed = openssl_sign(openssl, pki, tmp_path, keyid=True, md="sha256", attrs=True)
     start = signed.index(PROFILE.read_bytes()[:20])
     content = range(start, start + len(PROFILE.read_bytes()))
-    for at in range(len(signed)):
+    # Every 13th byte of the file and every byte of the SignerInfo at its end (~4 ms each).
+    positions = sorted({*range(0, len(signed), 13), *range(len(signed) - 300, len(signed))})
+    for at in positions:
         verdict: Any = verify_bytes(flip(signed, at))
         if at in content:
             assert not verdict.intact, at
-        if at % 11 == 0:  # validate reads the same bytes without raising (sampled: it is slower)
+        if at % 5 == 0:  # validate reads the same bytes without raising (sampled: it is slower)
             check_bytes(flip(signed, at), "flipped.mobileconfig")
