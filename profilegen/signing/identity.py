@@ -74,7 +74,10 @@ def load_certificates(path: Path, option: str) -> list[Any]:
 
 
 def load_pem_identity(cert: Path, key: Path | None, chain: Path | None, password: PasswordSource) -> Identity:
-    from cryptography.hazmat.primitives.serialization import load_der_private_key, load_pem_private_key
+    from cryptography.hazmat.primitives.serialization import (
+        load_der_private_key,
+        load_pem_private_key,
+    )
 
     leaf = load_certificates(cert, "--cert")[0]
     if key is None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -155,8 +155,9 @@ def signature_problems(content: bytes, signer: Signer) -> list[str]:
 def _hash(name: str) -> Any:
     from cryptography.hazmat.primitives import hashes
 
-    return {"sha1": hashes.SHA1, "sha224": hashes.SHA224, "sha256": hashes.SHA256,
-            "sha384": hashes.SHA384, "sha512": hashes.SHA512}[name]()
+    table: dict[str, Callable[[], hashes.HashAlgorithm]] = {
+        "sha1": hashes.SHA1, "sha224": hashes.SHA224, "sha256": hashes.SHA256, "sha384": hashes.SHA384, "sha512": hashes.SHA512}
+    return table[name]()
 
 
 def _verify(key: Any, signature: bytes, data: bytes, signer: Signer) -> None:
