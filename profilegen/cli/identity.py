@@ -18,13 +18,13 @@ if TYPE_CHECKING:
 PANEL = "Signing"
 ENV = "PROFILEGEN_KEY_PASSWORD"
 
-CertOpt = Annotated[Optional[Path], typer.Option("--cert", help="Signer certificate (PEM).", dir_okay=False, rich_help_panel=PANEL)]
-KeyOpt = Annotated[Optional[Path], typer.Option("--key", help="Its private key (PEM; may be encrypted).", dir_okay=False, rich_help_panel=PANEL)]
+CertOpt = Annotated[Optional[Path], typer.Option("--cert", help="Signer certificate (PEM).", rich_help_panel=PANEL)]
+KeyOpt = Annotated[Optional[Path], typer.Option("--key", help="Its private key (PEM; may be encrypted).", rich_help_panel=PANEL)]
 ChainOpt = Annotated[
-    Optional[Path], typer.Option("--chain", help="Intermediate certificates to include (PEM; a root in it is left out).", dir_okay=False, rich_help_panel=PANEL)
+    Optional[Path], typer.Option("--chain", help="Intermediate certificates to include (PEM; a root in it is left out).", rich_help_panel=PANEL)
 ]
 P12Opt = Annotated[
-    Optional[Path], typer.Option("--p12", help="Identity exported from Keychain Access (.p12), instead of --cert/--key.", dir_okay=False, rich_help_panel=PANEL)
+    Optional[Path], typer.Option("--p12", help="Identity exported from Keychain Access (.p12), instead of --cert/--key.", rich_help_panel=PANEL)
 ]
 PasswordStdinOpt = Annotated[
     bool, typer.Option("--password-stdin", help=f"Read the key or .p12 password from stdin (else ${ENV}, else a prompt).", rich_help_panel=PANEL)

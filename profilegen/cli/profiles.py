@@ -127,7 +127,7 @@ def validate(
     fmt: ReportFormatOpt = ReportFormat.text,
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 on warnings too.")] = False,
     ca_file: Annotated[
-        Optional[Path], typer.Option("--ca-file", help="PEM bundle of CA certificates; signers must chain to one.", dir_okay=False)
+        Optional[Path], typer.Option("--ca-file", help="PEM bundle of CA certificates; signers must chain to one.")
     ] = None,
 ) -> None:
     """Check existing profiles: structure, every Jamf Connect key, Entra ID and security rules."""

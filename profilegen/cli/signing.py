@@ -114,7 +114,7 @@ def parse_at(value: str) -> dt.datetime | str:
 @app.command()
 def verify(
     paths: Annotated[list[str], typer.Argument(help="Signed profiles, directories of them, or - for stdin.")],
-    ca_file: Annotated[Optional[Path], typer.Option("--ca-file", help="PEM bundle of CA certificates to trust.", dir_okay=False)] = None,
+    ca_file: Annotated[Optional[Path], typer.Option("--ca-file", help="PEM bundle of CA certificates to trust.")] = None,
     at: Annotated[str, typer.Option("--at", help="Check validity at: now, signing-time, or an ISO-8601 time.")] = "now",
     fmt: ReportFormatOpt = ReportFormat.text,
 ) -> None:
