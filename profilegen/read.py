@@ -45,17 +45,20 @@ class _Stop(Exception):
         self.finding = finding_
 
 
-def read_document(data: bytes, name: str, *, domain: Component | None = None) -> tuple[Document | None, list[Finding]]:
-    """Decode ``data``; never raises for bad input. Returns (document or None, findings)."""
+def read_document(
+    data: bytes, name: str, *, domain: Component | None = None, trust: Any = None
+) -> tuple[Document | None, list[Finding]]:
+    """Decode ``data``; never raises for bad input. Returns (document or None, findings).
+    A signature is verified; ``trust`` (signing.trust.Trust, from --ca-file) adds the chain check."""
     try:
-        return _read(data, name, domain)
+        return _read(data, name, domain, trust)
     except _Stop as stop:
         return None, [stop.finding]
     except RecursionError:
         return None, [finding("PG107", None, "nesting deeper than Python can follow; not read further")]
 
 
-def _read(data: bytes, name: str, domain: Component | None) -> tuple[Document | None, list[Finding]]:
+def _read(data: bytes, name: str, domain: Component | None, trust: Any = None) -> tuple[Document | None, list[Finding]]:
     if len(data) > MAX_BYTES:
         raise _Stop(finding("PG105", None, f"{len(data)} bytes is over the {MAX_BYTES >> 20} MiB limit; not read"))
     findings: list[Finding] = []
@@ -63,8 +66,8 @@ def _read(data: bytes, name: str, domain: Component | None) -> tuple[Document | 
     if data.lstrip()[:11] == b"-----BEGIN ":
         data = _unarmor(data)
     if data[:1] == b"\x30":
-        data, signer = _unwrap_cms(data)
-        findings.append(finding("PG108", None, f"signed by {signer}; signature not verified, content checked"))
+        data, signer, more = _unwrap_cms(data, trust)
+        findings.extend(more)
     if data.startswith(b"bplist00"):
         encoding = "binary"
         try:
@@ -75,8 +78,9 @@ def _read(data: bytes, name: str, domain: Component | None) -> tuple[Document | 
             raise _Stop(finding("PG106", None, f"corrupt binary plist ({type(exc).__name__}); re-export it")) from None
     else:
         encoding = "xml"
-        findings.extend(check_xml(data))
-        if any(f.severity is Severity.ERROR for f in findings):
+        xml_findings = check_xml(data)  # a broken signature (PG111) does not stop the content check
+        findings.extend(xml_findings)
+        if any(f.severity is Severity.ERROR for f in xml_findings):
             return None, findings
         try:
             value = plistlib.loads(data, fmt=plistlib.FMT_XML)
@@ -122,35 +126,16 @@ def _unarmor(data: bytes) -> bytes:
     return bytes(der)
 
 
-def _unwrap_cms(data: bytes) -> tuple[bytes, str]:
-    """The encapsulated content and signer subject of a DER CMS SignedData."""
-    from asn1crypto import cms
+def _unwrap_cms(data: bytes, trust: Any) -> tuple[bytes, str, list[Finding]]:
+    """The encapsulated content, signer subject and signature findings of a DER CMS SignedData."""
+    from profilegen.signing.check import check_signature
+    from profilegen.signing.cms import CmsError, parse
 
     try:
-        info = cms.ContentInfo.load(data)
-        if info["content_type"].native != "signed_data":
-            raise ValueError("not SignedData")
-        signed = info["content"]
-        content = signed["encap_content_info"]["content"].native
-        if not isinstance(content, bytes):
-            raise ValueError("no embedded content (detached signature)")
-        return content, _signer_subject(signed)
-    except _Stop:
-        raise
-    except Exception as exc:  # noqa: BLE001 - asn1crypto raises many types on bad DER
-        raise _Stop(finding("PG106", None, f"not a readable signed profile ({exc}); re-export it")) from None
-
-
-def _signer_subject(signed: Any) -> str:
-    certs = [c.chosen for c in signed["certificates"] or [] if c.name == "certificate"]
-    for info in signed["signer_infos"]:
-        sid = info["sid"]
-        if sid.name == "issuer_and_serial_number":
-            serial = sid.chosen["serial_number"].native
-            for cert in certs:
-                if cert.serial_number == serial:
-                    return str(cert.subject.human_friendly)
-    return str(certs[0].subject.human_friendly) if certs else "an unknown signer (no certificate included)"
+        signed = parse(data)
+    except CmsError as exc:
+        raise _Stop(finding("PG106", None, f"{exc}; re-export the signed profile")) from None
+    return signed.content, *check_signature(signed, trust)
 
 
 class _Entity(Exception):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from profilegen.catalog import Component, load_catalog
 from profilegen.catalog.check import check_preferences
@@ -38,9 +39,9 @@ def validate_bytes(data: bytes, name: str, *, domain: Component | None = None) -
     return check_bytes(data, name, domain=domain).findings
 
 
-def check_bytes(data: bytes, name: str, *, domain: Component | None = None) -> FileResult:
+def check_bytes(data: bytes, name: str, *, domain: Component | None = None, trust: Any = None) -> FileResult:
     load_all()
-    doc, findings = read_document(data, name, domain=domain)
+    doc, findings = read_document(data, name, domain=domain, trust=trust)
     if doc is not None:
         findings.extend(check_document(doc))
     return FileResult(name, findings, doc)
@@ -104,9 +105,11 @@ def read_input(path: str, stdin: bytes | None) -> bytes | Finding:
     return data
 
 
-def validate_paths(paths: Sequence[str], *, domain: Component | None = None, stdin: bytes | None = None) -> list[FileResult]:
+def validate_paths(
+    paths: Sequence[str], *, domain: Component | None = None, stdin: bytes | None = None, trust: Any = None
+) -> list[FileResult]:
     """Validate every file; the login/menu bar pair is also compared across files when the run
-    holds exactly one of each."""
+    holds exactly one of each. ``trust`` (signing.trust.Trust) checks signers' chains."""
     results: list[FileResult] = []
     for path in expand(paths):
         name = "<stdin>" if path == "-" else path
@@ -114,7 +117,7 @@ def validate_paths(paths: Sequence[str], *, domain: Component | None = None, std
         if isinstance(data, Finding):
             results.append(FileResult(name, [data]))
         else:
-            results.append(check_bytes(data, name, domain=domain))
+            results.append(check_bytes(data, name, domain=domain, trust=trust))
     _cross_file_pair(results)
     return results
 

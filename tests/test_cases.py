@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from profilegen.rules import load_all
+from profilegen.signing.trust import load_trust
 from profilegen.validate import validate_paths
 
 CASES = Path(__file__).resolve().parent / "cases"
@@ -17,7 +18,8 @@ FILES = sorted(p for p in CASES.glob("PG*/*") if p.name.startswith(("pass-", "fa
 @pytest.mark.parametrize("path", FILES, ids=[f"{p.parent.name}/{p.name}" for p in FILES])
 def test_case(path: Path):
     code = path.parent.name
-    (result,) = validate_paths([str(path)])
+    ca = path.parent / "ca.pem"  # a case folder may name the trust bundle (validate --ca-file)
+    (result,) = validate_paths([str(path)], trust=load_trust(ca) if ca.exists() else None)
     codes = {f.code for f in result.findings}
     if path.name.startswith("fail-"):
         assert code in codes, f"{code} not reported; got {sorted(codes)}: {result.findings}"

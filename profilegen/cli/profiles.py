@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
@@ -22,6 +22,15 @@ from profilegen.cli.app import (
     StyleChoice,
     StyleOpt,
     app,
+)
+from profilegen.cli.identity import (
+    AllowExpiredOpt,
+    CertOpt,
+    ChainOpt,
+    IdentityOptions,
+    KeyOpt,
+    P12Opt,
+    PasswordStdinOpt,
 )
 
 
@@ -44,8 +53,14 @@ def generate(
     out: Annotated[Optional[str], typer.Option("--out", help="Output directory (created if missing), or - for stdout.")] = None,
     force: ForceOpt = False,
     config: ConfigOpt = None,
+    cert: CertOpt = None,
+    key: KeyOpt = None,
+    chain: ChainOpt = None,
+    p12: P12Opt = None,
+    password_stdin: PasswordStdinOpt = False,
+    allow_expired: AllowExpiredOpt = False,
 ) -> None:
-    """Write login window and/or menu bar profiles for Entra ID."""
+    """Write login window and/or menu bar profiles for Entra ID (signed with --p12 or --cert/--key)."""
     from profilegen.config import load_config
     from profilegen.errors import InputError
     from profilegen.generate import COMPONENTS, review
@@ -77,12 +92,30 @@ def generate(
         raise InputError(*errors)
     for note in [*cfg.azure.notes(), *(f"note: {n}" for n in notes)]:
         typer.echo(note, err=True)
+    docs = _signed(docs, IdentityOptions(cert, key, chain, p12, password_stdin, allow_expired), fmt)
     if out == "-":
         sys.stdout.buffer.write(docs[0].data)
         sys.stdout.buffer.flush()
         return
     for path in write_files(Path(out), [(d.filename, d.data) for d in docs], force=force):
         typer.echo(f"wrote {path}", err=True)
+
+
+def _signed(docs: list[Any], options: IdentityOptions, fmt: FormatChoice) -> list[Any]:
+    """The documents signed with the identity, when one is given (issue 11)."""
+    if not options.given and not options.password_stdin:
+        return docs
+    from dataclasses import replace
+
+    from profilegen.cli.identity import load_identity
+    from profilegen.errors import InputError
+    from profilegen.signing.sign import sign_bytes
+
+    if fmt is FormatChoice.plist:
+        raise InputError("--format plist: a bare preference plist cannot be signed; use --format mobileconfig")
+    identity = load_identity(options)
+    assert identity is not None
+    return [replace(d, data=sign_bytes(d.data, identity)) for d in docs]
 
 
 class DomainChoice(str, Enum):
@@ -96,13 +129,21 @@ def validate(
     domain: Annotated[Optional[DomainChoice], typer.Option("--domain", help="Domain of bare preference plists.")] = None,
     fmt: ReportFormatOpt = ReportFormat.text,
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 on warnings too.")] = False,
+    ca_file: Annotated[
+        Optional[Path], typer.Option("--ca-file", help="PEM bundle of CA certificates; signers must chain to one.")
+    ] = None,
 ) -> None:
     """Check existing profiles: structure, every Jamf Connect key, Entra ID and security rules."""
     from profilegen.report import as_json, as_text, summary
     from profilegen.validate import validate_paths
 
+    trust = None
+    if ca_file is not None:
+        from profilegen.signing.trust import load_trust
+
+        trust = load_trust(ca_file)
     stdin = sys.stdin.buffer.read() if "-" in paths else None
-    results = validate_paths(paths, domain=domain.value if domain else None, stdin=stdin)
+    results = validate_paths(paths, domain=domain.value if domain else None, stdin=stdin, trust=trust)
     typer.echo(as_json(results) if fmt is ReportFormat.json else as_text(results), nl=False)
     counts = summary(results)
     if counts["errors"] or (strict and counts["warnings"]):

@@ -6,7 +6,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
@@ -21,6 +21,15 @@ from profilegen.cli.app import (
     _fail,
     app,
 )
+from profilegen.cli.identity import (
+    AllowExpiredOpt,
+    CertOpt,
+    ChainOpt,
+    IdentityOptions,
+    KeyOpt,
+    P12Opt,
+    PasswordStdinOpt,
+)
 
 
 @app.command()
@@ -34,9 +43,16 @@ def variants(
     check: Annotated[bool, typer.Option("--check", help="Write nothing; exit 1 if --out differs from what would be generated.")] = False,
     force: ForceOpt = False,
     keep_going: Annotated[bool, typer.Option("--keep-going", help="Write the good variants even if some fail (exit code stays 2).")] = False,
+    cert: CertOpt = None,
+    key: KeyOpt = None,
+    chain: ChainOpt = None,
+    p12: P12Opt = None,
+    password_stdin: PasswordStdinOpt = False,
+    allow_expired: AllowExpiredOpt = False,
 ) -> None:
-    """Write one set of profiles per department or site, from one base config."""
-    _variants(file, out, component, payload_style, fmt, only or [], check=check, force=force, keep_going=keep_going)
+    """Write one set of profiles per department or site, from one base config (signed with --p12 or --cert/--key)."""
+    identity = IdentityOptions(cert, key, chain, p12, password_stdin, allow_expired)
+    _variants(file, out, component, payload_style, fmt, only or [], check=check, force=force, keep_going=keep_going, identity=identity)
 
 
 def _variants(
@@ -50,6 +66,7 @@ def _variants(
     check: bool,
     force: bool,
     keep_going: bool,
+    identity: IdentityOptions = IdentityOptions(),
 ) -> None:
     from profilegen.errors import InputError
     from profilegen.generate import COMPONENTS
@@ -74,9 +91,10 @@ def _variants(
         raise InputError(*problems, f"{len(failed)} of {len(outcomes)} variants failed; nothing written")
     if not any(o.ok for o in outcomes):
         raise InputError(*problems, f"all {len(outcomes)} variants failed; nothing written")
+    outcomes, notes = _sign_outcomes(outcomes, out, identity, fmt, check=check)
     files = plan(vf, outcomes, out_dir=out, partial=bool(only))
     if check:
-        drift = check_dir(out, files, complete=not only)
+        drift = _with_notes(check_dir(out, files, complete=not only), notes)
         for line in drift.lines(out):
             typer.echo(line)
         typer.echo(f"{len(outcomes)} variants, {drift.unchanged} files up to date, {drift.drifted} drifted", err=True)
@@ -85,6 +103,47 @@ def _variants(
     typer.echo(f"{len(outcomes)} variants, {len(written)} files written, {unchanged} unchanged", err=True)
     if failed:
         _fail((*problems, f"{len(failed)} of {len(outcomes)} variants failed; the others were written"), 2)
+
+
+def _sign_outcomes(outcomes: list[Any], out: Path, options: IdentityOptions, fmt: FormatChoice, *, check: bool) -> tuple[list[Any], dict[str, tuple[str, ...]]]:
+    """Signed documents (issue 11): files on disk that are up-to-date signed copies are kept, the
+    others signed anew (or, with --check, left unsigned and explained by notes)."""
+    if fmt is FormatChoice.plist and not options.given:
+        return outcomes, {}
+    from dataclasses import replace
+
+    from profilegen.cli.identity import load_identity, load_signer_certificate
+    from profilegen.errors import InputError
+    from profilegen.signing.drift import settle_files
+    from profilegen.signing.sign import sign_bytes
+
+    if fmt is FormatChoice.plist:
+        raise InputError("--format plist: bare preference plists cannot be signed; use --format mobileconfig")
+    if check:
+        signer, sign = load_signer_certificate(options), None
+    else:
+        identity = load_identity(options)
+        if identity is None:
+            return outcomes, {}
+        signer, sign = identity.cert, (lambda data: sign_bytes(data, identity))
+    docs = [(d.filename, d.data) for o in outcomes if o.ok for d in o.documents]
+    settled = settle_files(out, docs, signer=signer, sign=sign)
+    new = [replace(o, documents=tuple(replace(d, data=settled[d.filename].data) for d in o.documents)) if o.ok else o for o in outcomes]
+    return new, {name: s.notes for name, s in settled.items() if s.notes}
+
+
+def _with_notes(drift: Any, notes: dict[str, tuple[str, ...]]) -> Any:
+    """The drift, with each file whose signature state is wrong counted as changed."""
+    if not notes:
+        return drift
+    from profilegen.manifest import Drift
+
+    changed = dict(drift.changed)
+    for name, lines in notes.items():
+        rest = [line for line in changed.get(name, []) if not line.startswith("same settings, different bytes")]
+        changed[name] = [*lines, *rest]
+    moved = sum(1 for name in notes if name not in drift.changed and name not in drift.missing)
+    return Drift(drift.missing, drift.extra, {k: v for k, v in changed.items() if k not in drift.missing}, drift.unchanged - moved)
 
 
 @contextmanager

@@ -26,8 +26,9 @@ register("PG107", "too-deep", Severity.ERROR, "file",
          """Dictionaries and arrays are nested deeper than 100 levels. Jamf Connect settings are at
          most four levels deep; this is a damaged or hostile file.""")
 register("PG108", "signed-profile", Severity.INFO, "file",
-         """The profile is signed (CMS SignedData). The payload was extracted and checked; the
-         signer's subject is reported. The signature itself is not verified. Jamf Pro strips or
+         """The profile is signed (CMS SignedData). The payload was extracted and checked, the
+         signature verified, and the signer (named by issuer and serial number or by subject key
+         identifier) is reported. With --ca-file the chain is checked too. Jamf Pro strips or
          refuses signatures on API upload; upload signed profiles in the web interface.""")
 register("PG109", "not-jamf-connect", Severity.INFO, "file",
          """The file or payload configures another preference domain (Apple's PPPC, notifications,
@@ -35,3 +36,15 @@ register("PG109", "not-jamf-connect", Severity.INFO, "file",
 register("PG110", "domain-guess", Severity.INFO, "file",
          """A bare preference plist whose file name does not name its domain; profilegen inferred
          it from the keys. Pass --domain login|menubar to state it.""")
+register("PG111", "signature-broken", Severity.ERROR, "file",
+         """The signature does not verify: the content digest differs (the profile was edited after
+         signing) or the signature over the signed attributes fails, or it cannot be checked (the
+         signer's certificate is missing). macOS shows such a profile as unverified or refuses it.
+         Sign it again (profilegen sign --resign).""")
+register("PG112", "signer-certificate", Severity.WARNING, "file",
+         """The signature is intact but the signer's certificate is unfit: expired or not yet valid,
+         an RSA key under 2048 bits or EC under 256, or a purpose (extended key usage) that is not
+         code signing, Developer ID Installer or S/MIME. macOS shows the profile as unverified.""")
+register("PG113", "signer-untrusted", Severity.ERROR, "file",
+         """Only with validate --ca-file: the signer's chain does not lead to a certificate in the
+         given bundle (another CA, a self-signed signer, or an expired intermediate).""")

@@ -104,21 +104,48 @@ def nested_binary(levels: int) -> bytes:
     return plistlib.dumps({"Shared": node}, fmt=plistlib.FMT_BINARY)
 
 
-def signed(data: bytes) -> bytes:
+def _run(*args: Any) -> None:
+    subprocess.run([str(a) for a in args], check=True, capture_output=True)
+
+
+_CA: dict[str, Path] = {}
+
+
+def case_ca() -> Path:
+    """A root CA for the PG113 cases (written as tests/cases/PG113/ca.pem), made once per run."""
+    if not _CA:
+        t = Path(tempfile.mkdtemp(prefix="profilegen-case-ca."))
+        _run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", t / "ca.key", "-out", t / "ca.pem",
+             "-days", "3650", "-subj", "/CN=profilegen case root CA/O=Example")
+        _CA["dir"] = t
+    return _CA["dir"]
+
+
+def signed(data: bytes, *, bits: int = 2048, keyid: bool = False, by_ca: bool = False) -> bytes:
+    """openssl cms -sign: a self-signed signer (or a leaf of case_ca()), RSA of ``bits``, the signer
+    named by issuer and serial number, or by subject key identifier with ``keyid``."""
     with tempfile.TemporaryDirectory() as tmp:
         t = Path(tmp)
         (t / "in.plist").write_bytes(data)
-        subprocess.run(
-            ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", t / "k.pem", "-out", t / "c.pem",
-             "-days", "3650", "-subj", "/CN=profilegen case signer/O=Example"],
-            check=True, capture_output=True,
-        )
-        subprocess.run(
-            ["openssl", "cms", "-sign", "-nodetach", "-outform", "DER", "-in", t / "in.plist", "-signer", t / "c.pem",
-             "-inkey", t / "k.pem", "-binary", "-out", t / "out.der"],
-            check=True, capture_output=True,
-        )
+        subject = "/CN=profilegen case signer/O=Example"
+        if by_ca:
+            ca = case_ca()
+            (t / "ext.cnf").write_text("basicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=codeSigning\n"
+                                       "subjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n")
+            _run("openssl", "req", "-new", "-newkey", f"rsa:{bits}", "-nodes", "-keyout", t / "k.pem", "-out", t / "c.csr", "-subj", subject)
+            _run("openssl", "x509", "-req", "-in", t / "c.csr", "-CA", ca / "ca.pem", "-CAkey", ca / "ca.key", "-set_serial", "7",
+                 "-days", "3650", "-extfile", t / "ext.cnf", "-out", t / "c.pem")
+        else:
+            _run("openssl", "req", "-x509", "-newkey", f"rsa:{bits}", "-nodes", "-keyout", t / "k.pem", "-out", t / "c.pem",
+                 "-days", "3650", "-subj", subject)
+        _run("openssl", "cms", "-sign", "-nodetach", "-outform", "DER", "-in", t / "in.plist", "-signer", t / "c.pem",
+             "-inkey", t / "k.pem", "-binary", *(["-keyid"] if keyid else []), "-out", t / "out.der")
         return (t / "out.der").read_bytes()
+
+
+def flip(data: bytes, at: int) -> bytes:
+    """One byte changed: what a careless edit or a damaged download does to a signed profile."""
+    return data[:at] + bytes([data[at] ^ 0x01]) + data[at + 1:]
 
 
 P = "com.jamf.connect.login"
@@ -160,6 +187,7 @@ CASES: dict[str, dict[str, bytes]] = {
     },
     "PG108": {
         "fail-signed.mobileconfig": signed(xml(PROFILE)),
+        "fail-keyid-signer.mobileconfig": signed(xml(PROFILE), keyid=True),
         "pass-unsigned.mobileconfig": xml(PROFILE),
     },
     "PG109": {
@@ -170,6 +198,21 @@ CASES: dict[str, dict[str, bytes]] = {
     "PG110": {
         "fail-unnamed.plist": GOOD_LOGIN_XML,
         "pass-named.login.plist": GOOD_LOGIN_XML,
+    },
+    "PG111": {
+        "fail-content-edited.mobileconfig": (lambda d: flip(d, d.index(b"<string>Case</string>") + 11))(signed(xml(PROFILE))),
+        "fail-signature-damaged.mobileconfig": (lambda d: flip(d, len(d) - 1))(signed(xml(PROFILE))),
+        "pass-intact.mobileconfig": signed(xml(PROFILE)),
+        "pass-intact-keyid.mobileconfig": signed(xml(PROFILE), keyid=True),
+    },
+    "PG112": {
+        "fail-rsa-1024.mobileconfig": signed(xml(PROFILE), bits=1024),
+        "pass-rsa-2048.mobileconfig": signed(xml(PROFILE)),
+    },
+    "PG113": {
+        "fail-other-signer.mobileconfig": signed(xml(PROFILE)),
+        "pass-signed-by-ca-leaf.mobileconfig": signed(xml(PROFILE), by_ca=True),
+        "ca.pem": (case_ca() / "ca.pem").read_bytes(),
     },
     "PG201": {
         "fail-no-uuid.mobileconfig": xml(mutate(PROFILE, ["PayloadUUID"], None)),

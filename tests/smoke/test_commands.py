@@ -105,6 +105,35 @@ def test_ropg_check_refuses_a_plain_http_url():
     assert done.returncode == 2, done.stderr
 
 
+def test_sign_then_verify(tmp_path: Path):
+    """sign and verify (issue 11) with a throwaway self-signed identity; a flipped byte is caught."""
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(x509.NameOID.COMMON_NAME, "Smoke Signer")])
+    now = dt.datetime.now(dt.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(1).not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=1))
+            .sign(key, hashes.SHA256()))
+    (tmp_path / "c.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    (tmp_path / "k.pem").write_bytes(key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    out = tmp_path / "out"
+    done = run("generate", "--tenant", TENANT, "--client-id", CLIENT, "--organization", "Contoso",
+               "--identifier", "com.contoso.jamfconnect", "--component", "login", "--out", str(out),
+               "--cert", str(tmp_path / "c.pem"), "--key", str(tmp_path / "k.pem"))
+    assert done.returncode == 0, done.stderr
+    (signed,) = out.iterdir()
+    assert run("verify", "--ca-file", str(tmp_path / "c.pem"), str(signed)).returncode == 0
+    data = signed.read_bytes()
+    signed.write_bytes(data[:-1] + bytes([data[-1] ^ 1]))
+    assert run("verify", str(signed)).returncode == 1
+
+
 def test_rules_lists_the_codes():
     done = run("rules")
     assert done.returncode == 0 and "PG101" in done.stdout
@@ -117,6 +146,8 @@ def test_rules_lists_the_codes():
         ("diff", "only-one-file.plist"),
         ("variants",),
         ("signins",),
+        ("sign",),
+        ("verify",),
         ("azure", "blueprint", "--tenant", TENANT),
     ],
     ids=lambda a: " ".join(a[:2]),

@@ -1,0 +1,99 @@
+"""The chain check: from the signer to a trust bundle the user names (--ca-file), with
+cryptography.x509.verification (cryptography >= 45 for ExtensionPolicy).
+
+The web-PKI defaults do not fit profile signers: the client verifier demands the clientAuth
+purpose, and its CA policy refuses real intermediates with a non-critical basicConstraints or
+without keyUsage. So the end-entity policy takes any extensions (the purpose is checked by
+keys.purpose_problem), and the CA policy asks only that a CA be a CA.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from profilegen.errors import InputError, read_problem
+
+MAX_BUNDLE = 16 << 20
+
+
+@dataclass(frozen=True)
+class Trust:
+    """Root certificates to verify signers against."""
+
+    source: str
+    roots: tuple[Any, ...]
+
+    def check(self, leaf: Any, intermediates: Sequence[Any], when: dt.datetime) -> tuple[list[Any], str | None]:
+        """(chain from leaf to a root, None) or ([], why the signer is not trusted)."""
+        from cryptography.x509.verification import PolicyBuilder, Store, VerificationError
+
+        builder = PolicyBuilder().store(Store(list(self.roots))).time(when)
+        builder = builder.extension_policies(ca_policy=_ca_policy(), ee_policy=_ee_policy())
+        try:
+            verified = builder.build_client_verifier().verify(leaf, list(intermediates))
+        except VerificationError as exc:
+            reason = str(exc).split(" (encountered processing", 1)[0].removeprefix("validation failed: ")
+            if "candidates exhausted" in reason:
+                reason = "no chain leads to a certificate in it"
+            return [], f"not trusted by {self.source}: {reason}"
+        return list(verified.chain), None
+
+
+def _ca_policy() -> Any:
+    from cryptography import x509
+    from cryptography.x509.verification import Criticality, ExtensionPolicy
+
+    def is_ca(_policy: Any, cert: Any, value: Any) -> None:
+        if not value.ca:
+            raise ValueError(f"{cert.subject.rfc4514_string()} is not a CA (basicConstraints CA:FALSE)")
+
+    def may_sign_certs(_policy: Any, cert: Any, value: Any) -> None:
+        if value is not None and not value.key_cert_sign:
+            raise ValueError(f"{cert.subject.rfc4514_string()} may not sign certificates (keyUsage)")
+
+    return (
+        ExtensionPolicy.permit_all()
+        .require_present(x509.BasicConstraints, Criticality.AGNOSTIC, is_ca)
+        .may_be_present(x509.KeyUsage, Criticality.AGNOSTIC, may_sign_certs)
+    )
+
+
+def _ee_policy() -> Any:
+    from cryptography.x509.verification import ExtensionPolicy
+
+    return ExtensionPolicy.permit_all()
+
+
+def load_trust(path: Path, *, option: str = "--ca-file") -> Trust:
+    """Every certificate in a PEM bundle (or one DER certificate). InputError when there is none."""
+    from cryptography import x509
+
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_BUNDLE + 1)
+    except OSError as exc:
+        raise InputError(f"{option}: " + read_problem(exc, where=str(path), wanted="a PEM file of CA certificates")) from None
+    if len(data) > MAX_BUNDLE:
+        raise InputError(f"{option}: {path} is over {MAX_BUNDLE >> 20} MiB; give a PEM file of CA certificates")
+    try:
+        roots = x509.load_pem_x509_certificates(data) if b"-----BEGIN" in data else [x509.load_der_x509_certificate(data)]
+    except ValueError:
+        raise InputError(f"{option}: {path} holds no readable certificate; give a PEM file of CA certificates") from None
+    return Trust(str(path), tuple(roots))
+
+
+def chain_in_file(leaf: Any, others: Sequence[Any]) -> list[Any]:
+    """The leaf and its issuers as far as the file's own certificates go (by name, no trust)."""
+    chain = [leaf]
+    pool = list(others)
+    while pool and chain[-1].issuer != chain[-1].subject:
+        issuer = next((c for c in pool if c.subject == chain[-1].issuer), None)
+        if issuer is None:
+            break
+        chain.append(issuer)
+        pool.remove(issuer)
+    return chain
