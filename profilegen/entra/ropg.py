@@ -11,8 +11,6 @@ password does not turn every matching letter of them into asterisks.
 
 from __future__ import annotations
 
-import json
-import re
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
@@ -28,11 +26,11 @@ from profilegen.entra.classify import (
 )
 from profilegen.entra.transport import Scrub, check_url, send
 from profilegen.errors import InputError
+from profilegen.transport import SCRUBBED, scrub
 
-__all__ = ["DEFAULT_TIMEOUT", "RopgRequest", "check_password", "check_url", "fetch_token_endpoint", "scrub"]
+__all__ = ["DEFAULT_TIMEOUT", "SCRUBBED", "RopgRequest", "check_password", "check_url", "fetch_token_endpoint", "scrub"]
 
 DEFAULT_TIMEOUT = 15.0
-SCRUBBED = "********"
 
 
 @dataclass(frozen=True)
@@ -43,22 +41,6 @@ class RopgRequest:
     scopes: tuple[str, ...]
     timeout: float = DEFAULT_TIMEOUT
     allow_http_loopback: bool = False
-
-
-def scrub(text: str, secret: SecretStr) -> str:
-    """Remove the password, in any letter case, in every spelling a server might echo: plain,
-    form- and JSON-encoded. For server and network text only."""
-    value = secret.get_secret_value()
-    if not value or not text:
-        return text
-    spellings = {
-        value,
-        urllib.parse.quote_plus(value),
-        urllib.parse.quote(value, safe=""),
-        json.dumps(value)[1:-1],
-    }
-    pattern = "|".join(re.escape(s) for s in sorted(spellings, key=len, reverse=True))
-    return re.sub(pattern, SCRUBBED, text, flags=re.IGNORECASE)
 
 
 def _keep(text: str) -> str:
