@@ -40,3 +40,9 @@ class RenderMismatchError(ProfilegenError):
     """
 
     exit_code = 70
+
+
+class ServiceError(ProfilegenError):
+    """A service (Jamf Pro) cannot be reached, refuses the credentials or lacks a privilege. Exit 3."""
+
+    exit_code = 3

@@ -1,0 +1,191 @@
+"""jamf push and jamf pull (issue 10): thin; the work is in profilegen.jamf (imported lazily)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Optional
+
+import typer
+
+from profilegen.cli.app import ConfigOpt, ForceOpt, ReportFormat, ReportFormatOpt, app
+
+if TYPE_CHECKING:
+    from profilegen.jamf.client import Session
+    from profilegen.jamf.push import Result
+
+jamf_app = typer.Typer(help="Push profiles to Jamf Pro and pull what is deployed.", no_args_is_help=True)
+app.add_typer(jamf_app, name="jamf")
+
+
+class Redeploy(str, Enum):
+    all = "all"
+    newly_assigned = "newly-assigned"
+
+
+class Domain(str, Enum):
+    login = "login"
+    menubar = "menubar"
+
+
+UrlOpt = Annotated[Optional[str], typer.Option("--url", help="https://example.jamfcloud.com (or jamf.url in --config).")]
+ClientIdOpt = Annotated[Optional[str], typer.Option("--client-id", help="API client ID (default: $PROFILEGEN_JAMF_CLIENT_ID).")]
+SecretStdinOpt = Annotated[bool, typer.Option("--secret-stdin", help="Read the client secret or password from stdin's first line.")]
+TimeoutOpt = Annotated[float, typer.Option("--timeout", min=0.1, max=600.0, help="Seconds per request, overall.")]
+LoopbackOpt = Annotated[bool, typer.Option("--allow-http-loopback", help="Allow http://127.0.0.1:<port> (tests).")]
+VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Log each request on stderr (never a secret or token).")]
+ScaleOpt = Annotated[float, typer.Option("--backoff-scale", hidden=True, min=0.0, envvar="PROFILEGEN_JAMF_BACKOFF_SCALE",
+                                         help="Multiply retry waits (tests).")]
+
+
+def stdin_is_terminal() -> bool:
+    return sys.stdin.isatty()
+
+
+def _session(url: Optional[str], config: Optional[Path], client_id: Optional[str], secret_stdin: bool, timeout: float,
+             allow_http_loopback: bool, verbose: bool, scale: float) -> Session:
+    import getpass
+
+    from profilegen.errors import InputError
+    from profilegen.jamf.client import Connection, Session
+    from profilegen.jamf.inputs import credentials, jamf_url
+    from profilegen.transport import Retry
+
+    base = jamf_url(url, config, allow_http_loopback=allow_http_loopback)
+
+    def prompt(text: str) -> str:
+        if not stdin_is_terminal():  # getpass would read a pipe and may echo it
+            raise InputError("credentials: stdin is not a terminal; pipe the secret with --secret-stdin or set it in the environment")
+        return getpass.getpass(text, stream=sys.stderr)
+
+    creds = credentials(client_id=client_id, environ=os.environ, secret_stdin=secret_stdin, read_stdin=sys.stdin.read, prompt=prompt)
+    conn = Connection(base, timeout=timeout, allow_http_loopback=allow_http_loopback, retry=Retry(scale=scale))
+    return Session(conn, creds, log=(lambda line: typer.echo(f"profilegen: {line}", err=True)) if verbose else (lambda _: None))
+
+
+@jamf_app.command("push")
+def push(
+    files: Annotated[list[Path], typer.Argument(help=".mobileconfig files, bare plists (with --domain) or a variants manifest.json.")],
+    url: UrlOpt = None,
+    client_id: ClientIdOpt = None,
+    secret_stdin: SecretStdinOpt = False,
+    name: Annotated[Optional[str], typer.Option("--name", help="Name in Jamf Pro (one FILE; default: PayloadDisplayName).")] = None,
+    domain: Annotated[Optional[Domain], typer.Option("--domain", help="Domain of a bare preference plist.")] = None,
+    category: Annotated[Optional[str], typer.Option("--category", help="Category name.")] = None,
+    scope_group: Annotated[Optional[list[str]], typer.Option("--scope-group", help="Computer group (static or smart) to scope to; repeatable.")] = None,
+    all_computers: Annotated[Optional[bool], typer.Option("--all-computers/--no-all-computers", help="Scope to all computers.")] = None,
+    self_service: Annotated[Optional[bool], typer.Option("--self-service/--install-automatically", help="Distribution method.")] = None,
+    redeploy: Annotated[Optional[Redeploy], typer.Option("--redeploy", help="Who gets an update (default newly-assigned).")] = None,
+    description: Annotated[Optional[str], typer.Option("--description", help="Description in Jamf Pro.")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Read and compare; write nothing.")] = False,
+    no_validate: Annotated[bool, typer.Option("--no-validate", help="Push files that have error findings.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Push values Jamf Pro is known to damage (emoji, tabs, line feeds).")] = False,
+    timeout: TimeoutOpt = 30.0,
+    allow_http_loopback: LoopbackOpt = False,
+    fmt: ReportFormatOpt = ReportFormat.text,
+    verbose: VerboseOpt = False,
+    backoff_scale: ScaleOpt = 1.0,
+    config: ConfigOpt = None,
+) -> None:
+    """Create or update profiles in Jamf Pro; only what changed is written, then read back.
+
+    Exit 0 all pushed or unchanged, 1 a profile refused or stored differently, 2 bad input
+    (nothing sent), 3 connection, TLS, authentication or privilege problems."""
+    from profilegen.errors import InputError, ServiceError
+    from profilegen.jamf.inputs import placement_of, read_items
+    from profilegen.jamf.prepare import Prepared, prepare
+    from profilegen.jamf.push import Pusher
+
+    options = {"category": category, "description": description, "self_service": self_service,
+               "redeploy": redeploy.value if redeploy else None, "all_computers": all_computers,
+               "scope_groups": tuple(scope_group) if scope_group else None}
+    prepared: list[Prepared] = []
+    problems: list[str] = []
+    for item in read_items(files, name=name):
+        ready, trouble = prepare(item.file, item.data, name=item.name, domain=domain.value if domain else None,
+                                 placement=placement_of(item.jamf, options), check=not no_validate, force=force)
+        problems += trouble
+        if ready is not None:
+            prepared.append(ready)
+    seen: dict[str, str] = {}
+    for p in prepared:
+        if p.name.casefold() in seen:
+            problems.append(f"{p.file}: Jamf Pro name {p.name!r} is also the name of {seen[p.name.casefold()]}; names must be unique")
+        seen.setdefault(p.name.casefold(), p.file)
+    if problems:
+        raise InputError(*problems, "nothing was sent to Jamf Pro")
+    for line in (n for p in prepared for n in (*p.warnings, *p.notes)):
+        typer.echo(f"profilegen: {line}", err=True)
+    session = _session(url, config, client_id, secret_stdin, timeout, allow_http_loopback, verbose, backoff_scale)
+    results: list[Result] = []
+    try:
+        for result in Pusher(session, dry_run=dry_run).push_all(prepared):
+            results.append(result)
+            if fmt is ReportFormat.text:
+                _echo_result(result, dry_run)
+            if result.problem:
+                typer.echo(f"profilegen: {result.problem}", err=True)
+    except ServiceError:
+        if fmt is ReportFormat.json:
+            _echo_json(results)
+        raise
+    finally:
+        session.close()
+    if fmt is ReportFormat.json:
+        _echo_json(results)
+    raise typer.Exit(1 if any(r.action == "failed" for r in results) else 0)
+
+
+def _echo_result(r: Result, dry_run: bool) -> None:
+    ident = f" (id {r.id})" if r.id is not None else ""
+    keys = f": {len(r.changes)} key{'s' if len(r.changes) != 1 else ''}" if r.changes else ""
+    words = {"would-create": "would create", "would-update": "would update"}
+    typer.echo(f"{words.get(r.action, r.action)} {r.name}{ident}{keys if r.action != 'failed' else ''}")
+    if dry_run or r.action == "failed":
+        for change in r.changes:
+            typer.echo(f"  {change.line()}")
+
+
+def _echo_json(results: list[Result]) -> None:
+    from profilegen.jamf.push import summary
+
+    typer.echo(json.dumps({"profiles": [r.as_json() for r in results], "summary": summary(results)}, indent=2, ensure_ascii=False))
+
+
+@jamf_app.command("pull")
+def pull(
+    out: Annotated[Optional[Path], typer.Option("--out", help="Directory for the profiles and jamf.json.", file_okay=False)] = None,
+    url: UrlOpt = None,
+    client_id: ClientIdOpt = None,
+    secret_stdin: SecretStdinOpt = False,
+    name: Annotated[Optional[list[str]], typer.Option("--name", help="Only the profile of this name (repeatable).")] = None,
+    everything: Annotated[bool, typer.Option("--all", help="Every macOS profile, not only Jamf Connect ones.")] = False,
+    force: ForceOpt = False,
+    timeout: TimeoutOpt = 30.0,
+    allow_http_loopback: LoopbackOpt = False,
+    verbose: VerboseOpt = False,
+    backoff_scale: ScaleOpt = 1.0,
+    config: ConfigOpt = None,
+) -> None:
+    """Download the deployed Jamf Connect profiles and jamf.json. Exit 0, 2 bad input, 3 connection."""
+    from profilegen.errors import InputError
+    from profilegen.jamf.pull import pull as run_pull
+    from profilegen.jamf.pull import pulled_files
+    from profilegen.text import CONTROL_RE
+    from profilegen.writer import write_files
+
+    if out is None:
+        raise InputError("--out: required; give the directory for the profiles and jamf.json")
+    session = _session(url, config, client_id, secret_stdin, timeout, allow_http_loopback, verbose, backoff_scale)
+    try:
+        pulled = run_pull(session, names=name or (), everything=everything)
+    finally:
+        session.close()
+    files = pulled_files(pulled)
+    write_files(out, files, force=force)
+    for p in pulled:
+        typer.echo(f"{out / p.file}: {CONTROL_RE.sub('?', p.name)} (id {p.id})", err=True)
+    typer.echo(f"pulled {len(pulled)} profile{'s' if len(pulled) != 1 else ''} into {out}")

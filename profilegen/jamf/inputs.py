@@ -1,0 +1,138 @@
+"""push and pull inputs: the URL, the credentials, and the files (manifest.json expanded).
+
+Credentials never come from an argument (they would sit in shell history and in ``ps``):
+an API client (PROFILEGEN_JAMF_CLIENT_ID, or --client-id, + PROFILEGEN_JAMF_CLIENT_SECRET)
+first, a user account (PROFILEGEN_JAMF_USERNAME + PROFILEGEN_JAMF_PASSWORD) as the fallback;
+a missing secret or password comes from --secret-stdin or a hidden prompt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from pydantic import SecretStr
+
+from profilegen.errors import InputError, read_problem
+from profilegen.jamf.client import Credentials
+from profilegen.jamf.wire import Placement
+from profilegen.read import MAX_BYTES
+from profilegen.transport import check_url, redact
+
+ENV_CLIENT_ID = "PROFILEGEN_JAMF_CLIENT_ID"
+ENV_CLIENT_SECRET = "PROFILEGEN_JAMF_CLIENT_SECRET"
+ENV_USERNAME = "PROFILEGEN_JAMF_USERNAME"
+ENV_PASSWORD = "PROFILEGEN_JAMF_PASSWORD"
+PLACEMENT_KEYS = ("category", "description", "self_service", "redeploy", "all_computers", "scope_groups")
+
+
+def jamf_url(url: str | None, config: Path | None, *, allow_http_loopback: bool) -> str:
+    """--url, else jamf.url in --config; https only (http://127.0.0.1:<port> when allowed)."""
+    what = "--url"
+    if url is None and config is not None:
+        from profilegen.config import read_yaml
+
+        block = read_yaml(config).get("jamf")
+        url = block.get("url") if isinstance(block, Mapping) else None
+        what = f"{config}: jamf.url"
+    if not isinstance(url, str) or not url.strip():
+        raise InputError("--url: required; give your Jamf Pro URL, e.g. https://example.jamfcloud.com (or jamf.url in --config)")
+    url = url.strip()
+    check_url(url, what=what, allow_http_loopback=allow_http_loopback, https_only="Jamf Pro is reached over https:// only")
+    if "?" in url or "#" in url:
+        raise InputError(f"{what}: {redact(url)} has a query or fragment; give the server's base URL")
+    return url.rstrip("/")
+
+
+def credentials(
+    *, client_id: str | None, environ: Mapping[str, str], secret_stdin: bool, read_stdin: Callable[[], str],
+    prompt: Callable[[str], str],
+) -> Credentials:
+    client = (client_id or environ.get(ENV_CLIENT_ID) or "").strip()
+    user = (environ.get(ENV_USERNAME) or "").strip()
+    if client:
+        kind, ident, env, label = "client", client, ENV_CLIENT_SECRET, "client secret"
+    elif user:
+        kind, ident, env, label = "user", user, ENV_PASSWORD, "password"
+    else:
+        raise InputError(f"credentials: set {ENV_CLIENT_ID} and {ENV_CLIENT_SECRET} (an API client), or {ENV_USERNAME} "
+                         f"and {ENV_PASSWORD} (a user account); see docs/jamf-pro.md")
+    if secret_stdin:
+        source = "--secret-stdin"
+        try:
+            value = read_stdin().split("\n", 1)[0].removesuffix("\r")
+        except UnicodeDecodeError:
+            raise InputError(f"{source}: not UTF-8 text; pipe the {label} in UTF-8") from None
+    elif environ.get(env):
+        value, source = environ[env], env
+    else:
+        value, source = prompt(f"Jamf Pro {label} for {ident}: "), f"{label} prompt"
+    if not value:
+        raise InputError(f"{source}: empty {label}; set {env}, pipe it to --secret-stdin or type it at the prompt")
+    return Credentials("client" if kind == "client" else "user", ident, SecretStr(value))
+
+
+def placement_of(block: Mapping[str, Any] | None, options: Mapping[str, Any]) -> Placement:
+    """A manifest's jamf: block with the command-line options on top (None = not given)."""
+    values = {k: v for k, v in (block or {}).items() if k in PLACEMENT_KEYS and v is not None}
+    values.update({k: v for k, v in options.items() if v is not None})
+    if "scope_groups" in values:
+        values["scope_groups"] = tuple(values["scope_groups"])
+    return Placement(**values)
+
+
+@dataclass(frozen=True)
+class Item:
+    file: str
+    data: bytes
+    name: str | None = None
+    jamf: Mapping[str, Any] = field(default_factory=dict)
+
+
+def read_items(paths: list[Path], *, name: str | None) -> list[Item]:
+    """Each FILE, with manifest.json files expanded into the profiles they list."""
+    items: list[Item] = []
+    for path in paths:
+        if path.name == "manifest.json":
+            items += _manifest(path)
+        else:
+            items.append(Item(str(path), _read(path, "FILE")))
+    if name is not None:
+        if len(items) != 1:
+            raise InputError(f"--name: names one profile, but {len(items)} are pushed; use it with one FILE")
+        items[0] = replace(items[0], name=name)
+    return items
+
+
+def _read(path: Path, what: str) -> bytes:
+    try:
+        with path.open("rb") as fh:
+            return fh.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise InputError(read_problem(exc, where=f"{what}: {path}", wanted="a .mobileconfig, a plist or a manifest.json")) from None
+
+
+def _manifest(path: Path) -> list[Item]:
+    """The files of a variants manifest, checked against the sha256 it recorded."""
+    try:
+        data = json.loads(_read(path, "FILE"))
+        variants = data["variants"]
+        assert isinstance(variants, list)
+    except (ValueError, KeyError, TypeError, AssertionError):
+        raise InputError(f"{path}: not a manifest written by profilegen variants; give its manifest.json") from None
+    items = []
+    for variant in variants:
+        block = variant.get("jamf") if isinstance(variant, dict) else None
+        for entry in variant.get("files", []) if isinstance(variant, dict) else []:
+            file = path.parent / str(entry.get("path"))
+            content = _read(file, str(path))
+            if hashlib.sha256(content).hexdigest() != entry.get("sha256"):
+                raise InputError(f"{file}: changed since variants wrote {path}; run variants again")
+            items.append(Item(str(file), content, entry.get("jamf_name"), block if isinstance(block, dict) else {}))
+    if not items:
+        raise InputError(f"{path}: lists no files; run variants first")
+    return items
