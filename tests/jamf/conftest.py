@@ -1,0 +1,44 @@
+"""Fixtures: the fake Jamf Pro (tests/jamf/fake.py) and the CLI wired to it."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import pytest
+
+from tests.entra.conftest import CliResult, run_cli
+
+from .fake import CLIENT_ID, CLIENT_SECRET, FakeJamf, QuietServer, handler
+
+# Retry waits scaled down: a Retry-After of 2 s costs 2 ms here.
+ENV: dict[str, str | None] = {
+    "PROFILEGEN_JAMF_CLIENT_ID": CLIENT_ID, "PROFILEGEN_JAMF_CLIENT_SECRET": CLIENT_SECRET,
+    "PROFILEGEN_JAMF_USERNAME": None, "PROFILEGEN_JAMF_PASSWORD": None, "PROFILEGEN_JAMF_BACKOFF_SCALE": "0.001",
+}
+
+
+@pytest.fixture()
+def fake_jamf() -> Iterator[FakeJamf]:
+    fake = FakeJamf()
+    server = QuietServer(("127.0.0.1", 0), handler(fake))
+    fake.base = f"http://127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield fake
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+
+def jamf(fake: FakeJamf, *args: str, env: dict[str, str | None] | None = None, input: str | None = None) -> CliResult:
+    """profilegen jamf ARGS against the fake; secrets and tokens must never show."""
+    sub, rest = args[0], list(args[1:])
+    result = run_cli(["jamf", sub, "--url", fake.base, "--allow-http-loopback", "--timeout", "5", *rest],
+                     env={**ENV, **(env or {})}, input=input)
+    shown = result.stdout + result.stderr
+    for secret in (CLIENT_SECRET, *fake.issued):
+        assert secret not in shown
+    return result
