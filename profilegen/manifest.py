@@ -22,11 +22,30 @@ MANIFEST = "manifest.json"
 
 
 def manifest_entry(outcome: Outcome) -> dict[str, Any]:
-    files = [
+    """With a jamf: block, the variant records it and each file its Jamf Pro name (jamf push reads them)."""
+    files: list[dict[str, Any]] = [
         {"path": d.filename, "identifier": d.identifier, "uuid": d.uuid, "sha256": hashlib.sha256(d.data).hexdigest()}
         for d in outcome.documents
     ]
-    return {"name": outcome.variant.name, "slug": outcome.variant.slug, "files": files}
+    entry: dict[str, Any] = {"name": outcome.variant.name, "slug": outcome.variant.slug, "files": files}
+    if outcome.jamf is not None:
+        entry["jamf"] = dict(outcome.jamf)
+        for item, name in zip(files, outcome.jamf_names):
+            item["jamf_name"] = name
+    return entry
+
+
+def jamf_name_problems(outcomes: Sequence[Outcome]) -> list[str]:
+    """Two profiles with one Jamf Pro name (letter case aside) would overwrite each other."""
+    seen: dict[str, str] = {}
+    problems = []
+    for outcome in outcomes:
+        for doc, name in zip(outcome.documents, outcome.jamf_names):
+            first = seen.setdefault(name.casefold(), f"{outcome.variant.name} ({doc.filename})")
+            if first != f"{outcome.variant.name} ({doc.filename})":
+                problems.append(f"{outcome.variant.name} ({doc.filename}): Jamf Pro name {name!r} is also the name of "
+                                f"{first}; make jamf.name unique, e.g. with {{{{ variant.name }}}} and {{{{ component }}}}")
+    return problems
 
 
 def manifest_bytes(entries: Sequence[Mapping[str, Any]]) -> bytes:

@@ -199,6 +199,40 @@ class AzureSettings(BaseModel):
         return out
 
 
+class JamfSettings(BaseModel):
+    """The ``jamf:`` block: where and how ``profilegen jamf push`` places the profiles (issue 10).
+
+    ``url`` is the Jamf Pro server; the rest are general and scope settings. ``name`` is a
+    template rendered per profile, with ``{{ component }}`` (``Login Window`` or ``Menu Bar``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    url: str | None = None
+    name: str | None = None
+    category: str | None = None
+    scope_groups: tuple[str, ...] | None = None
+    all_computers: bool | None = None
+    self_service: bool | None = None
+    redeploy: Literal["all", "newly-assigned"] | None = None
+    description: str | None = None
+
+    @field_validator("name", "category", "description")
+    @classmethod
+    def _text(cls, value: str | None) -> str | None:
+        if value is not None and (CONTROL_RE.search(value) or "\n" in value or "\t" in value):
+            raise ValueError("contains control characters, tabs or line feeds; write it on one line")
+        if value is not None and not value.strip():
+            raise ValueError("empty; give a name or leave the key out")
+        return value.strip() if value is not None else None
+
+    @field_validator("scope_groups")
+    @classmethod
+    def _groups(cls, value: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        if value is not None and any(not g.strip() or CONTROL_RE.search(g) for g in value):
+            raise ValueError("every group is a non-empty computer group name")
+        return tuple(g.strip() for g in value) if value is not None else None
+
+
 class ProfileConfig(BaseModel):
     """A whole generate config: the YAML file merged with the command-line options."""
 
@@ -209,6 +243,7 @@ class ProfileConfig(BaseModel):
     azure: AzureSettings
     login: dict[str, Any] = Field(default_factory=dict)
     menubar: dict[str, Any] = Field(default_factory=dict)
+    jamf: JamfSettings | None = None  # read by jamf push/pull; generate ignores it
 
     @field_validator("organization")
     @classmethod

@@ -24,7 +24,9 @@ from profilegen.generate import Document, generate
 from profilegen.models import OutputFormat, ProfileConfig, Style
 
 SECTIONS = ("azure", "login", "menubar")
-VARIANT_FIELDS = ("name", "slug", "description", "vars", *SECTIONS)
+VARIANT_FIELDS = ("name", "slug", "description", "vars", *SECTIONS, "jamf")
+# What {{ component }} says in a jamf: name template (issue 10).
+COMPONENT_WORDS: dict[Component, str] = {"login": "Login Window", "menubar": "Menu Bar"}
 # A slug becomes one part of a reverse-DNS PayloadIdentifier and of the file names.
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
 
@@ -37,6 +39,7 @@ class Variant:
     description: str = ""
     vars: Mapping[str, Any] = field(default_factory=dict)
     overrides: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    jamf: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,8 @@ class Outcome:
     documents: tuple[Document, ...] = ()
     problems: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
+    jamf: Mapping[str, Any] | None = None  # the merged jamf: block, name left out
+    jamf_names: tuple[str, ...] = ()  # the Jamf Pro name of each document
 
     @property
     def ok(self) -> bool:
@@ -137,6 +142,9 @@ def parse_variant_file(raw: Mapping[str, Any], *, source: str) -> VariantFile:
         for section, value in overrides.items():
             if not isinstance(value, Mapping):
                 problems.append(f"{where}: {section}: must be a mapping of keys to override")
+        jamf = item.get("jamf")
+        if jamf is not None and not isinstance(jamf, Mapping):
+            problems.append(f"{where}: jamf: must be a mapping (name, category, scope_groups, ...)")
         if name.casefold() in by_name:
             problems.append(f"{where}: name: {name!r} is also the name of variants[{by_name[name.casefold()]}]; names must be unique")
         by_name.setdefault(name.casefold(), i)
@@ -144,7 +152,8 @@ def parse_variant_file(raw: Mapping[str, Any], *, source: str) -> VariantFile:
             if slug in by_slug:
                 problems.append(f"{where}: slug: {slug!r} is also the slug of variants[{by_slug[slug]}]; set a distinct slug:")
             by_slug.setdefault(slug, i)
-        variants.append(Variant(i, name, str(slug), str(description), dict(variables) if isinstance(variables, Mapping) else {}, overrides))
+        variants.append(Variant(i, name, str(slug), str(description), dict(variables) if isinstance(variables, Mapping) else {},
+                                overrides, dict(jamf) if isinstance(jamf, Mapping) else None))
     if problems:
         raise InputError(*problems)
     base = {k: v for k, v in raw.items() if k != "variants"}
@@ -174,7 +183,7 @@ def variant_config(vf: VariantFile, variant: Variant) -> ProfileConfig:
     from profilegen.templating import render_value, template_context
 
     where = vf.where(variant)
-    raw = dict(vf.base)
+    raw = {k: v for k, v in vf.base.items() if k != "jamf"}  # jamf: is merged by variant_jamf
     context = template_context(name=variant.name, slug=variant.slug, variables=variant.vars, organization=raw.get("organization"))
     try:
         for section in SECTIONS:
@@ -191,6 +200,44 @@ def variant_config(vf: VariantFile, variant: Variant) -> ProfileConfig:
     return validate_config(raw, {}, source=where, cli_options=False)
 
 
+def variant_jamf(vf: VariantFile, variant: Variant) -> dict[str, Any] | None:
+    """The base's jamf: block merged with the variant's, templates rendered (``name`` is kept as
+    a template: it is rendered per profile), validated; None when neither has one."""
+    from pydantic import ValidationError
+
+    from profilegen.models import JamfSettings
+    from profilegen.templating import render_value, template_context
+
+    base = vf.base.get("jamf")
+    if base is None and variant.jamf is None:
+        return None
+    where = vf.where(variant)
+    if base is not None and not isinstance(base, Mapping):
+        raise InputError(f"{vf.source}: jamf: must be a mapping (name, category, scope_groups, ...)")
+    try:
+        merged = merge(base or {}, variant.jamf or {}, path="jamf")
+        context = template_context(name=variant.name, slug=variant.slug, variables=variant.vars, organization=vf.base.get("organization"))
+        rendered = {k: v if k == "name" else render_value(v, context, path=f"jamf.{k}") for k, v in merged.items()}
+        settings = JamfSettings.model_validate(rendered)
+    except InputError as exc:
+        raise InputError(*(f"{where}: {p}" for p in exc.problems)) from None
+    except ValidationError as exc:
+        raise InputError(*(f"{where}: jamf.{'.'.join(str(x) for x in e['loc'])}: {e['msg']}" for e in exc.errors(include_url=False))) from None
+    return settings.model_dump(exclude_none=True, exclude={"url"}, mode="json")
+
+
+def jamf_name(vf: VariantFile, variant: Variant, jamf: Mapping[str, Any] | None, doc: Document, display_name: str) -> str:
+    """The profile's Jamf Pro name: the jamf: name template with {{ component }}, else its PayloadDisplayName."""
+    from profilegen.templating import render_string, template_context
+
+    template = jamf.get("name") if jamf else None
+    if not isinstance(template, str):
+        return display_name
+    context = template_context(name=variant.name, slug=variant.slug, variables=variant.vars, organization=vf.base.get("organization"))
+    context["component"] = COMPONENT_WORDS[doc.component]
+    return render_string(template, context, path="jamf.name").strip()
+
+
 def render_variant(
     vf: VariantFile, variant: Variant, *, components: Sequence[Component], style: Style, fmt: OutputFormat
 ) -> Outcome:
@@ -201,6 +248,7 @@ def render_variant(
     where = vf.where(variant)
     try:
         config = variant_config(vf, variant)
+        jamf = variant_jamf(vf, variant)
         docs = generate(
             config,
             components=components,
@@ -209,8 +257,13 @@ def render_variant(
             base_identifier=f"{config.identifier}.{variant.slug}",
             label=variant.name,
         )
+        from profilegen.build import identity
+
+        names = tuple(jamf_name(vf, variant, jamf, d, identity(config, d.component, label=variant.name).display_name) for d in docs)
     except InputError as exc:
         return Outcome(variant, problems=exc.problems)
+    if jamf is not None:
+        jamf = {k: v for k, v in jamf.items() if k != "name"}
     problems: list[str] = []
     warnings: list[str] = []
     for doc in docs:
@@ -222,7 +275,7 @@ def render_variant(
                 warnings.append(line)
     if problems:
         return Outcome(variant, problems=tuple(problems), warnings=tuple(warnings))
-    return Outcome(variant, documents=tuple(docs), warnings=tuple(warnings))
+    return Outcome(variant, documents=tuple(docs), warnings=tuple(warnings), jamf=jamf, jamf_names=names)
 
 
 def render_variants(

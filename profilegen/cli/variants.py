@@ -70,7 +70,7 @@ def _variants(
 ) -> None:
     from profilegen.errors import InputError
     from profilegen.generate import COMPONENTS
-    from profilegen.manifest import check_dir, plan, write_plan
+    from profilegen.manifest import check_dir, jamf_name_problems, plan, write_plan
     from profilegen.variants import load_variant_file, render_variants, select
 
     if out is None:
@@ -91,6 +91,9 @@ def _variants(
         raise InputError(*problems, f"{len(failed)} of {len(outcomes)} variants failed; nothing written")
     if not any(o.ok for o in outcomes):
         raise InputError(*problems, f"all {len(outcomes)} variants failed; nothing written")
+    clashes = jamf_name_problems(outcomes)
+    if clashes:
+        raise InputError(*clashes, "nothing written")
     outcomes, notes = _sign_outcomes(outcomes, out, identity, fmt, check=check)
     files = plan(vf, outcomes, out_dir=out, partial=bool(only))
     if check:

@@ -26,9 +26,13 @@ def test_identity_file_names_and_manifest(run, sample: Path, tmp_path: Path) -> 
     assert [v["slug"] for v in manifest["variants"]] == ["engineering", "sales", "finance-pilot"]
     listed = set()
     for variant in manifest["variants"]:
-        assert sorted(variant) == ["files", "name", "slug"]
+        # The sample has a jamf: block (issue 10): the variant records it, each file its name.
+        assert sorted(variant) == ["files", "jamf", "name", "slug"]
+        assert variant["jamf"]["category"] == "Jamf Connect" and variant["jamf"]["scope_groups"]
         for entry, component in zip(variant["files"], ("login", "menubar")):
-            assert sorted(entry) == ["identifier", "path", "sha256", "uuid"]
+            assert sorted(entry) == ["identifier", "jamf_name", "path", "sha256", "uuid"]
+            words = {"login": "Login Window", "menubar": "Menu Bar"}[component]
+            assert entry["jamf_name"] == f"Jamf Connect {words} ({variant['name']})"
             ident = f"com.contoso.jamfconnect.{variant['slug']}.{component}"
             assert entry["identifier"] == ident
             assert entry["path"] == f"{ident}.mobileconfig"
@@ -65,6 +69,7 @@ def test_plist_format_has_null_identifier_and_uuid(run, sample: Path, tmp_path: 
             "identifier": None,
             "uuid": None,
             "sha256": hashlib.sha256((out / "com.contoso.jamfconnect.sales.login.plist").read_bytes()).hexdigest(),
+            "jamf_name": "Jamf Connect Login Window (Sales)",
         }
     ]
     assert "DenyLocal" not in plistlib.loads((out / entry[0]["path"]).read_bytes())
