@@ -98,6 +98,7 @@ class FakeJamf:
     fail_500: set[str] = field(default_factory=set)  # names whose writes answer 500
     delay: float = 0.0  # seconds before each API answer (a slow server)
     reset: int = 0  # close this many connections without an answer
+    unlisted: set[str] = field(default_factory=set)  # names the list leaves out (created after it was read)
     mask_inner: bool = False  # also replace inner PayloadUUID/Identifier (jamfplatform PR #154)
     lock: threading.Lock = field(default_factory=threading.Lock)
     uses: dict[str, int] = field(default_factory=dict)
@@ -275,7 +276,7 @@ def handler(fake: FakeJamf) -> type[BaseHTTPRequestHandler]:
             wants_json = "application/json" in self.headers.get("Accept", "")
             if rest == "":
                 # Reference §2: the list, JSON with Accept: application/json, XML by default.
-                items = [{"id": p.id, "name": p.name} for p in fake.profiles.values()]
+                items = [{"id": p.id, "name": p.name} for p in fake.profiles.values() if p.name not in fake.unlisted]
                 if wants_json:
                     return self._send(200, {"os_x_configuration_profiles": items})
                 xml = "".join(f"<os_x_configuration_profile><id>{i['id']}</id><name>{escape(str(i['name']))}</name>"
