@@ -282,22 +282,17 @@ def send_retrying(
     request per try. Without ``resend_safe`` (a create: it may have happened before a 502, a 504
     or a reset) only 429 and 503, which say the request was not processed, are retried."""
     statuses = RETRY_STATUSES if resend_safe else frozenset({429, 503})
-    for attempt in range(retry.attempts + 1):
+    attempt = 0
+    while True:
         result = send(make(), timeout, clean, max_body=max_body)
-        if isinstance(result, Failure):
-            again = result.kind == "reset" and resend_safe
-            asked = None
-        else:
-            again = result.status in statuses
-            asked = retry_after(result.headers)
-        if not again or attempt == retry.attempts:
-            return result
+        again = result.kind == "reset" and resend_safe if isinstance(result, Failure) else result.status in statuses
+        asked = None if isinstance(result, Failure) else retry_after(result.headers)
         wait = retry.backoff * (2**attempt) if asked is None else asked
-        if wait > retry.max_wait:
-            return result  # the server asks for longer than a person waits at a terminal
+        # Stop when done, out of retries, or asked to wait longer than a person at a terminal does.
+        if not again or attempt == retry.attempts or wait > retry.max_wait:
+            return result
+        attempt += 1
         if log is not None:
             why = result.text if isinstance(result, Failure) else f"HTTP {result.status}"
-            how = "as Retry-After asks" if asked is not None else "backoff"
-            log(f"{why}; retry {attempt + 1} of {retry.attempts} in {wait:g} s ({how})")
+            log(f"{why}; retry {attempt} of {retry.attempts} in {wait:g} s ({'backoff' if asked is None else 'as Retry-After asks'})")
         sleep(wait * retry.scale)
-    raise AssertionError("unreachable")  # pragma: no cover

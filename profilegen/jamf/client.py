@@ -187,9 +187,11 @@ _HINTS = {
 
 def server_text(answer: Answer, clean: Callable[[str], str], limit: int = 200) -> str:
     """What Jamf Pro said, as one short line: tags dropped, secrets and control characters removed."""
+    import html
     import re
 
     text = answer.body.decode("utf-8", "replace")
-    text = re.sub(r"<[^>]*>", " ", text)
+    # Unescaped before scrubbing: a secret echoed in an HTML error page is spelled &amp;/&quot;.
+    text = html.unescape(re.sub(r"<[^>]*>", " ", text))
     text = " ".join(clean(text).split())
     return (text[:limit] + "…" if len(text) > limit else text) or f"HTTP {answer.status} with no text"

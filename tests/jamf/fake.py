@@ -98,6 +98,7 @@ class FakeJamf:
     fail_500: set[str] = field(default_factory=set)  # names whose writes answer 500
     delay: float = 0.0  # seconds before each API answer (a slow server)
     reset: int = 0  # close this many connections without an answer
+    echo: bool = False  # a misbehaving server that echoes the credentials and token in its errors
     unlisted: set[str] = field(default_factory=set)  # names the list leaves out (created after it was read)
     mask_inner: bool = False  # also replace inner PayloadUUID/Identifier (jamfplatform PR #154)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -298,6 +299,9 @@ def handler(fake: FakeJamf) -> type[BaseHTTPRequestHandler]:
             root = ET.fromstring(body)
             general = root.find("general")
             name = general.findtext("name") if general is not None else None
+            if fake.echo:
+                secret = urllib.parse.quote_plus(CLIENT_SECRET)
+                return self._error(409, f"{self.headers.get('Authorization')} / {CLIENT_SECRET.upper()} / {secret} \x1b[2J")
             if name in fake.fail_500:
                 return self._error(500, "Internal Server Error")
             if method == "POST":

@@ -171,3 +171,28 @@ def test_config_supplies_the_url(fake_jamf: FakeJamf, profiles: list[Path], tmp_
     config.write_text(f"jamf:\n  url: {fake_jamf.base}\n")
     result = run_cli(["jamf", "push", str(profiles[0]), "--config", str(config), "--allow-http-loopback"], env=ENV)
     assert result.exit_code == 0, result.stderr
+
+
+def test_server_echo_of_secret_and_token_is_scrubbed(fake_jamf: FakeJamf, profiles: list[Path]) -> None:
+    fake_jamf.echo = True
+    result = jamf(fake_jamf, "push", str(profiles[0]), "--verbose")  # jamf() asserts no secret or token shows
+    assert result.exit_code == 1
+    assert "Bearer ********" in result.stderr and "******** / ********" in result.stderr
+    assert "\x1b" not in result.stderr
+
+
+def test_retry_after_forms() -> None:
+    from profilegen.transport import retry_after
+
+    assert retry_after({"Retry-After": "120"}) == 120.0
+    assert retry_after({"retry-after": "Wed, 21 Oct 2015 07:28:00 GMT"}, now=1445412470.0) == 10.0
+    assert retry_after({"Retry-After": "soon"}) is None and retry_after({}) is None
+
+
+def test_retry_after_beyond_a_minute_is_not_waited_for(fake_jamf: FakeJamf, profiles: list[Path]) -> None:
+    fake_jamf.throttle = 1
+    fake_jamf.retry_after = "3600"
+    start = time.monotonic()
+    result = jamf(fake_jamf, "push", str(profiles[0]), env={"PROFILEGEN_JAMF_BACKOFF_SCALE": "1"})
+    assert time.monotonic() - start < 5
+    assert result.exit_code == 3 and "HTTP 429" in result.stderr
