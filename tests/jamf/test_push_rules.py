@@ -214,3 +214,33 @@ def test_unknown_scope_group_refused_by_jamf(fake_jamf: FakeJamf, tmp_path: Path
     profiles = generate(tmp_path / "out")
     result = jamf(fake_jamf, "push", *map(str, profiles), "--scope-group", "Nobody Macs")
     assert result.exit_code == 1 and "Problem with computer group in scope" in result.stderr
+
+
+@pytest.mark.parametrize("kind", ["empty", "directory", "missing", "garbage", "huge", "manifest-garbage", "not-a-profile"])
+def test_bad_files_are_one_line_input_errors(fake_jamf: FakeJamf, tmp_path: Path, kind: str) -> None:
+    path = tmp_path / ("manifest.json" if kind.startswith("manifest") else "p.mobileconfig")
+    if kind == "empty":
+        path.write_bytes(b"")
+    elif kind == "directory":
+        path.mkdir()
+    elif kind == "garbage" or kind == "manifest-garbage":
+        path.write_bytes(b"\xff\xfe<<&&]]>")
+    elif kind == "huge":
+        path.write_bytes(b"<plist>" + b" " * (5 << 20))
+    elif kind == "not-a-profile":
+        path.write_bytes(plistlib.dumps(["a list"]))
+    result = jamf(fake_jamf, "push", str(path))
+    assert result.exit_code == 2, result.stderr
+    assert "Traceback" not in result.stderr and result.stderr.startswith("profilegen: ")
+    assert not fake_jamf.requests
+
+
+def test_inner_identity_masked_by_jamf_is_no_change(fake_jamf: FakeJamf, tmp_path: Path) -> None:
+    """jamf/terraform-provider-jamfplatform PR #154: inner payload UUIDs masked too (reference §3)."""
+    fake_jamf.mask_inner = True
+    [profile, _] = generate(tmp_path / "out")
+    assert jamf(fake_jamf, "push", str(profile)).exit_code == 0
+    stored = plistlib.loads(fake_jamf.profiles[1].payloads.encode())
+    assert stored["PayloadContent"][0]["PayloadUUID"] != plistlib.loads(profile.read_bytes())["PayloadContent"][0]["PayloadUUID"]
+    again = jamf(fake_jamf, "push", str(profile))
+    assert again.stdout == "unchanged Jamf Connect Login Window (id 1)\n" and not fake_jamf.writes("PUT")
