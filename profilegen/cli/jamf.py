@@ -96,6 +96,7 @@ def push(
     (nothing sent), 3 connection, TLS, authentication or privilege problems."""
     from profilegen.errors import InputError, ServiceError
     from profilegen.jamf.inputs import placement_of, read_items
+    from profilegen.jamf.places import missing_places
     from profilegen.jamf.prepare import Prepared, prepare
     from profilegen.jamf.push import Pusher
 
@@ -122,6 +123,9 @@ def push(
     session = _session(url, config, client_id, secret_stdin, timeout, allow_http_loopback, verbose, backoff_scale)
     results: list[Result] = []
     try:
+        missing = missing_places(session, prepared)
+        if missing:
+            raise InputError(*missing, "nothing was sent to Jamf Pro")
         for result in Pusher(session, dry_run=dry_run).push_all(prepared):
             results.append(result)
             if fmt is ReportFormat.text:

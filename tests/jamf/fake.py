@@ -27,7 +27,8 @@ CLIENT_SECRET = "Kx9&q+Z/p w=\"sEcReT\"ü"  # &, +, /, space, = and a quote: eve
 USERNAME = "api-user"
 PASSWORD = "Pa55&word/ü"
 ALL_PRIVILEGES = frozenset({"Create macOS Configuration Profiles", "Read macOS Configuration Profiles",
-                            "Update macOS Configuration Profiles"})
+                            "Update macOS Configuration Profiles", "Read Categories", "Read Smart Computer Groups",
+                            "Read Static Computer Groups"})
 ENTITY = re.compile(r"&(amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);")
 NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
 
@@ -98,6 +99,7 @@ class FakeJamf:
     fail_500: set[str] = field(default_factory=set)  # names whose writes answer 500
     delay: float = 0.0  # seconds before each API answer (a slow server)
     reset: int = 0  # close this many connections without an answer
+    listed_only: set[str] = field(default_factory=set)  # groups listed but gone when a profile is written
     echo: bool = False  # a misbehaving server that echoes the credentials and token in its errors
     unlisted: set[str] = field(default_factory=set)  # names the list leaves out (created after it was read)
     mask_inner: bool = False  # also replace inner PayloadUUID/Identifier (jamfplatform PR #154)
@@ -215,6 +217,8 @@ def handler(fake: FakeJamf) -> type[BaseHTTPRequestHandler]:
             if path == "/api/v1/auth/invalidate-token":
                 fake.tokens.discard(self._bearer() or "")
                 return self._send(204)
+            if path in ("/JSSResource/categories", "/JSSResource/computergroups") and method == "GET":
+                return self._lists(path)
             if not path.startswith("/JSSResource/osxconfigurationprofiles"):
                 return self._error(404, "The server has not found anything matching the request URI")
             with fake.lock:
@@ -246,6 +250,21 @@ def handler(fake: FakeJamf) -> type[BaseHTTPRequestHandler]:
             if method == "GET":
                 return self._get(rest)
             return self._write(method, rest, body)
+
+        def _lists(self, path: str) -> None:
+            # Classic API lists (PixarAnimationStudios/ruby-jss category.rb, computer_group.rb):
+            # {"categories": [{id, name}]}, {"computer_groups": [{id, name, is_smart}]}.
+            if self._bearer() not in fake.tokens:
+                return self._error(401, "The request requires user authentication")
+            if path.endswith("categories"):
+                if "Read Categories" not in fake.privileges:
+                    return self._error(403, "You do not have access to this resource")
+                return self._send(200, {"categories": [{"id": i, "name": n} for i, n in enumerate(sorted(fake.categories), 1)]})
+            if not {"Read Smart Computer Groups", "Read Static Computer Groups"} <= fake.privileges:
+                return self._error(403, "You do not have access to this resource")
+            names = sorted(fake.groups | fake.listed_only)
+            groups = [{"id": i, "name": n, "is_smart": i % 2 == 0} for i, n in enumerate(names, 1)]
+            return self._send(200, {"computer_groups": groups})
 
         def _bearer(self) -> str | None:
             auth = self.headers.get("Authorization", "")

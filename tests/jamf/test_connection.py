@@ -196,3 +196,10 @@ def test_retry_after_beyond_a_minute_is_not_waited_for(fake_jamf: FakeJamf, prof
     result = jamf(fake_jamf, "push", str(profiles[0]), env={"PROFILEGEN_JAMF_BACKOFF_SCALE": "1"})
     assert time.monotonic() - start < 5
     assert result.exit_code == 3 and "HTTP 429" in result.stderr
+
+
+def test_scope_check_names_the_group_privileges(fake_jamf: FakeJamf, profiles: list[Path]) -> None:
+    fake_jamf.privileges = fake_jamf.privileges - {"Read Static Computer Groups"}
+    result = jamf(fake_jamf, "push", str(profiles[0]), "--scope-group", "All Staff")
+    assert result.exit_code == 3 and "lacks 'Read Smart Computer Groups and Read Static Computer Groups'" in result.stderr
+    assert not fake_jamf.writes("POST")

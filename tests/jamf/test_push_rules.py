@@ -210,10 +210,24 @@ def test_general_and_scope_options(fake_jamf: FakeJamf, tmp_path: Path) -> None:
     assert stored.groups == ["All Staff"] and stored.redeploy == "All" and stored.category == "Jamf Connect"
 
 
-def test_unknown_scope_group_refused_by_jamf(fake_jamf: FakeJamf, tmp_path: Path) -> None:
+def test_unknown_category_and_group_stop_before_any_write(fake_jamf: FakeJamf, tmp_path: Path) -> None:
     profiles = generate(tmp_path / "out")
-    result = jamf(fake_jamf, "push", *map(str, profiles), "--scope-group", "Nobody Macs")
-    assert result.exit_code == 1 and "Problem with computer group in scope" in result.stderr
+    result = jamf(fake_jamf, "push", *map(str, profiles), "--scope-group", "Sales Mac", "--scope-group", "All Staff",
+                  "--category", "jamf connect")
+    assert result.exit_code == 2 and not fake_jamf.writes("POST")
+    assert result.stderr.splitlines() == [
+        "profilegen: category 'jamf connect': Jamf Pro has no such category; did you mean Jamf Connect?",
+        "profilegen: scope group 'Sales Mac': Jamf Pro has no such computer group; did you mean Sales Macs?",
+        "profilegen: nothing was sent to Jamf Pro"]
+
+
+def test_unknown_group_refused_by_jamf_itself(fake_jamf: FakeJamf, tmp_path: Path) -> None:
+    """A group deleted between the check and the write: Jamf Pro's 409 is explained, exit 1."""
+    profiles = generate(tmp_path / "out")
+    fake_jamf.listed_only = {"Gone Macs"}
+    result = jamf(fake_jamf, "push", *map(str, profiles), "--scope-group", "Gone Macs")
+    assert result.exit_code == 1
+    assert "HTTP 409: Error: Problem with computer group in scope: Gone Macs); check the category and scope group names" in result.stderr
 
 
 @pytest.mark.parametrize("kind", ["empty", "directory", "missing", "garbage", "huge", "manifest-garbage", "not-a-profile"])
