@@ -45,16 +45,15 @@ def stdin_is_terminal() -> bool:
     return sys.stdin.isatty()
 
 
-def _session(url: Optional[str], config: Optional[Path], client_id: Optional[str], secret_stdin: bool, timeout: float,
+def _session(base: str, client_id: Optional[str], secret_stdin: bool, timeout: float,
              allow_http_loopback: bool, verbose: bool, scale: float) -> Session:
+    """The credentials (asked for only now, after the inputs were checked) and the session."""
     import getpass
 
     from profilegen.errors import InputError
     from profilegen.jamf.client import Connection, Session
-    from profilegen.jamf.inputs import credentials, jamf_url
+    from profilegen.jamf.inputs import credentials
     from profilegen.transport import Retry
-
-    base = jamf_url(url, config, allow_http_loopback=allow_http_loopback)
 
     def prompt(text: str) -> str:
         if not stdin_is_terminal():  # getpass would read a pipe and may echo it
@@ -95,7 +94,7 @@ def push(
     Exit 0 all pushed or unchanged, 1 a profile refused or stored differently, 2 bad input
     (nothing sent), 3 connection, TLS, authentication or privilege problems."""
     from profilegen.errors import InputError, ServiceError
-    from profilegen.jamf.inputs import placement_of, read_items
+    from profilegen.jamf.inputs import jamf_url, placement_of, read_items
     from profilegen.jamf.places import missing_places
     from profilegen.jamf.prepare import Prepared, prepare
     from profilegen.jamf.push import Pusher
@@ -103,6 +102,7 @@ def push(
     options = {"category": category, "description": description, "self_service": self_service,
                "redeploy": redeploy.value if redeploy else None, "all_computers": all_computers,
                "scope_groups": tuple(scope_group) if scope_group else None}
+    base = jamf_url(url, config, allow_http_loopback=allow_http_loopback)
     prepared: list[Prepared] = []
     problems: list[str] = []
     for item in read_items(files, name=name):
@@ -120,7 +120,7 @@ def push(
         raise InputError(*problems, "nothing was sent to Jamf Pro")
     for line in (n for p in prepared for n in (*p.warnings, *p.notes)):
         typer.echo(f"profilegen: {line}", err=True)
-    session = _session(url, config, client_id, secret_stdin, timeout, allow_http_loopback, verbose, backoff_scale)
+    session = _session(base, client_id, secret_stdin, timeout, allow_http_loopback, verbose, backoff_scale)
     results: list[Result] = []
     try:
         missing = missing_places(session, prepared)
@@ -176,6 +176,7 @@ def pull(
 ) -> None:
     """Download the deployed Jamf Connect profiles and jamf.json. Exit 0, 2 bad input, 3 connection."""
     from profilegen.errors import InputError
+    from profilegen.jamf.inputs import jamf_url
     from profilegen.jamf.pull import pull as run_pull
     from profilegen.jamf.pull import pulled_files
     from profilegen.text import CONTROL_RE
@@ -183,7 +184,8 @@ def pull(
 
     if out is None:
         raise InputError("--out: required; give the directory for the profiles and jamf.json")
-    session = _session(url, config, client_id, secret_stdin, timeout, allow_http_loopback, verbose, backoff_scale)
+    base = jamf_url(url, config, allow_http_loopback=allow_http_loopback)
+    session = _session(base, client_id, secret_stdin, timeout, allow_http_loopback, verbose, backoff_scale)
     try:
         pulled = run_pull(session, names=name or (), everything=everything)
     finally:

@@ -134,6 +134,17 @@ def test_sign_then_verify(tmp_path: Path):
     assert run("verify", str(signed)).returncode == 1
 
 
+def test_jamf_push_refuses_plain_http_and_pull_reports_no_connection(bad: Path, tmp_path: Path):
+    env = {"PATH": "/usr/bin:/bin", "PROFILEGEN_JAMF_CLIENT_ID": "c", "PROFILEGEN_JAMF_CLIENT_SECRET": "s3cret-value"}
+    push = subprocess.run([SCRIPT or "profilegen", "jamf", "push", str(bad), "--url", "http://jamf.example.com"],
+                          capture_output=True, text=True, timeout=60, env=env)
+    assert push.returncode == 2 and "https" in push.stderr, push.stderr
+    pull = subprocess.run([SCRIPT or "profilegen", "jamf", "pull", "--out", str(tmp_path / "p"), "--url", "http://127.0.0.1:9",
+                           "--allow-http-loopback", "--timeout", "5"], capture_output=True, text=True, timeout=60, env=env)
+    assert pull.returncode == 3 and "Cannot reach 127.0.0.1:9" in pull.stderr, pull.stderr
+    assert "s3cret-value" not in push.stderr + pull.stderr + push.stdout + pull.stdout
+
+
 def test_rules_lists_the_codes():
     done = run("rules")
     assert done.returncode == 0 and "PG101" in done.stdout
@@ -149,6 +160,8 @@ def test_rules_lists_the_codes():
         ("sign",),
         ("verify",),
         ("azure", "blueprint", "--tenant", TENANT),
+        ("jamf", "push"),
+        ("jamf", "pull"),
     ],
     ids=lambda a: " ".join(a[:2]),
 )
