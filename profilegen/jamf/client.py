@@ -114,7 +114,7 @@ class Session:
             value = data["access_token" if creds.kind == "client" else "token"]
             if not isinstance(value, str) or not value:
                 raise ValueError
-        except (ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError, RecursionError):
             raise ServiceError(f"Jamf Pro at {self.host}: {path} sent no token; check --url (is this Jamf Pro?)") from None
         lifetime = data.get("expires_in") if creds.kind == "client" else None
         return SecretStr(value), float(lifetime) if isinstance(lifetime, (int, float)) and lifetime > 0 else None
@@ -174,7 +174,7 @@ class Session:
             raise ServiceError(f"Jamf Pro: GET {path} answered HTTP {answer.status}; {server_text(answer, self.clean)}")
         try:
             return json.loads(answer.body)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: JSON nested thousands deep
             raise ServiceError(f"Jamf Pro: GET {path} did not answer JSON; check --url (is this Jamf Pro?)") from None
 
 

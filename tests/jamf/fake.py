@@ -100,6 +100,7 @@ class FakeJamf:
     delay: float = 0.0  # seconds before each API answer (a slow server)
     reset: int = 0  # close this many connections without an answer
     listed_only: set[str] = field(default_factory=set)  # groups listed but gone when a profile is written
+    garbage: bytes | None = None  # the body of every GET answer (a proxy page, a broken server)
     echo: bool = False  # a misbehaving server that echoes the credentials and token in its errors
     unlisted: set[str] = field(default_factory=set)  # names the list leaves out (created after it was read)
     mask_inner: bool = False  # also replace inner PayloadUUID/Identifier (jamfplatform PR #154)
@@ -294,6 +295,8 @@ def handler(fake: FakeJamf) -> type[BaseHTTPRequestHandler]:
             self._send(200, {"token": self._issue(), "expires": "2026-12-01T00:30:00.000Z"})
 
         def _get(self, rest: str) -> None:
+            if fake.garbage is not None:
+                return self._send(200, fake.garbage, "application/json")
             wants_json = "application/json" in self.headers.get("Accept", "")
             if rest == "":
                 # Reference §2: the list, JSON with Accept: application/json, XML by default.

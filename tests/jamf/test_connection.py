@@ -203,3 +203,17 @@ def test_scope_check_names_the_group_privileges(fake_jamf: FakeJamf, profiles: l
     result = jamf(fake_jamf, "push", str(profiles[0]), "--scope-group", "All Staff")
     assert result.exit_code == 3 and "lacks 'Read Smart Computer Groups and Read Static Computer Groups'" in result.stderr
     assert not fake_jamf.writes("POST")
+
+
+@pytest.mark.parametrize("body", [b"", b"<html>Sign in to the proxy</html>", b"[]", b'{"os_x_configuration_profiles": 5}',
+                                  b'{"os_x_configuration_profiles": [{"id": "1", "name": null}]}', b"\xff\xfe\x00",
+                                  b'{"a":' * 5000])
+@pytest.mark.parametrize("command", ["push", "pull"])
+def test_garbage_answers_never_crash(fake_jamf: FakeJamf, profiles: list[Path], tmp_path: Path, body: bytes, command: str) -> None:
+    fake_jamf.garbage = body
+    args = [str(profiles[0])] if command == "push" else ["--out", str(tmp_path / "p")]
+    result = jamf(fake_jamf, command, *args)
+    assert result.exit_code in (0, 3), result.stderr
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+    if result.exit_code == 3:
+        assert len(result.stderr.strip().splitlines()) == 1
