@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import threading
 import time
 import urllib.parse
@@ -30,6 +31,7 @@ from profilegen.transport import scrub as scrub_secrets
 MAX_BODY = 32 << 20  # a profile is at most a few MiB; a list of thousands of names far less
 EARLY = 5.0  # seconds before a token's announced expiry at which it is renewed
 Log = Callable[[str], None]
+_C1 = re.compile(r"[\x80-\x9f]")  # C1 controls: U+009B is a one-character CSI
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,7 @@ class Session:
         secret = self.creds.secret.get_secret_value()
         basic = base64.b64encode(f"{self.creds.ident}:{secret}".encode()).decode("ascii")
         token = self._token.get_secret_value() if self._token else ""
-        return CONTROL_RE.sub("?", scrub_secrets(text, self.creds.secret, basic, token))
+        return _C1.sub("?", CONTROL_RE.sub("?", scrub_secrets(text, self.creds.secret, basic, token)))
 
     # -- tokens ------------------------------------------------------------------------------
     def token(self, *, renew: bool = False) -> SecretStr:
@@ -188,7 +190,6 @@ _HINTS = {
 def server_text(answer: Answer, clean: Callable[[str], str], limit: int = 200) -> str:
     """What Jamf Pro said, as one short line: tags dropped, secrets and control characters removed."""
     import html
-    import re
 
     text = answer.body.decode("utf-8", "replace")
     # Unescaped before scrubbing: a secret echoed in an HTML error page is spelled &amp;/&quot;.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import plistlib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -68,6 +69,8 @@ def prepare(
     final = name or profile.get("PayloadDisplayName")
     if not isinstance(final, str) or not final.strip():
         return None, [f"{file}: no PayloadDisplayName to name it in Jamf Pro; pass --name"]
+    if re.search(r"[\x00-\x1f\x7f-\x9f]", final):
+        return None, [f"{file}: the name {final!r} contains control characters, tabs or line feeds; give a plain name"]
     profile["PayloadDisplayName"] = final = final.strip()
     problems = [] if force else [f"{file}: {p}; or pass --force" for p in lint(profile)]
     if problems:

@@ -90,9 +90,21 @@ def test_pull_same_slug_and_hostile_names(fake_jamf: FakeJamf, tmp_path: Path) -
     text = next(iter(body)).read_text()
     fake_jamf.add("Login", text)
     fake_jamf.add("LOGIN", text)
-    fake_jamf.add("\x1b[31m../../etc/passwd", text)
+    fake_jamf.add("\x1b[31m../../etc/passwd\x9b", text)
     result = jamf(fake_jamf, "pull", "--out", str(tmp_path / "p"))
     assert result.exit_code == 0, result.stderr
     assert sorted(p.name for p in (tmp_path / "p").iterdir()) == [
         "31m-etc-passwd.mobileconfig", "jamf.json", "login-2.mobileconfig", "login.mobileconfig"]
-    assert "\x1b" not in result.stderr
+    assert "\x1b" not in result.stderr and "\x9b" not in result.stderr and "\\x1b[31m../../etc/passwd\\x9b" in result.stderr
+    named = jamf(fake_jamf, "push", str(tmp_path / "p" / "login.mobileconfig"), "--name", "\x9bx\ty")
+    assert named.exit_code == 2 and "\x9b" not in named.stderr and "contains control characters" in named.stderr
+
+
+def test_json_output_escapes_c1_in_file_names(fake_jamf: FakeJamf, tmp_path: Path) -> None:
+    manifest = variants(tmp_path)
+    source = next(manifest.parent.glob("*.sales.login.mobileconfig"))
+    odd = tmp_path / "sales\x9b.mobileconfig"
+    odd.write_bytes(source.read_bytes())
+    result = jamf(fake_jamf, "push", str(odd), "--dry-run", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert "\x9b" not in result.stdout and json.loads(result.stdout)["profiles"][0]["file"] == str(odd)
