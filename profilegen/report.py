@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from profilegen.findings import Severity
 from profilegen.rules import Rule
+from profilegen.text import printable
 from profilegen.validate import FileResult
 
 
@@ -32,11 +33,13 @@ def as_json(results: Sequence[FileResult]) -> str:
 
 
 def as_text(results: Sequence[FileResult]) -> str:
+    """``path:line: key: CODE severity: message``; ``:line`` only when the line is known."""
     lines = []
     for r in results:
         for f in r.findings:
             key = f"{f.key}: " if f.key else ""
-            lines.append(f"{r.path}: {key}{f.code} {f.severity.value}: {f.message}")
+            at = f":{f.line}" if f.line is not None else ""
+            lines.append(printable(f"{r.path}{at}: {key}{f.code} {f.severity.value}: {f.message}"))
     s = summary(results)
     lines.append(f"{s['files']} file(s): {s['errors']} error(s), {s['warnings']} warning(s), {s['infos']} info(s)")
     return "\n".join(lines) + "\n"
