@@ -201,15 +201,15 @@ def parse_xml(data: bytes) -> tuple[ET.Element, dict[int, int]]:
     try:
         parser.Parse(data, True)
     except _Entity:
-        raise _Stop(finding("PG102", None, f"DTD entity declaration or reference at {where()}; entities are never expanded or fetched, remove them", line=parser.CurrentLineNumber)) from None
+        raise _Stop(finding("PG102", None, f"DTD entity declaration or reference at {where()}; entities are never expanded or fetched, remove them")) from None
     except _TooDeep:
-        raise _Stop(finding("PG107", None, f"nesting deeper than {MAX_DEPTH} levels at {where()}", line=parser.CurrentLineNumber)) from None
+        raise _Stop(finding("PG107", None, f"nesting deeper than {MAX_DEPTH} levels at {where()}")) from None
     except (LookupError, UnicodeError, ValueError) as exc:
         # e.g. <?xml encoding="UF-8"?>: expat cannot decode the document at all.
         raise _Stop(finding("PG101", None, f"not readable XML: {exc}; save the file as UTF-8")) from None
     except ExpatError as exc:
         reason = expat_errors.messages.get(exc.code, str(exc)) if exc.code else str(exc)
-        raise _Stop(finding("PG101", None, f"not well-formed XML: {reason} at line {exc.lineno}, column {exc.offset + 1}", line=exc.lineno)) from None
+        raise _Stop(finding("PG101", None, f"not well-formed XML: {reason} at line {exc.lineno}, column {exc.offset + 1}")) from None
     return roots[0], lines
 
 

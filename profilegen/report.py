@@ -45,6 +45,24 @@ def as_text(results: Sequence[FileResult]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def render(results: Sequence[FileResult], fmt: str, *, strict: bool = False) -> str:
+    """The report in ``fmt``: text, json, sarif, junit or github. The CI formats live in their
+    own modules, loaded only when asked for."""
+    if fmt == "sarif":
+        from profilegen.report_sarif import as_sarif
+
+        return as_sarif(results)
+    if fmt == "junit":
+        from profilegen.report_junit import as_junit
+
+        return as_junit(results, strict=strict)
+    if fmt == "github":
+        from profilegen.report_github import as_github
+
+        return as_github(results)
+    return as_json(results) if fmt == "json" else as_text(results)
+
+
 def rules_text(rules: Sequence[Rule]) -> str:
     return "".join(f"{r.code}  {r.status:<7}  {r.name}\n    {r.doc}\n" for r in rules)
 
