@@ -83,7 +83,7 @@ def _result(finding: Finding, uri: str | None, index: int) -> dict[str, Any]:
 def as_sarif(results: Sequence[FileResult], *, cwd: Path | None = None) -> str:
     rules = list(load_all().values())
     index = {r.code: i for i, r in enumerate(rules)}
-    out = []
+    out: list[dict[str, Any]] = []
     for r in results:
         uri = artifact_uri(r.path, cwd=cwd)
         out.extend(_result(f, uri, index[f.code]) for f in r.findings)
