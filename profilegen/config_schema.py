@@ -150,7 +150,7 @@ def config_schema() -> dict[str, Any]:
     for component in DOMAINS:
         schema["properties"][component] = catalog_section(component)
     schema["allOf"] = [rule for component in DOMAINS for rule in _reserved_when_given(component)]
-    return {"$schema": DIALECT, "title": "profilegen generate config", **schema}
+    return _titled(schema, "profilegen generate config")
 
 
 def variants_schema() -> dict[str, Any]:
@@ -181,7 +181,11 @@ def variants_schema() -> dict[str, Any]:
     }
     schema["properties"]["variants"] = {"type": "array", "minItems": 1, "items": variant}
     schema["required"] = ["variants"]
-    return {"$schema": DIALECT, "title": "profilegen variants file", **schema}
+    return _titled(schema, "profilegen variants file")
+
+
+def _titled(schema: dict[str, Any], title: str) -> dict[str, Any]:
+    return {"$schema": DIALECT, "title": title, **{k: v for k, v in schema.items() if k != "title"}}
 
 
 SCHEMAS = {"config": config_schema, "variants": variants_schema}
