@@ -157,7 +157,7 @@ def validate(
     stdin = sys.stdin.buffer.read() if "-" in paths else None
     results = validate_paths(paths, domain=domain.value if domain else None, stdin=stdin, trust=trust)
     report = render(results, fmt.value, strict=strict)
-    if output is None:
+    if output is None or str(output) == "-":  # - is stdout, as for the inputs
         typer.echo(report, nl=False)
     else:
         write_files(output.parent, [(output.name, report.encode("utf-8"))], force=force, option="--output")

@@ -202,3 +202,10 @@ def test_the_sarif_oracle_can_fail(runner, in_tmp):
     some["locations"][0]["physicalLocation"]["region"]["startLine"] = 0
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.Draft4Validator(SARIF_SCHEMA).validate(log)
+
+
+def test_output_dash_is_stdout(runner, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["validate", "--format", "sarif", "--output", "-", str(GOOD)])
+    assert result.exit_code == 0 and json.loads(result.stdout)["version"] == "2.1.0"
+    assert not (tmp_path / "-").exists()
