@@ -105,7 +105,7 @@ BAD_CONFIGS = {
 }
 GOOD_CONFIGS = {
     "nothing extra": {},
-    "extras": {"login": {"DenyLocal": True, "DenyLocalExcluded": ["itadmin"], "ROPGProvider": "Custom"},
+    "extras": {"login": {"DenyLocal": True, "DenyLocalExcluded": ["itadmin"], "ROPGProvider": "Azure_v2"},
                "menubar": {"SignIn": {"AutoAuthenticate": True}, "UserHelp": {"HelpType": "URL"}}},
     "OIDCScopes without custom_scope": {"login": {"OIDCScopes": "openid+profile"}},
 }
