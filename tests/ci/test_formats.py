@@ -27,7 +27,7 @@ from tests.ci.test_lines import LOGIN, mcx_profile
 
 CASES = Path(__file__).resolve().parents[1] / "cases"
 SARIF_SCHEMA = json.loads((Path(__file__).resolve().parents[1] / "data" / "sarif-schema-2.1.0.json").read_text())
-GOOD = CASES / "PG402" / "pass-split.login.plist"
+GOOD = CASES / "PG402" / "pass-design-a.login.plist"
 BAD = CASES / "PG403" / "fail-placeholder.login.plist"
 WARN = CASES / "PG402" / "fail-no-ropg-scopes.login.plist"
 MALFORMED = CASES / "PG101" / "fail-unclosed.login.plist"
@@ -87,9 +87,13 @@ def test_sarif_uris_are_relative_encoded_and_stdin_has_none(runner, in_tmp):
     assert results and all("locations" not in r for r in results) and result.exit_code == 1
 
 
-def test_sarif_info_is_note(runner, in_tmp):
-    log = sarif_of(runner, str(CASES / "PG108" / "fail-signed.mobileconfig"))
-    assert [r["level"] for r in log["runs"][0]["results"]] == ["note"]
+def test_sarif_levels_follow_the_rules_and_info_is_note(runner, in_tmp):
+    log = sarif_of(runner, "profiles")
+    rules = log["runs"][0]["tool"]["driver"]["rules"]
+    results = log["runs"][0]["results"]
+    assert all(r["level"] == rules[r["ruleIndex"]]["defaultConfiguration"]["level"] for r in results)
+    infos = {code for code, rule in load_all().items() if rule.severity.value == "info"}
+    assert {r["level"] for r in results if r["ruleId"] in infos} == {"note"}
 
 
 def test_junit(runner, in_tmp, tmp_path):
@@ -186,7 +190,8 @@ def test_output_is_atomic_and_refuses_to_overwrite(runner, tmp_path):
     assert again.exit_code == 2 and out.read_bytes() == before
     assert again.stderr.count("\n") == 1 and "--output" in again.stderr and "--force" in again.stderr
     forced = runner.invoke(app, ["validate", "--format", "sarif", "--output", str(out), "--force", str(GOOD)])
-    assert forced.exit_code == 0 and json.loads(out.read_text())["runs"][0]["results"] == []
+    assert forced.exit_code == 0
+    assert {r["level"] for r in json.loads(out.read_text())["runs"][0]["results"]} <= {"note"}
     assert not [p for p in os.listdir(tmp_path) if p.startswith(".profilegen.")]  # no temp files left
     as_dir = runner.invoke(app, ["validate", "--output", str(tmp_path), str(GOOD)])
     assert as_dir.exit_code == 2 and "Traceback" not in as_dir.output

@@ -60,7 +60,7 @@ def test_pre_commit_try_repo(tmp_path):
     hook_repo.mkdir()
     target.mkdir()
     rev = snapshot(hook_repo)
-    (target / "good.login.plist").write_bytes((CASES / "PG402" / "pass-split.login.plist").read_bytes())
+    (target / "good.login.plist").write_bytes((CASES / "PG402" / "pass-design-a.login.plist").read_bytes())
     (target / "Bad.MobileConfig").write_bytes((CASES / "PG205" / "fail-same-uuid.mobileconfig").read_bytes())
     git(target, "init", "-q")
     git(target, "add", "-A")
