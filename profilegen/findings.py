@@ -18,9 +18,13 @@ class Finding:
     severity: Severity
     key: str | None
     message: str
+    # Line of the key's <key> element in an XML file on disk; None for binary or signed files,
+    # and for problems that are about no place in the file.
+    line: int | None = None
 
-    def as_json(self) -> dict[str, str | None]:
-        return {"code": self.code, "severity": self.severity.value, "key": self.key, "message": self.message}
+    def as_json(self) -> dict[str, str | int | None]:
+        # JSON output only ever gains keys: "line" came after the first four.
+        return {"code": self.code, "severity": self.severity.value, "key": self.key, "message": self.message, "line": self.line}
 
 
 @dataclass(frozen=True)

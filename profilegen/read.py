@@ -18,6 +18,7 @@ from typing import Any, NoReturn
 
 from profilegen.catalog import Component
 from profilegen.findings import Finding, Severity
+from profilegen.keylines import KeyLines, index_lines
 from profilegen.rules import finding
 from profilegen.shapes import Settings, find_settings
 from profilegen.structure import certainly_valid
@@ -38,6 +39,7 @@ class Document:
     is_profile: bool
     settings: list[Settings] = field(default_factory=list)
     signer: str | None = None
+    lines: KeyLines | None = None  # unsigned XML only: where each key is in the file
 
 
 class _Stop(Exception):
@@ -63,6 +65,7 @@ def _read(data: bytes, name: str, domain: Component | None, trust: Any = None) -
         raise _Stop(finding("PG105", None, f"{len(data)} bytes is over the {MAX_BYTES >> 20} MiB limit; not read"))
     findings: list[Finding] = []
     signer = None
+    tree: tuple[ET.Element, dict[int, int]] | None = None
     if data.lstrip()[:11] == b"-----BEGIN ":
         data = _unarmor(data)
     if data[:1] == b"\x30":
@@ -78,7 +81,8 @@ def _read(data: bytes, name: str, domain: Component | None, trust: Any = None) -
             raise _Stop(finding("PG106", None, f"corrupt binary plist ({type(exc).__name__}); re-export it")) from None
     else:
         encoding = "xml"
-        xml_findings = check_xml(data)  # a broken signature (PG111) does not stop the content check
+        tree = parse_xml(data)
+        xml_findings = check_tree(*tree)  # a broken signature (PG111) does not stop the content check
         findings.extend(xml_findings)
         if any(f.severity is Severity.ERROR for f in xml_findings):
             return None, findings
@@ -92,7 +96,12 @@ def _read(data: bytes, name: str, domain: Component | None, trust: Any = None) -
     is_profile = value.get("PayloadType") == "Configuration" or isinstance(value.get("PayloadContent"), list)
     settings, more = find_settings(value, name, is_profile=is_profile, domain=domain)
     findings.extend(more)
-    return Document(name, encoding, value, is_profile, settings, signer), findings
+    lines = index_lines(*tree, value) if tree is not None and signer is None else None
+    if lines is not None:
+        for s in settings:
+            if s.style == "direct":  # a copy of the payload without its Payload* keys
+                lines.alias(s.data, value["PayloadContent"][int(s.where.split("[")[1].rstrip("]"))])
+    return Document(name, encoding, value, is_profile, settings, signer, lines), findings
 
 
 def _count_objects(value: Any) -> None:
@@ -217,21 +226,24 @@ def plist_schema() -> Any:
 
 def check_xml(data: bytes) -> list[Finding]:
     """Well-formedness, entity safety, plist XSD and duplicate keys, with line numbers."""
-    root, lines = parse_xml(data)
+    return check_tree(*parse_xml(data))
+
+
+def check_tree(root: ET.Element, lines: dict[int, int]) -> list[Finding]:
+    """Plist XSD and duplicate keys of a parsed document (parse_xml), with line numbers."""
     out = []
     errors = () if certainly_valid(root) else plist_schema().iter_errors(root)
     for n, err in enumerate(errors):
         if n == MAX_XSD_ERRORS:
             break
         line = lines.get(id(err.elem)) if err.elem is not None else None
-        at = f"line {line}: " if line else ""
-        out.append(finding("PG103", None, f"{at}{err.reason or err.message} (at {err.path})"))
+        out.append(finding("PG103", None, f"{err.reason or err.message} (at {err.path})", line=line))
     for dict_el in root.iter("dict"):
         seen: set[str] = set()
         for child in dict_el:
             if child.tag == "key":
                 key = child.text or ""
                 if key in seen:
-                    out.append(finding("PG104", key, f"line {lines.get(id(child))}: key {key!r} appears twice in one dictionary; keep one"))
+                    out.append(finding("PG104", key, f"key {key!r} appears twice in one dictionary; keep one", line=lines.get(id(child))))
                 seen.add(key)
     return out

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from profilegen.findings import Severity
 from profilegen.rules import Rule
+from profilegen.text import printable
 from profilegen.validate import FileResult
 
 
@@ -32,14 +33,34 @@ def as_json(results: Sequence[FileResult]) -> str:
 
 
 def as_text(results: Sequence[FileResult]) -> str:
+    """``path:line: key: CODE severity: message``; ``:line`` only when the line is known."""
     lines = []
     for r in results:
         for f in r.findings:
             key = f"{f.key}: " if f.key else ""
-            lines.append(f"{r.path}: {key}{f.code} {f.severity.value}: {f.message}")
+            at = f":{f.line}" if f.line is not None else ""
+            lines.append(printable(f"{r.path}{at}: {key}{f.code} {f.severity.value}: {f.message}"))
     s = summary(results)
     lines.append(f"{s['files']} file(s): {s['errors']} error(s), {s['warnings']} warning(s), {s['infos']} info(s)")
     return "\n".join(lines) + "\n"
+
+
+def render(results: Sequence[FileResult], fmt: str, *, strict: bool = False) -> str:
+    """The report in ``fmt``: text, json, sarif, junit or github. The CI formats live in their
+    own modules, loaded only when asked for."""
+    if fmt == "sarif":
+        from profilegen.report_sarif import as_sarif
+
+        return as_sarif(results)
+    if fmt == "junit":
+        from profilegen.report_junit import as_junit
+
+        return as_junit(results, strict=strict)
+    if fmt == "github":
+        from profilegen.report_github import as_github
+
+        return as_github(results)
+    return as_json(results) if fmt == "json" else as_text(results)
 
 
 def rules_text(rules: Sequence[Rule]) -> str:

@@ -7,7 +7,7 @@ catalog (PG3xx) · Entra ID and Conditional Access (PG4xx) · security (PG5xx).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -43,16 +43,26 @@ def check_bytes(data: bytes, name: str, *, domain: Component | None = None, trus
     load_all()
     doc, findings = read_document(data, name, domain=domain, trust=trust)
     if doc is not None:
+        findings = [locate(doc, doc.data, f) for f in findings]
         findings.extend(check_document(doc))
     return FileResult(name, findings, doc)
 
 
+def locate(doc: Document, base: Any, found: Finding) -> Finding:
+    """``found`` with the line of its key; ``base`` is the dictionary its key path starts in."""
+    if doc.lines is None or found.line is not None or not found.key:
+        return found
+    return replace(found, line=doc.lines.line_of(base, found.key))
+
+
 def check_document(doc: Document) -> Iterator[Finding]:
     if doc.is_profile:
-        yield from run("envelope", doc.data)
+        yield from (locate(doc, doc.data, f) for f in run("envelope", doc.data))
     for settings in doc.settings:
-        yield from check_settings(settings)
-    yield from check_pair(doc.settings)
+        yield from (locate(doc, settings.data, f) for f in check_settings(settings))
+    menubars = [s for s in doc.settings if s.component == "menubar"]
+    # Pair rules name keys of the menu bar profile (IdPSettings.TenantID, IdPSettings.ROPGID).
+    yield from (locate(doc, menubars[0].data, f) for f in check_pair(doc.settings))
 
 
 def check_settings(settings: Settings) -> Iterator[Finding]:
@@ -129,9 +139,10 @@ def _cross_file_pair(results: list[FileResult]) -> None:
     logins = [(r, s) for r, s in owners if s.component == "login"]
     menubars = [(r, s) for r, s in owners if s.component == "menubar"]
     if len(logins) == 1 and len(menubars) == 1 and logins[0][0] is not menubars[0][0]:
-        owner = menubars[0][0]
+        owner, menubar = menubars[0]
         extra = [
-            Finding(f.code, f.severity, f.key, f"{f.message} (login window: {logins[0][0].path})")
-            for f in run("pair", logins[0][1].data, menubars[0][1].data)
+            replace(f, message=f"{f.message} (login window: {logins[0][0].path})")
+            for f in run("pair", logins[0][1].data, menubar.data)
         ]
-        owner.findings.extend(extra)
+        doc = owner.document
+        owner.findings.extend(locate(doc, menubar.data, f) if doc else f for f in extra)

@@ -19,7 +19,7 @@ __all__ = ["app", "main"]
 def _load_app() -> Any:
     # isort: off
     from profilegen.cli.app import app
-    from profilegen.cli import profiles, variants, signing, entra, jamf  # noqa: F401  (registers the commands)
+    from profilegen.cli import profiles, variants, signing, entra, jamf, schema  # noqa: F401  (registers the commands)
     # isort: on
 
     # Importing the submodule profilegen.cli.app binds the package attribute `app` to that

@@ -17,8 +17,6 @@ from profilegen.cli.app import (
     ForceOpt,
     FormatChoice,
     FormatOpt,
-    ReportFormat,
-    ReportFormatOpt,
     StyleChoice,
     StyleOpt,
     app,
@@ -123,19 +121,33 @@ class DomainChoice(str, Enum):
     menubar = "menubar"
 
 
+class ValidateFormat(str, Enum):
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+    junit = "junit"
+    github = "github"
+
+
 @app.command()
 def validate(
     paths: Annotated[list[str], typer.Argument(help="Files, directories (searched for *.mobileconfig, *.plist) or - for stdin.")],
     domain: Annotated[Optional[DomainChoice], typer.Option("--domain", help="Domain of bare preference plists.")] = None,
-    fmt: ReportFormatOpt = ReportFormat.text,
+    fmt: Annotated[
+        ValidateFormat,
+        typer.Option("--format", help="text for people, json for scripts, sarif for code scanning, junit for CI test reports, github for Actions annotations."),
+    ] = ValidateFormat.text,
+    output: Annotated[Optional[Path], typer.Option("--output", help="Write the report to this file (atomically); stdout then gets the text report.", dir_okay=False)] = None,
+    force: ForceOpt = False,
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 on warnings too.")] = False,
     ca_file: Annotated[
         Optional[Path], typer.Option("--ca-file", help="PEM bundle of CA certificates; signers must chain to one.")
     ] = None,
 ) -> None:
     """Check existing profiles: structure, every Jamf Connect key, Entra ID and security rules."""
-    from profilegen.report import as_json, as_text, summary
+    from profilegen.report import as_text, render, summary
     from profilegen.validate import validate_paths
+    from profilegen.writer import write_files
 
     trust = None
     if ca_file is not None:
@@ -144,7 +156,12 @@ def validate(
         trust = load_trust(ca_file)
     stdin = sys.stdin.buffer.read() if "-" in paths else None
     results = validate_paths(paths, domain=domain.value if domain else None, stdin=stdin, trust=trust)
-    typer.echo(as_json(results) if fmt is ReportFormat.json else as_text(results), nl=False)
+    report = render(results, fmt.value, strict=strict)
+    if output is None or str(output) == "-":  # - is stdout, as for the inputs
+        typer.echo(report, nl=False)
+    else:
+        write_files(output.parent, [(output.name, report.encode("utf-8"))], force=force, option="--output")
+        typer.echo(as_text(results), nl=False)
     counts = summary(results)
     if counts["errors"] or (strict and counts["warnings"]):
         raise typer.Exit(1)

@@ -35,8 +35,8 @@ def load_all() -> dict[str, Rule]:
     return dict(sorted(RULES.items()))
 
 
-def finding(code: str, key: str | None, message: str) -> Finding:
-    return load_all()[code].finding(key, message)
+def finding(code: str, key: str | None, message: str, *, line: int | None = None) -> Finding:
+    return load_all()[code].finding(key, message, line=line)
 
 
 def run(scope: str, *args: Any) -> Iterator[Finding]:

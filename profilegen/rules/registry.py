@@ -27,8 +27,8 @@ class Rule:
     def status(self) -> str:
         return "retired" if self.retired else self.severity.value
 
-    def finding(self, key: str | None, message: str) -> Finding:
-        return Finding(self.code, self.severity, key, message)
+    def finding(self, key: str | None, message: str, *, line: int | None = None) -> Finding:
+        return Finding(self.code, self.severity, key, message, line)
 
 
 RULES: dict[str, Rule] = {}

@@ -30,7 +30,7 @@ def test_error_exit_1_text_format(runner):
     result = runner.invoke(app, ["validate", str(BAD)])
     assert result.exit_code == 1
     line = result.stdout.splitlines()[0]
-    assert line.startswith(f"{BAD}: OIDCClientID: PG403 error: ")
+    assert line.startswith(f"{BAD}:5: OIDCClientID: PG403 error: ")
     assert "Application (client) ID" in line
 
 
@@ -49,7 +49,8 @@ def test_json_shape(runner):
     for entry in body["files"]:
         assert set(entry) == {"path", "findings"}
         for f in entry["findings"]:
-            assert set(f) == {"code", "severity", "key", "message"}
+            assert set(f) == {"code", "severity", "key", "message", "line"}
+            assert f["line"] is None or isinstance(f["line"], int)
             assert f["severity"] in ("error", "warning", "info")
             assert f["key"] is None or isinstance(f["key"], str)
     assert [f["code"] for f in body["files"][0]["findings"]] == ["PG420"]
@@ -67,7 +68,7 @@ def test_directory_is_searched_recursively(runner, tmp_path):
 
 def test_stdin(runner):
     result = runner.invoke(app, ["validate", "--domain", "login", "-"], input=BAD.read_bytes())
-    assert result.exit_code == 1 and result.stdout.startswith("<stdin>: OIDCClientID: PG403")
+    assert result.exit_code == 1 and result.stdout.startswith("<stdin>:5: OIDCClientID: PG403")
 
 
 def test_domain_option_overrides_inference(runner, tmp_path):
