@@ -155,7 +155,7 @@ def config_schema() -> dict[str, Any]:
 
 def variants_schema() -> dict[str, Any]:
     """The base is a config whose fields may also come from the variants; each variant overrides
-    azure:, login: and menubar: (null removes a key) and may set name, slug, description, vars."""
+    azure:, login:, menubar: and jamf: (null removes a key) and may set name, slug, description, vars."""
     from profilegen.variants import SLUG_RE
 
     schema = _model_schema()
@@ -176,6 +176,8 @@ def variants_schema() -> dict[str, Any]:
             "description": {"type": "string"},
             "vars": {"type": "object", "description": "Values for templates: {{ variant.vars.NAME }}."},
             "azure": _nullable({**azure, "type": "object"}),
+            # Merged over the base's jamf: block (issue 10); its strings may be templates.
+            "jamf": {"$ref": "#/$defs/JamfSettings"},
             **{component: catalog_section(component, templates=True, nullable=True) for component in DOMAINS},
         },
     }
