@@ -192,4 +192,4 @@ def run_cli(args: list[str], *, input: str | None = None, env: Mapping[str, str 
 @pytest.fixture()
 def ropg_args(fake_entra: FakeEntra) -> list[str]:
     return ["ropg-check", "--ropg-discovery-url", fake_entra.discovery(), "--ropg-client-id", CLIENT_ID,
-            "--allow-http-loopback", "--timeout", "0.5"]
+            "--allow-http-loopback", "--timeout", "10"]
