@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from profilegen.catalog import SECRET_KEY_NAMES
 from profilegen.entra.facts import mask_url_credentials
 from profilegen.errors import InputError
+from profilegen.text import one_line
 
 if TYPE_CHECKING:
     from profilegen.read import Document
@@ -38,6 +39,10 @@ class Change:
     secret: bool = False
 
     def line(self) -> str:
+        """One line, whatever the key path holds (a key name may contain a newline)."""
+        return one_line(self._line())
+
+    def _line(self) -> str:
         if self.kind == "+":
             return f"+ {self.path} = {self._show(self.new)}"
         if self.kind == "-":

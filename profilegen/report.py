@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from profilegen.findings import Severity
 from profilegen.rules import Rule
-from profilegen.text import printable
+from profilegen.text import json_safe, printable
 from profilegen.validate import FileResult
 
 
@@ -29,7 +29,7 @@ def as_json(results: Sequence[FileResult]) -> str:
         "files": [{"path": r.path, "findings": [f.as_json() for f in r.findings]} for r in results],
         "summary": summary(results),
     }
-    return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
+    return json_safe(json.dumps(body, indent=2, ensure_ascii=False)) + "\n"
 
 
 def as_text(results: Sequence[FileResult]) -> str:
@@ -37,6 +37,7 @@ def as_text(results: Sequence[FileResult]) -> str:
     lines = []
     for r in results:
         for f in r.findings:
+            # One finding, one line: a key or message from the file cannot start another.
             key = f"{f.key}: " if f.key else ""
             at = f":{f.line}" if f.line is not None else ""
             lines.append(printable(f"{r.path}{at}: {key}{f.code} {f.severity.value}: {f.message}"))

@@ -1,18 +1,81 @@
-"""Text that came from outside (files, servers, configs): what counts as a control character."""
+"""Text that came from outside (files, servers, configs): control characters and terminal safety.
+
+Anything a command prints may contain text from a profile, a config, a log export or a server.
+A terminal acts on ESC, CSI and OSC sequences even when stdout is a pipe into ``less -R`` or a
+CI log viewer (``ESC ] 0 ; title BEL`` retitles the window, OSC 52 writes the clipboard), so the
+CLI passes every line it prints through :func:`terminal_safe` and JSON through
+:func:`json_safe`. Escapes are written the way Python and JSON write them (``\\x1b``,
+``\\u009b``), so the reader sees what was there.
+"""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # C0 control characters other than tab, line feed and carriage return, and DEL: never valid in
 # an identifier, organization name or plist string we write.
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
-# Everything that moves a terminal's cursor or starts an escape sequence: C0 (line breaks too),
-# DEL and C1 (0x9b is a one-byte CSI). Key names from binary plists can hold any of them.
-_UNPRINTABLE_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Everything a terminal may act on or that cannot be written as UTF-8: C0 (tab, CR and LF
+# included), DEL, C1 (U+0080-U+009F: U+009B is a one-character CSI, U+009D an OSC) and lone
+# surrogates (what a JSON "\ud800" escape or an undecodable file name decodes to).
+UNSAFE_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+UNSAFE_EXCEPT_NEWLINE_RE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+_JSON_UNSAFE_RE = re.compile(r"[\x7f-\x9f\ud800-\udfff\u2028\u2029]")
+_NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
 
-def printable(text: str) -> str:
-    """``text`` with control characters shown as escapes (``\\x1b``), safe for one terminal line."""
-    return _UNPRINTABLE_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    if char in _NAMED:
+        return _NAMED[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def one_line(text: str) -> str:
+    """``text`` with every control character escaped, newlines included: one table cell or
+    one field of a line, which can neither break the line nor steer the terminal."""
+    return UNSAFE_RE.sub(_escape, text)
+
+
+printable = one_line  # the name validate's report and signing use
+
+
+def terminal_safe(text: str) -> str:
+    """Our own lines (joined by newlines) with every control character inside them escaped.
+
+    The one boundary the CLI prints through: only the newlines between lines survive."""
+    return UNSAFE_EXCEPT_NEWLINE_RE.sub(_escape, text)
+
+
+def json_safe(document: str) -> str:
+    """A JSON text from ``json.dumps(..., ensure_ascii=False)`` with C1 characters, DEL, lone
+    surrogates and the JavaScript line separators written as ``\\uXXXX`` escapes.
+
+    Outside string literals JSON has only ASCII punctuation, digits and literals, so every
+    such character is inside a string, where the escape means the same character: the
+    document stays valid JSON with the same value, and is printable as UTF-8."""
+    return _JSON_UNSAFE_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", document)
+
+
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: wide (CJK, most emoji) count two, combining marks
+    and format characters (zero-width joiner, variation selectors) none."""
+    width = 0
+    for char in text:
+        if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+            continue
+        width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+    return width
+
+
+def pad(text: str, width: int) -> str:
+    """``text`` left-aligned in ``width`` terminal columns (``str.ljust`` counts characters)."""
+    return text + " " * max(0, width - display_width(text))
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """'1 sign-in', '2 sign-ins'."""
+    return f"{count} {singular if count == 1 else (plural_form or singular + 's')}"

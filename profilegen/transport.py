@@ -17,7 +17,6 @@ from __future__ import annotations
 import email.utils
 import functools
 import http.client
-import json
 import re
 import socket
 import ssl
@@ -30,8 +29,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import SecretStr
-
 from profilegen.errors import InputError
 
 MAX_BODY = 1 << 20  # discovery documents are ~2 KB and token answers ~5 KB
@@ -40,24 +37,9 @@ _USERINFO = re.compile(r"(//)[^/?#]*@")
 _BAD_CHARS = re.compile(r"[\s\x00-\x1f\x7f]")
 
 
-SCRUBBED = "********"
 # Statuses that mean "not processed, try again later" (RFC 9110 §15.5.30 and §15.6.4; RFC 6585 §4
 # for 429) or a gateway that lost the upstream (502, 504).
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
-
-
-def scrub(text: str, *secrets: SecretStr | str) -> str:
-    """Remove each secret, in any letter case, in every spelling a server might echo: plain,
-    form- and JSON-encoded. For server and network text only."""
-    spellings: set[str] = set()
-    for secret in secrets:
-        value = secret.get_secret_value() if isinstance(secret, SecretStr) else secret
-        if value:
-            spellings |= {value, urllib.parse.quote_plus(value), urllib.parse.quote(value, safe=""), json.dumps(value)[1:-1]}
-    if not spellings or not text:
-        return text
-    pattern = "|".join(re.escape(s) for s in sorted(spellings, key=len, reverse=True))
-    return re.sub(pattern, SCRUBBED, text, flags=re.IGNORECASE)
 
 
 def redact(url: str) -> str:

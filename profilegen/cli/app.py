@@ -15,6 +15,7 @@ from typer.core import TyperGroup
 
 from profilegen import __version__
 from profilegen.errors import ProfilegenError
+from profilegen.text import terminal_safe
 
 
 class _Group(TyperGroup):
@@ -88,7 +89,7 @@ ConfigOpt = Annotated[
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"profilegen {__version__}")
+        echo(f"profilegen {__version__}")
         raise typer.Exit()
 
 
@@ -101,9 +102,15 @@ def root(
     """Generate and validate Jamf Connect profiles for Microsoft Entra ID."""
 
 
+def echo(text: str, *, err: bool = False, nl: bool = True) -> None:
+    """The one way commands print text: every control character from outside (a profile, a
+    config value, a log export, a server's answer) is escaped, so it cannot steer the terminal."""
+    typer.echo(terminal_safe(text), err=err, nl=nl)
+
+
 def _echo_problems(lines: tuple[str, ...]) -> None:
     for line in lines:
-        typer.echo(f"profilegen: {line}", err=True)
+        echo(f"profilegen: {line}", err=True)
 
 
 def _fail(lines: tuple[str, ...], code: int) -> NoReturn:

@@ -9,7 +9,15 @@ from typing import Annotated, Optional
 
 import typer
 
-from profilegen.cli.app import CaDesign, ConfigOpt, ForceOpt, ReportFormat, ReportFormatOpt, app
+from profilegen.cli.app import (
+    CaDesign,
+    ConfigOpt,
+    ForceOpt,
+    ReportFormat,
+    ReportFormatOpt,
+    app,
+    echo,
+)
 
 # Thin: parse, call profilegen.entra (imported inside each command to keep --help fast), report.
 from profilegen.entra import (
@@ -58,7 +66,7 @@ def ropg_check(
 
     password = read_password(password_stdin=password_stdin, environ=os.environ, read_stdin=sys.stdin.read, prompt=prompt)
     verdict = check_password(request, password)
-    typer.echo(verdict_json(verdict) if fmt is ReportFormat.json else verdict_text(verdict))
+    echo(verdict_json(verdict) if fmt is ReportFormat.json else verdict_text(verdict))
     raise typer.Exit(ropg_exit_code(verdict))
 
 
@@ -80,10 +88,10 @@ def signins(
         # file, not in memory. Raises for unreadable files.
         result = triage_files(files, jamf, spool.add if fmt is ReportFormat.json else None)
         if result.skipped:
-            typer.echo(f"profilegen: {result.skipped} Jamf Connect sign-ins have no error code "
+            echo(f"profilegen: {result.skipped} Jamf Connect sign-ins have no error code "
                        "(status or errorCode missing) and were skipped", err=True)
         if fmt is ReportFormat.text:
-            typer.echo(triage_text(result, jamf), nl=False)
+            echo(triage_text(result, jamf), nl=False)
             return
         for chunk in triage_json(result, spool.rows()):
             sys.stdout.write(chunk)
@@ -110,4 +118,4 @@ def azure_blueprint(
     names = BlueprintNames(api_name=api_name, app_name=app_name, admin_role=admin_role, standard_role=standard_role)
     for path in write_files(out, render_blueprint(names, ca_design.value), force=force):
         path.chmod(0o755 if path.suffix == ".sh" else 0o644)
-        typer.echo(f"wrote {path}", err=True)
+        echo(f"wrote {path}", err=True)

@@ -20,6 +20,7 @@ from profilegen.cli.app import (
     StyleChoice,
     StyleOpt,
     app,
+    echo,
 )
 from profilegen.cli.identity import (
     AllowExpiredOpt,
@@ -89,14 +90,14 @@ def generate(
     if errors:
         raise InputError(*errors)
     for note in [*cfg.azure.notes(), *(f"note: {n}" for n in notes)]:
-        typer.echo(note, err=True)
+        echo(note, err=True)
     docs = _signed(docs, IdentityOptions(cert, key, chain, p12, password_stdin, allow_expired), fmt)
     if out == "-":
         sys.stdout.buffer.write(docs[0].data)
         sys.stdout.buffer.flush()
         return
     for path in write_files(Path(out), [(d.filename, d.data) for d in docs], force=force):
-        typer.echo(f"wrote {path}", err=True)
+        echo(f"wrote {path}", err=True)
 
 
 def _signed(docs: list[Any], options: IdentityOptions, fmt: FormatChoice) -> list[Any]:
@@ -145,9 +146,8 @@ def validate(
     ] = None,
 ) -> None:
     """Check existing profiles: structure, every Jamf Connect key, Entra ID and security rules."""
-    from profilegen.report import as_text, render, summary
+    from profilegen.report import summary
     from profilegen.validate import validate_paths
-    from profilegen.writer import write_files
 
     trust = None
     if ca_file is not None:
@@ -156,12 +156,6 @@ def validate(
         trust = load_trust(ca_file)
     stdin = sys.stdin.buffer.read() if "-" in paths else None
     results = validate_paths(paths, domain=domain.value if domain else None, stdin=stdin, trust=trust)
-    report = render(results, fmt.value, strict=strict)
-    if output is None or str(output) == "-":  # - is stdout, as for the inputs
-        typer.echo(report, nl=False)
-    else:
-        write_files(output.parent, [(output.name, report.encode("utf-8"))], force=force, option="--output")
-        typer.echo(as_text(results), nl=False)
     counts = summary(results)
     if counts["errors"] or (strict and counts["warnings"]):
         raise typer.Exit(1)
@@ -181,4 +175,4 @@ def rules(
     from profilegen.rules import load_all
 
     registry = list(load_all().values())
-    typer.echo(rules_markdown(registry) if fmt is RulesFormat.markdown else rules_text(registry), nl=False)
+    echo(rules_markdown(registry) if fmt is RulesFormat.markdown else rules_text(registry), nl=False)

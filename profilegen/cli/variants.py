@@ -20,6 +20,7 @@ from profilegen.cli.app import (
     StyleOpt,
     _fail,
     app,
+    echo,
 )
 from profilegen.cli.identity import (
     AllowExpiredOpt,
@@ -84,7 +85,7 @@ def _variants(
             vf, chosen, components=COMPONENTS[component.value], style=payload_style.value, fmt=fmt.value, on_done=tick
         )
     for warning in (w for o in outcomes for w in o.warnings):
-        typer.echo(f"profilegen: warning: {warning}", err=True)
+        echo(f"profilegen: warning: {warning}", err=True)
     failed = [o for o in outcomes if not o.ok]
     problems = tuple(p for o in failed for p in o.problems)
     if failed and (check or not keep_going):
@@ -99,11 +100,11 @@ def _variants(
     if check:
         drift = _with_notes(check_dir(out, files, complete=not only), notes)
         for line in drift.lines(out):
-            typer.echo(line)
-        typer.echo(f"{len(outcomes)} variants, {drift.unchanged} files up to date, {drift.drifted} drifted", err=True)
+            echo(line)
+        echo(f"{len(outcomes)} variants, {drift.unchanged} files up to date, {drift.drifted} drifted", err=True)
         raise typer.Exit(0 if drift.clean else 1)
     written, unchanged = write_plan(out, files, force=force)
-    typer.echo(f"{len(outcomes)} variants, {len(written)} files written, {unchanged} unchanged", err=True)
+    echo(f"{len(outcomes)} variants, {len(written)} files written, {unchanged} unchanged", err=True)
     if failed:
         _fail((*problems, f"{len(failed)} of {len(outcomes)} variants failed; the others were written"), 2)
 
@@ -188,5 +189,5 @@ def diff(
     left, right = (d for d in sides if isinstance(d, bytes))
     changes = diff_bytes(left, right, name_a=names[0], name_b=names[1], ignore_payload_ids=ignore_payload_ids)
     for change in changes:
-        typer.echo(change.line())
+        echo(change.line())
     raise typer.Exit(1 if changes else 0)

@@ -57,7 +57,8 @@ CATEGORY_TEXT: dict[str, str] = {
     UNKNOWN: "Entra's answer is not one profilegen knows; the password may or may not be right.",
 }
 
-AADSTS_RE = re.compile(r"AADSTS(\d+)")
+# Entra codes have at most 7 digits; a longer run is not a code (and int() of 4,300+ digits raises).
+AADSTS_RE = re.compile(r"AADSTS(\d{1,9})(?!\d)")
 # OAuth error classes (RFC 6749 section 5.2 plus Entra's own) for answers that carry no code.
 OAUTH_ERROR_CATEGORY = {
     "temporarily_unavailable": TRANSIENT,
@@ -131,8 +132,10 @@ def verdict_for_code(code: int, detail: str = "") -> Verdict:
 def error_code_of(body: dict[str, Any]) -> int | None:
     """``error_codes[0]`` when it is an int, else the first AADSTSnnnn in ``error_description``."""
     codes = body.get("error_codes")
-    if isinstance(codes, list) and codes and isinstance(codes[0], int) and not isinstance(codes[0], bool):
-        return codes[0]
+    first = codes[0] if isinstance(codes, list) and codes else None
+    # Entra codes are small positive ints; anything else is not a code.
+    if isinstance(first, int) and not isinstance(first, bool) and 0 <= first < 10**9:
+        return first
     description = body.get("error_description")
     if isinstance(description, str):
         match = AADSTS_RE.search(description)
@@ -147,10 +150,14 @@ def _first_line(text: str) -> str:
 
 
 def json_body(body: bytes) -> Any:
-    """The JSON value of an HTTP body, or None when it is not UTF-8 JSON."""
+    """The JSON value of an HTTP body, or None when it is not UTF-8 JSON.
+
+    Whatever a server sends, this returns: nesting deeper than the interpreter's recursion
+    limit raises RecursionError inside json, and an integer of more than 4,300 digits a
+    ValueError (Python's int/str conversion limit); both are "not a usable JSON body"."""
     try:
         return json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
         return None
 
 
@@ -160,7 +167,11 @@ def classify_token_response(status: int, body: bytes) -> Verdict:
     if not isinstance(data, dict):
         if status >= 500 or status == 429:
             return Verdict(TRANSIENT, None, f"HTTP {status} without a JSON body. {CATEGORY_TEXT[TRANSIENT]}")
-        return Verdict(UNKNOWN, None, f"HTTP {status} without a JSON body. {CATEGORY_TEXT[UNKNOWN]}")
+        # RFC 6749 section 5.1/5.2: a token endpoint answers with a JSON object, errors included.
+        # Anything else (HTML, text, a bare array, JSON nested too deep to read) came from
+        # something that is not Entra's token endpoint: the URL is wrong.
+        return Verdict(CONFIGURATION_PROBLEM, None, f"HTTP {status} without a JSON object body; the URL is not an "
+                       f"OAuth token endpoint. {CATEGORY_TEXT[CONFIGURATION_PROBLEM]}")
     if status == 200 and isinstance(data.get("access_token"), str) and "error" not in data:
         return Verdict(SUCCESS, None, CATEGORY_TEXT[SUCCESS])
     description = data.get("error_description")

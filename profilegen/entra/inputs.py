@@ -115,7 +115,9 @@ def read_password(
     if password_stdin:
         source = "--password-stdin"
         try:
-            value = read_stdin().split("\n", 1)[0].removesuffix("\r")
+            # Notepad and PowerShell 5 save UTF-8 with a byte order mark; it is not part of
+            # the password (read_stdin decodes UTF-8, so the BOM arrives as U+FEFF).
+            value = read_stdin().removeprefix("\ufeff").split("\n", 1)[0].removesuffix("\r")
         except UnicodeDecodeError:
             raise InputError(f"{source}: the password is not UTF-8 text; pipe it in UTF-8") from None
     elif environ.get("PROFILEGEN_PASSWORD") is not None:

@@ -5,8 +5,8 @@ of password attempts is what smart lockout, AADSTS50053, punishes) lives in ``tr
 
 Request shape: https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth-ropc
 The password lives in a ``SecretStr``. Text that came from the server or the network is
-scrubbed of it before it reaches a Verdict; profilegen's own explanations are not, so a short
-password does not turn every matching letter of them into asterisks.
+scrubbed of it in every spelling (``scrub``) before it reaches a Verdict; profilegen's own
+explanations are not, so a short password does not turn every matching letter into asterisks.
 """
 
 from __future__ import annotations
@@ -26,11 +26,15 @@ from profilegen.entra.classify import (
 )
 from profilegen.entra.transport import Scrub, check_url, send
 from profilegen.errors import InputError
+from profilegen.scrub import scrubber
 from profilegen.transport import SCRUBBED, scrub
 
 __all__ = ["DEFAULT_TIMEOUT", "SCRUBBED", "RopgRequest", "check_password", "check_url", "fetch_token_endpoint", "scrub"]
 
 DEFAULT_TIMEOUT = 15.0
+# What the server said is shown up to this length (after scrubbing: a cut first could leave a
+# prefix of the password that no longer matches).
+MAX_DETAIL = 500
 
 
 @dataclass(frozen=True)
@@ -80,8 +84,11 @@ def fetch_token_endpoint(request: RopgRequest, clean: Scrub = _keep) -> str | Ve
 def check_password(request: RopgRequest, password: SecretStr) -> Verdict:
     """Run the check and classify the answer. Never raises for network or server problems."""
 
+    remove_password = scrubber(password)
+
     def clean(text: str) -> str:
-        return scrub(text, password)
+        text = remove_password(text)
+        return text if len(text) <= MAX_DETAIL else text[: MAX_DETAIL - 1] + "…"
 
     endpoint = fetch_token_endpoint(request, clean)
     if isinstance(endpoint, Verdict):

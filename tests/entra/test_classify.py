@@ -118,7 +118,8 @@ def test_no_code_falls_back_to_oauth_error_then_status() -> None:
     assert classify_token_response(400, b'{"error": "invalid_client"}').category == "configuration_problem"
     assert classify_token_response(503, b'{"error": "server_error"}').category == "transient"
     assert classify_token_response(502, b"<html>Bad Gateway</html>").category == "transient"
-    assert classify_token_response(400, b"not json").category == "unknown"
+    # Not an OAuth answer at all (RFC 6749 section 5.2 requires a JSON object): a wrong URL.
+    assert classify_token_response(400, b"not json").category == "configuration_problem"
 
 
 def test_success_needs_tokens() -> None:
