@@ -72,24 +72,23 @@ def ropg_check(
 
 @app.command("signins")
 def signins(
-    files: Annotated[list[Path], typer.Argument(help="Exported sign-in logs: Graph/portal JSON or portal CSV.")],
+    files: Annotated[list[Path], typer.Argument(help="Exported sign-in logs: Graph/portal JSON or portal CSV, or - for stdin.")],
     app_id: Annotated[Optional[list[str]], typer.Option("--app-id", help="Jamf Connect client ID (repeatable).")] = None,
     fmt: ReportFormatOpt = ReportFormat.text,
     config: ConfigOpt = None,
 ) -> None:
     """Triage exported sign-in logs per user: MFA noise vs. real wrong passwords. Exit 0 read, 2 unreadable."""
     from profilegen.entra.inputs import signin_app_ids
-    from profilegen.entra.report import triage_json, triage_text
+    from profilegen.entra.report import triage_json, triage_notes, triage_text
     from profilegen.entra.signins import JamfFilter, RowSpool, triage_files
 
     jamf = JamfFilter.of(signin_app_ids(app_id or [], config))
     with RowSpool() as spool:
         # One pass over each file (so /dev/stdin works); the JSON rows wait in a temporary
         # file, not in memory. Raises for unreadable files.
-        result = triage_files(files, jamf, spool.add if fmt is ReportFormat.json else None)
-        if result.skipped:
-            echo(f"profilegen: {result.skipped} Jamf Connect sign-ins have no error code "
-                       "(status or errorCode missing) and were skipped", err=True)
+        result = triage_files(files, jamf, spool.add if fmt is ReportFormat.json else None, stdin=sys.stdin.buffer)
+        for line in triage_notes(result, jamf):
+            echo(f"profilegen: {line}", err=True)
         if fmt is ReportFormat.text:
             echo(triage_text(result, jamf), nl=False)
             return

@@ -16,7 +16,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from profilegen.entra.exportfile import Encoding, not_text
 from profilegen.errors import InputError
+
+UTF8 = Encoding("UTF-8", "utf-8-sig")
 
 CHUNK = 1 << 16
 # One sign-in record is a few KB; anything far larger is not a sign-in or is broken JSON.
@@ -27,16 +30,31 @@ MAX_VALUE = 16 << 20
 PAGE_PROBE = 1 << 20
 _TOO_BIG = object()
 WHITESPACE = " \t\r\n"
-_DECODER = json.JSONDecoder()
+# Sign-in error codes have at most 7 digits. Python refuses int() of more than 4,300 digits
+# (a ValueError, CVE-2020-10735), so long digit runs stay text: the reader then reports a
+# non-numeric errorCode for the row instead of the decoder failing on the whole file.
+MAX_INT_DIGITS = 30
+
+
+class LongNumber(str):
+    """The text of a JSON integer too long to be an error code."""
+
+
+def _parse_int(text: str) -> int | LongNumber:
+    return int(text) if len(text) <= MAX_INT_DIGITS else LongNumber(text)
+
+
+_DECODER = json.JSONDecoder(parse_int=_parse_int)
 FIX = "export the sign-ins again as JSON or CSV"
 
 
 class _Buffer:
-    """A sliding window over a UTF-8 file that knows the line number of its read position."""
+    """A sliding window over a text file (UTF-8 or UTF-16) that knows the line number of its read position."""
 
-    def __init__(self, stream: IO[bytes], path: Path) -> None:
+    def __init__(self, stream: IO[bytes], path: Path, encoding: Encoding) -> None:
         self.stream = stream
-        self.decoder = codecs.getincrementaldecoder("utf-8-sig")()
+        self.encoding = encoding
+        self.decoder = codecs.getincrementaldecoder(encoding.codec)()
         self.path = path
         self.buf = ""
         self.pos = 0
@@ -61,8 +79,9 @@ class _Buffer:
         try:
             chunk = self.decoder.decode(raw, final=not raw)
         except UnicodeDecodeError as exc:
-            line = self.lines + self.buf.count("\n", self.mark) + exc.object[: exc.start].count(b"\n") + 1
-            raise InputError(f"{self.path}:{line}: not UTF-8 text; {FIX}") from None
+            before = codecs.decode(exc.object[: exc.start], self.encoding.codec, "replace")
+            line = self.lines + self.buf.count("\n", self.mark) + before.count("\n") + 1
+            raise InputError(f"{self.path}:{line}: {not_text(self.encoding, exc)}") from None
         if not raw:
             self.eof = True
             if not chunk:
@@ -97,6 +116,9 @@ class _Buffer:
         while True:
             try:
                 obj, end = _DECODER.raw_decode(self.buf, self.pos)
+            except RecursionError:
+                # Sign-ins nest 3 levels deep; json's C scanner recurses once per level.
+                raise self.error("invalid JSON: nested too deeply to be a sign-in") from None
             except json.JSONDecodeError as exc:
                 if len(self.buf) - self.pos < limit and self.fill():
                     continue  # most likely cut off at the end of the window
@@ -110,9 +132,9 @@ class _Buffer:
             return obj
 
 
-def iter_json_records(stream: IO[bytes], path: Path) -> Iterator[tuple[Any, int]]:
-    """Yield (record, line) for every sign-in record in the stream, in file order."""
-    buf = _Buffer(stream, path)
+def iter_json_records(stream: IO[bytes], path: Path, encoding: Encoding = UTF8) -> Iterator[tuple[Any, int]]:
+    """Yield (record, line) for every sign-in record in the stream (after any BOM), in file order."""
+    buf = _Buffer(stream, path, encoding)
     while (char := buf.peek()) is not None:
         if char == "[":
             yield from _array(buf, unwrap_pages=True)

@@ -10,9 +10,9 @@ space), so they are matched after folding case and white space (azure-facts sect
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
+import itertools
 import json
 import tempfile
 from collections import Counter
@@ -22,8 +22,18 @@ from pathlib import Path
 from typing import IO, Any
 
 from profilegen.entra.classify import CATEGORIES, UNKNOWN, WRONG_PASSWORD, category_for_code
-from profilegen.entra.jsonstream import iter_json_records
+from profilegen.entra.exportfile import (
+    ACCEPTED,
+    DELIMITER_NAMES,
+    ExportFile,
+    NotText,
+    decoded_lines,
+    open_export,
+    pick_delimiter,
+)
+from profilegen.entra.jsonstream import LongNumber, iter_json_records
 from profilegen.errors import InputError, read_problem
+from profilegen.text import one_line
 
 JAMF_CONNECT_NAME = "jamf connect"
 JSON_FIX = "is this a Graph signIn export (auditLogs/signIns) or the portal's JSON download?"
@@ -65,6 +75,9 @@ class SignIn:
     # and the JSON report's error_code must stay an int. One such row must not make the
     # whole file unreadable either; the CLI reports the skipped count on stderr.
     error_code: int | None
+    # "file:line: problem" for a row that was read but cannot be used (an errorCode "abc", a
+    # record that is not an object): counted and reported, never fatal for the file.
+    skip: str = ""
 
     @property
     def category(self) -> str:
@@ -75,114 +88,116 @@ def _fold(header: str) -> str:
     return " ".join(header.split()).casefold()
 
 
-HEAD_LIMIT = 1 << 16
-_BLANK = b" \t\r\n"
+KNOWN_HEADERS = frozenset(spelling for spellings in CSV_COLUMNS.values() for spelling in spellings)
+# Fields of a Graph signIn (and the portal's JSON download): a record with none of them is not
+# a sign-in. https://learn.microsoft.com/en-us/graph/api/resources/signin#properties
+SIGNIN_FIELDS = frozenset({"id", "createdDateTime", "userPrincipalName", "userDisplayName", "userId", "appId",
+                           "appDisplayName", "status", "ipAddress", "clientAppUsed", "correlationId"})
+NOT_A_LOG = "not a sign-in log export"
+MAX_CODE_DIGITS = 9  # Entra codes have at most 7 digits
+STDIN = "-"
 
 
-class _Prefixed(io.RawIOBase):
-    """The already-read head of a stream, then the rest of it: files are opened and read once,
-    so /dev/stdin and process substitution work."""
-
-    def __init__(self, head: bytes, rest: IO[bytes]) -> None:
-        self.head = head
-        self.rest = rest
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        if self.head:
-            n = min(len(buffer), len(self.head))
-            buffer[:n] = self.head[:n]
-            self.head = self.head[n:]
-            return n
-        data = self.rest.read(len(buffer))
-        buffer[: len(data)] = data
-        return len(data)
-
-
-def _open_once(fh: IO[bytes]) -> tuple[str, IO[bytes]]:
-    """('json' when the first non-blank character opens JSON, else 'csv'; the whole stream)."""
-    head = b""
-    while len(head) < HEAD_LIMIT:
-        chunk = fh.read(4096)
-        if not chunk:
-            break
-        head += chunk
-        if head.removeprefix(codecs.BOM_UTF8).lstrip(_BLANK):
-            break
-    first = head.removeprefix(codecs.BOM_UTF8).lstrip(_BLANK)[:1]
-    return ("json" if first in (b"[", b"{") else "csv"), io.BufferedReader(_Prefixed(head, fh))
-
-
-def iter_signins(path: Path) -> Iterator[SignIn]:
-    """Every sign-in in one export file; InputError names file and line for unreadable input."""
+def iter_signins(path: Path, stdin: IO[bytes] | None = None) -> Iterator[SignIn]:
+    """Every sign-in in one export file (``-``: ``stdin``), rows that cannot be read included
+    with ``skip`` set. InputError names file and line for a file that cannot be read at all."""
+    name = Path("<stdin>") if str(path) == STDIN else path
     try:
-        with path.open("rb") as raw:
-            fmt, fh = _open_once(raw)
-            if fmt == "json":
-                for record, line in iter_json_records(fh, path):
-                    yield _from_graph(record, path, line)
-            else:
-                yield from _iter_csv(_decoded_lines(fh, path), path)
+        if str(path) == STDIN:
+            yield from _iter_export(stdin if stdin is not None else io.BytesIO(), name)
+        else:
+            with path.open("rb") as raw:
+                yield from _iter_export(raw, name)
     except OSError as exc:
         raise InputError(read_problem(exc, where=str(path), wanted="an exported sign-in log (CSV or JSON)")) from None
 
 
+def _iter_export(raw: IO[bytes], path: Path) -> Iterator[SignIn]:
+    try:
+        export = open_export(raw)
+    except NotText as exc:
+        raise InputError(f"{path}:1: {exc}; {ACCEPTED}") from None
+    if export.fmt == "csv":
+        yield from _iter_csv(export, path)
+        return
+    seen = False
+    for record, line in iter_json_records(export.stream, path, export.encoding):
+        if not seen and not (isinstance(record, dict) and SIGNIN_FIELDS & record.keys()):
+            # The first record decides whether this is a sign-in log at all ({"valu": []});
+            # a stray record later in a real log is one skipped row.
+            raise InputError(f"{path}:{line}: {NOT_A_LOG}: found {_shape(record)}; {JSON_FIX}")
+        seen = True
+        yield _from_graph(record, path, line)
+
+
+def _shape(record: Any) -> str:
+    if isinstance(record, dict):
+        keys = ", ".join(repr(one_line(str(k))[:40]) for k in list(record)[:5])
+        return f"a JSON object with keys {keys}" if keys else "an empty JSON object"
+    return {list: "a JSON array", str: "a string", bool: "true/false", type(None): "null"}.get(type(record), "a number")
+
+
 def _from_graph(record: Any, path: Path, line: int) -> SignIn:
+    where = f"{path}:{line}"
     if not isinstance(record, dict):
-        raise InputError(f"{path}:{line}: a sign-in must be a JSON object, found {type(record).__name__}; {JSON_FIX}")
+        return SignIn("", "", None, "", None, skip=f"{where}: a sign-in must be a JSON object, found {_shape(record)}")
+    if not SIGNIN_FIELDS & record.keys():
+        return SignIn("", "", None, "", None, skip=f"{where}: {_shape(record)} is {NOT_A_LOG}")
     status = record.get("status")
     raw = status.get("errorCode") if isinstance(status, dict) else None
     code = _code(raw)
-    if raw is not None and code is None:
-        raise InputError(f"{path}:{line}: status.errorCode {raw!r} is not an integer; {JSON_FIX}")
     user = record.get("userPrincipalName") or record.get("userDisplayName") or record.get("userId") or ""
     app_id = record.get("appId")
+    skip = f"{where}: status.errorCode {_cut(raw)} is not an error code" if raw is not None and code is None else ""
     return SignIn(
         time=str(record.get("createdDateTime") or ""),
         user=str(user),
         app_id=str(app_id) if app_id else None,
         app_name=str(record.get("appDisplayName") or ""),
         error_code=code,
+        skip=skip,
     )
+
+
+def _cut(raw: Any) -> str:
+    text = one_line(repr(raw) if not isinstance(raw, LongNumber) else str(raw))
+    return text if len(text) <= 24 else f"{text[:20]}... ({len(text)} characters)"
 
 
 def _code(raw: Any) -> int | None:
     """An int error code from an int or a numeric string ("50126"); None for anything else."""
     if isinstance(raw, int) and not isinstance(raw, bool):
-        return raw
-    if isinstance(raw, str) and raw.strip().lstrip("-").isdigit() and raw.strip().isascii():
-        return int(raw.strip())
+        return raw if abs(raw) < 10**MAX_CODE_DIGITS else None
+    if isinstance(raw, str) and not isinstance(raw, LongNumber):
+        text = raw.strip()
+        digits = text.removeprefix("-")
+        if digits.isascii() and digits.isdigit() and len(digits) <= MAX_CODE_DIGITS:
+            return int(text)
     return None
 
 
-def _decoded_lines(fh: IO[bytes], path: Path) -> Iterator[str]:
-    """Decode line by line (a UTF-8 sequence never contains a newline byte), so an encoding
-    error names its physical line."""
-    for number, raw in enumerate(fh, start=1):
-        try:
-            yield raw.decode("utf-8-sig" if number == 1 else "utf-8")
-        except UnicodeDecodeError:
-            raise InputError(f"{path}:{number}: not UTF-8 text; download the sign-in log again as CSV") from None
+def _iter_csv(export: ExportFile, path: Path) -> Iterator[SignIn]:
+    def problem(line: int, message: str) -> InputError:
+        return InputError(f"{path}:{line}: {message}")
 
-
-def _iter_csv(fh: Iterator[str], path: Path) -> Iterator[SignIn]:
-    reader = csv.reader(fh)
+    lines = decoded_lines(export, problem)
+    first = next(lines, None)
+    if first is None or not first.strip():
+        raise InputError(f"{path}:1: empty file; {ACCEPTED}")
+    delimiter = pick_delimiter(first, KNOWN_HEADERS)
+    reader = csv.reader(itertools.chain([first], lines), delimiter=delimiter)
     try:
-        header = next(reader, None)
-        if header is None:
-            raise InputError(f"{path}:1: empty file; download the sign-in log as CSV or JSON")
-        index = _column_index(header, path)
+        header = next(reader)
+        index = _column_index(header, path, f"{export.encoding.label}, {DELIMITER_NAMES[delimiter]}-separated")
         for row in reader:
             if not row or not any(cell.strip() for cell in row):
                 continue
-            yield _from_csv_row(row, index, path, reader.line_num)
+            yield _from_csv_row(row, index, f"{path}:{reader.line_num}")
     except csv.Error as exc:
-        raise InputError(f"{path}:{reader.line_num}: invalid CSV: {exc}; download the sign-in log again") from None
+        raise InputError(f"{path}:{reader.line_num}: invalid CSV: {exc}; {ACCEPTED}") from None
 
 
-def _column_index(header: Sequence[str], path: Path) -> dict[str, int]:
+def _column_index(header: Sequence[str], path: Path, found: str) -> dict[str, int]:
     folded = [_fold(h) for h in header]
     index: dict[str, int] = {}
     for name, spellings in CSV_COLUMNS.items():
@@ -195,29 +210,26 @@ def _column_index(header: Sequence[str], path: Path) -> dict[str, int]:
         missing.append("app_id")
     if missing:
         names = ", ".join(repr(CSV_COLUMNS[m][0].title()) for m in missing)
-        raise InputError(f"{path}:1: no {names} column; is this a sign-in log CSV download from Entra?")
+        raise InputError(f"{path}:1: {NOT_A_LOG}: no {names} column (read as {found} CSV); {ACCEPTED}")
     return index
 
 
-def _from_csv_row(row: Sequence[str], index: dict[str, int], path: Path, line: int) -> SignIn:
+def _from_csv_row(row: Sequence[str], index: dict[str, int], where: str) -> SignIn:
     def cell(name: str) -> str:
         i = index.get(name)
         return row[i].strip() if i is not None and i < len(row) else ""
 
     raw_code = cell("error_code")
-    code: int | None
+    code: int | None = None  # no code on a failure row: skipped, see SignIn.error_code
+    skip = ""
     if raw_code == "" and cell("status").casefold() == "success":
         code = 0
-    elif raw_code == "":
-        code = None  # no code on a failure row: skipped, see SignIn.error_code
-    else:
-        try:
-            code = int(raw_code)
-        except ValueError:
-            raise InputError(
-                f"{path}:{line}: Sign-in error code {raw_code!r} is not a number; is this a sign-in log CSV?"
-            ) from None
-    return SignIn(time=cell("time"), user=cell("user"), app_id=cell("app_id") or None, app_name=cell("app_name"), error_code=code)
+    elif raw_code:
+        code = _code(raw_code)
+        if code is None:
+            skip = f"{where}: Sign-in error code {_cut(raw_code)} is not a number"
+    return SignIn(time=cell("time"), user=cell("user"), app_id=cell("app_id") or None, app_name=cell("app_name"),
+                  error_code=code, skip=skip)
 
 
 @dataclass(frozen=True)
@@ -259,12 +271,17 @@ class RowSpool:
             yield SignIn(time=time, user=user, app_id=app_id, app_name=app_name, error_code=code)
 
 
+MAX_SKIP_NOTES = 20  # rows named on stderr; the rest are counted
+
+
 @dataclass
 class Triage:
     summary: Counter[str] = field(default_factory=Counter)
     users: dict[str, Counter[str]] = field(default_factory=dict)
     rows_read: int = 0
     skipped: int = 0  # Jamf Connect sign-ins without an error code (not classified)
+    unusable: int = 0  # rows that could not be read (any app): see SignIn.skip
+    notes: list[str] = field(default_factory=list)  # the first MAX_SKIP_NOTES of them
 
     def add(self, signin: SignIn) -> None:
         if signin.error_code is None:
@@ -273,6 +290,11 @@ class Triage:
         category = signin.category
         self.summary[category] += 1
         self.users.setdefault(signin.user, Counter())[category] += 1
+
+    def note(self, signin: SignIn) -> None:
+        self.unusable += 1
+        if len(self.notes) < MAX_SKIP_NOTES:
+            self.notes.append(signin.skip)
 
     def summary_counts(self) -> dict[str, int]:
         return {c: self.summary[c] for c in CATEGORIES}
@@ -284,16 +306,22 @@ class Triage:
         return sorted(u for u, counts in self.users.items() if counts[WRONG_PASSWORD])
 
 
-def triage_files(paths: Sequence[Path], jamf: JamfFilter, keep: Callable[[SignIn], None] | None = None) -> Triage:
-    """Read every file once and count; ``keep`` receives every counted Jamf Connect sign-in.
-    InputError lists every unreadable file (one line each)."""
+def triage_files(
+    paths: Sequence[Path], jamf: JamfFilter, keep: Callable[[SignIn], None] | None = None, *, stdin: IO[bytes] | None = None
+) -> Triage:
+    """Read every file once (``-`` is ``stdin``) and count; ``keep`` receives every counted
+    Jamf Connect sign-in. InputError lists every unreadable file (one line each)."""
+    if sum(str(p) == STDIN for p in paths) > 1:
+        raise InputError("signins: - (stdin) can be given once")
     result = Triage()
     problems: list[str] = []
     for path in paths:
         try:
-            for signin in iter_signins(path):
+            for signin in iter_signins(path, stdin):
                 result.rows_read += 1
-                if jamf.matches(signin):
+                if signin.skip:
+                    result.note(signin)
+                elif jamf.matches(signin):
                     result.add(signin)
                     if keep is not None and signin.error_code is not None:
                         keep(signin)

@@ -62,7 +62,7 @@ def test_missing_error_code_is_skipped_not_fatal(tmp_path: Path, record: dict[st
     out = json.loads(result.stdout)
     assert list(out) == ["summary", "users", "rows"]
     assert [r["error_code"] for r in out["rows"]] == [50126]
-    assert "1 Jamf Connect sign-ins have no error code" in result.stderr
+    assert "1 Jamf Connect sign-in has no error code" in result.stderr
 
 
 def test_csv_failure_without_code_is_skipped(tmp_path: Path) -> None:
@@ -73,7 +73,7 @@ def test_csv_failure_without_code_is_skipped(tmp_path: Path) -> None:
     out = json.loads(result.stdout)
     assert [r["error_code"] for r in out["rows"]] == [50126, 0]
     assert all(isinstance(r["error_code"], int) for r in out["rows"])
-    assert "1 Jamf Connect sign-ins have no error code" in result.stderr
+    assert "1 Jamf Connect sign-in has no error code" in result.stderr
 
 
 def test_array_of_big_pages_streams(tmp_path: Path) -> None:
