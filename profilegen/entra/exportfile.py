@@ -132,7 +132,7 @@ def decoded_lines(export: ExportFile, problem: Any) -> Iterator[str]:
         except UnicodeDecodeError as exc:
             before = codecs.decode(exc.object[: exc.start], export.encoding.codec, "replace")
             where = line + pending.count("\n") + before.count("\n")
-            raise problem(where, not_text(export.encoding, exc)) from None
+            raise problem(where, not_text(export.encoding, exc, fmt="csv")) from None
         pending += text
         *complete, pending = pending.split("\n")
         for part in complete:
@@ -144,10 +144,10 @@ def decoded_lines(export: ExportFile, problem: Any) -> Iterator[str]:
             return
 
 
-def not_text(encoding: Encoding, exc: UnicodeDecodeError) -> str:
+def not_text(encoding: Encoding, exc: UnicodeDecodeError, *, fmt: str) -> str:
     found = f"byte 0x{exc.object[exc.start]:02x}" if exc.start < len(exc.object) else "a cut-off character"
     hint = ""
-    if encoding.codec == "utf-8":
+    if encoding.codec.startswith("utf-8") and fmt == "csv":
         hint = ' (Excel\'s "CSV (Comma delimited)" saves in the Windows code page: save as "CSV UTF-8" or "Unicode Text")'
     return f"not {encoding.label} text: {found}{hint}; {ACCEPTED}"
 

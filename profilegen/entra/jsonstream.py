@@ -81,7 +81,7 @@ class _Buffer:
         except UnicodeDecodeError as exc:
             before = codecs.decode(exc.object[: exc.start], self.encoding.codec, "replace")
             line = self.lines + self.buf.count("\n", self.mark) + before.count("\n") + 1
-            raise InputError(f"{self.path}:{line}: {not_text(self.encoding, exc)}") from None
+            raise InputError(f"{self.path}:{line}: {not_text(self.encoding, exc, fmt='json')}") from None
         if not raw:
             self.eof = True
             if not chunk:
