@@ -1,0 +1,147 @@
+"""No command prints a control character it got from outside (issue 8 §2.2).
+
+``ESC ] 0 ; pwned BEL`` retitles a terminal; C1 ``U+009B`` is a one-character CSI. They are fed
+through every command's text output (file names, profile contents, log exports, config values,
+a server's answer) and must come out escaped. The list of commands is read from the Typer
+app, so a new command fails here until it has a recipe.
+"""
+
+from __future__ import annotations
+
+import json
+import plistlib
+import threading
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler
+from pathlib import Path
+from typing import Any
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from profilegen.cli import app
+from profilegen.text import json_safe, one_line, terminal_safe
+from tests.entra.conftest import CLIENT_ID, QuietServer
+from tests.helpers import CLIENT, TENANT
+
+EVIL = "\x1b]0;pwned\x07\x9b31m"
+SHOWN = "\\x1b]0;pwned\\x07\\x9b31m"  # how it must appear
+CASES = Path(__file__).resolve().parents[1] / "cases"
+
+
+def _commands(group: Any, prefix: str = "") -> Iterator[str]:
+    for name, command in group.commands.items():
+        if hasattr(command, "commands"):  # a group (azure)
+            yield from _commands(command, f"{prefix}{name} ")
+        else:
+            yield prefix + name
+
+
+@pytest.fixture(scope="module")
+def evil_server() -> Iterator[str]:
+    """An endpoint whose discovery document is fine and whose token answer carries EVIL."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args: Any) -> None:
+            pass
+
+        def _send(self, status: int, body: dict[str, Any]) -> None:
+            data = json.dumps(body).encode()
+            self.send_response(status)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def do_GET(self) -> None:
+            self._send(200, {"token_endpoint": f"http://127.0.0.1:{self.server.server_address[1]}/token"})
+
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            self._send(400, {"error": "invalid_grant", "error_codes": [50126], "error_description": f"AADSTS50126: {EVIL}"})
+
+    server = QuietServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/t/v2.0/.well-known/openid-configuration"
+    server.shutdown()
+    server.server_close()
+
+
+def _profile(tmp: Path) -> Path:
+    """A real profile whose file name and a key name carry EVIL (plist XML cannot hold ESC
+    itself in a string, but a file name and a binary plist's key can)."""
+    source = CASES / "PG402" / "pass-split.login.plist"
+    data = plistlib.loads(source.read_bytes())
+    data[f"Unknown{EVIL}Key"] = "x"
+    path = tmp / f"{EVIL}.login.plist"
+    path.write_bytes(plistlib.dumps(data, fmt=plistlib.FMT_BINARY))
+    return path
+
+
+def _signins(tmp: Path) -> Path:
+    path = tmp / "s.json"
+    path.write_text(json.dumps([{"userPrincipalName": f"{EVIL}@contoso.com", "appDisplayName": "Jamf Connect",
+                                 "status": {"errorCode": 50126}}]))
+    return path
+
+
+Recipe = Callable[[Path, str], list[str]]
+RECIPES: dict[str, Recipe | None] = {
+    "generate": lambda tmp, url: ["generate", "--tenant", TENANT, "--client-id", CLIENT, "--organization", "Contoso",
+                                  "--identifier", "com.contoso.jc", "--out", str(tmp / f"out{EVIL}")],
+    "validate": lambda tmp, url: ["validate", str(_profile(tmp))],
+    "rules": None,  # prints only profilegen's own rule table: nothing from outside reaches it
+    "variants": lambda tmp, url: ["variants", str(tmp / f"{EVIL}.yaml"), "--out", str(tmp / "v")],
+    "diff": lambda tmp, url: ["diff", str(_profile(tmp)), str(CASES / "PG402" / "pass-split.login.plist")],
+    "ropg-check": lambda tmp, url: ["ropg-check", "--ropg-discovery-url", url, "--ropg-client-id", CLIENT_ID,
+                                    "--allow-http-loopback", "--username", "a@contoso.com"],
+    "signins": lambda tmp, url: ["signins", str(_signins(tmp))],
+    "azure blueprint": lambda tmp, url: ["azure", "blueprint", "--out", str(tmp / f"bp{EVIL}")],
+}
+
+
+def test_every_command_has_a_recipe() -> None:
+    assert set(_commands(typer.main.get_command(app))) == set(RECIPES)
+
+
+@pytest.mark.parametrize("command", sorted(c for c, r in RECIPES.items() if r is not None))
+def test_outside_text_is_escaped_in_text_output(tmp_path: Path, evil_server: str, command: str) -> None:
+    recipe = RECIPES[command]
+    assert recipe is not None
+    result = CliRunner().invoke(app, recipe(tmp_path, evil_server), env={"PROFILEGEN_PASSWORD": "S3cret-pw!"})
+    out = result.stdout + result.stderr
+    assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit), result.exception
+    assert SHOWN in out, out  # the hostile text did reach the output ...
+    for char in "\x1b\x07\x9b":
+        assert char not in out  # ... escaped
+
+
+@pytest.mark.parametrize("command", ["validate", "signins", "ropg-check"])
+def test_json_output_stays_valid_and_safe(tmp_path: Path, evil_server: str, command: str) -> None:
+    recipe = RECIPES[command]
+    assert recipe is not None
+    args = [*recipe(tmp_path, evil_server), "--format", "json"]
+    result = CliRunner().invoke(app, args, env={"PROFILEGEN_PASSWORD": "S3cret-pw!"})
+    assert not any(char in result.stdout for char in "\x1b\x07\x9b")
+    assert any(EVIL in text for text in _strings(json.loads(result.stdout)))  # the same value, read back
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def test_escaping_functions() -> None:
+    assert terminal_safe("a\nb\tc\x1b\x9b\x7f\ud800") == "a\nb\\tc\\x1b\\x9b\\x7f\\ud800"
+    assert one_line("a\nb\r") == "a\\nb\\r"
+    document = json.dumps({"k\x9b": "\ud800\x85\u2028"}, ensure_ascii=False)
+    safe = json_safe(document)
+    assert safe.isascii() and json.loads(safe) == json.loads(document)
+
