@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from profilegen.cli.app import ForceOpt, ReportFormat, ReportFormatOpt, app
+from profilegen.cli.app import ForceOpt, ReportFormat, ReportFormatOpt, app, echo
 from profilegen.cli.identity import (
     AllowExpiredOpt,
     CertOpt,
@@ -64,7 +64,7 @@ def sign(
             problems.extend(exc.problems)
             continue
         for note in notes:
-            typer.echo(f"profilegen: note: {note}", err=True)
+            echo(f"profilegen: note: {note}", err=True)
         target = f"{Path(path).stem}.mobileconfig"
         if target in contents:
             problems.append(f"{name}: would be written as {target}, like {contents[target][0]}; sign them into different directories")
@@ -81,7 +81,7 @@ def sign(
         sys.stdout.buffer.flush()
         return
     for written in write_files(Path(out), [(t, d) for t, (_, d) in outputs.items()], force=force):
-        typer.echo(f"signed {written} ({identity.subject})", err=True)
+        echo(f"signed {written} ({identity.subject})", err=True)
 
 
 def _read(path: str) -> bytes:
@@ -141,5 +141,5 @@ def verify(
         raise InputError(*problems)
     results = [(p, verify_bytes(d, trust=trust, at=when) if looks_signed(d) else Verdict(False)) for p, d in inputs]
     report = as_json(results) if fmt is ReportFormat.json else as_text(results, trust_source=str(ca_file) if ca_file else None)
-    typer.echo(report, nl=False)
+    echo(report, nl=False)
     raise typer.Exit(0 if summarize([v for _, v in results]) else 1)

@@ -71,7 +71,7 @@ def evil_server() -> Iterator[str]:
 def _profile(tmp: Path) -> Path:
     """A real profile whose file name and a key name carry EVIL (plist XML cannot hold ESC
     itself in a string, but a file name and a binary plist's key can)."""
-    source = CASES / "PG402" / "pass-split.login.plist"
+    source = CASES / "PG402" / "pass-design-a.login.plist"
     data = plistlib.loads(source.read_bytes())
     data[f"Unknown{EVIL}Key"] = "x"
     path = tmp / f"{EVIL}.login.plist"
@@ -93,10 +93,12 @@ RECIPES: dict[str, Recipe | None] = {
     "validate": lambda tmp, url: ["validate", str(_profile(tmp))],
     "rules": None,  # prints only profilegen's own rule table: nothing from outside reaches it
     "variants": lambda tmp, url: ["variants", str(tmp / f"{EVIL}.yaml"), "--out", str(tmp / "v")],
-    "diff": lambda tmp, url: ["diff", str(_profile(tmp)), str(CASES / "PG402" / "pass-split.login.plist")],
+    "diff": lambda tmp, url: ["diff", str(_profile(tmp)), str(CASES / "PG402" / "pass-design-a.login.plist")],
     "ropg-check": lambda tmp, url: ["ropg-check", "--ropg-discovery-url", url, "--ropg-client-id", CLIENT_ID,
                                     "--allow-http-loopback", "--username", "a@contoso.com"],
     "signins": lambda tmp, url: ["signins", str(_signins(tmp))],
+    "sign": lambda tmp, url: ["sign", str(tmp / f"{EVIL}.mobileconfig"), "--p12", str(tmp / "id.p12"), "--out", str(tmp / "s")],
+    "verify": lambda tmp, url: ["verify", str(tmp / f"{EVIL}.mobileconfig")],
     "azure blueprint": lambda tmp, url: ["azure", "blueprint", "--out", str(tmp / f"bp{EVIL}")],
 }
 

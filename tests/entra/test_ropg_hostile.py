@@ -202,10 +202,11 @@ def test_echoed_password_never_printed_in_any_spelling(hostile: Hostile, passwor
     shown = result.stdout + result.stderr
     if fmt == "json":
         shown += json.loads(result.stdout)["message"]
-    for text in (spelling, password):
-        assert text.casefold() not in shown.casefold(), (spelling, shown)
     if len(password) < MIN_SCRUB_LENGTH:
         assert WITHHELD in shown
+        shown = shown.replace(WITHHELD, "")  # profilegen's own words
+    for text in (spelling, password):
+        assert text.casefold() not in shown.casefold(), (spelling, shown)
 
 
 PASSWORD = 'S3cret/pw "x" <&>'
