@@ -30,6 +30,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from profilegen.errors import InputError
+from profilegen.scrub import SCRUBBED as SCRUBBED  # every spelling of a secret (re-exported)
+from profilegen.scrub import scrub as scrub
 
 MAX_BODY = 1 << 20  # discovery documents are ~2 KB and token answers ~5 KB
 Scrub = Callable[[str], str]

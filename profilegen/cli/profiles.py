@@ -146,8 +146,9 @@ def validate(
     ] = None,
 ) -> None:
     """Check existing profiles: structure, every Jamf Connect key, Entra ID and security rules."""
-    from profilegen.report import summary
+    from profilegen.report import as_text, render, summary
     from profilegen.validate import validate_paths
+    from profilegen.writer import write_files
 
     trust = None
     if ca_file is not None:
@@ -156,6 +157,12 @@ def validate(
         trust = load_trust(ca_file)
     stdin = sys.stdin.buffer.read() if "-" in paths else None
     results = validate_paths(paths, domain=domain.value if domain else None, stdin=stdin, trust=trust)
+    report = render(results, fmt.value, strict=strict)
+    if output is None or str(output) == "-":  # - is stdout, as for the inputs
+        echo(report, nl=False)
+    else:
+        write_files(output.parent, [(output.name, report.encode("utf-8"))], force=force, option="--output")
+        echo(as_text(results), nl=False)
     counts = summary(results)
     if counts["errors"] or (strict and counts["warnings"]):
         raise typer.Exit(1)

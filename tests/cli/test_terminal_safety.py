@@ -99,6 +99,9 @@ RECIPES: dict[str, Recipe | None] = {
     "signins": lambda tmp, url: ["signins", str(_signins(tmp))],
     "sign": lambda tmp, url: ["sign", str(tmp / f"{EVIL}.mobileconfig"), "--p12", str(tmp / "id.p12"), "--out", str(tmp / "s")],
     "verify": lambda tmp, url: ["verify", str(tmp / f"{EVIL}.mobileconfig")],
+    "schema": None,  # prints profilegen's own JSON Schema: nothing from outside reaches it
+    "jamf push": lambda tmp, url: ["jamf", "push", str(tmp / "x.mobileconfig"), "--config", str(tmp / f"{EVIL}.yaml")],
+    "jamf pull": lambda tmp, url: ["jamf", "pull", "--config", str(tmp / f"{EVIL}.yaml"), "--out", str(tmp / "d")],
     "azure blueprint": lambda tmp, url: ["azure", "blueprint", "--out", str(tmp / f"bp{EVIL}")],
 }
 
