@@ -20,8 +20,10 @@ def _load_app() -> Any:
     # isort: off
     from profilegen.cli.app import app
     from profilegen.cli import profiles, variants, signing, entra, jamf, schema  # noqa: F401  (registers the commands)
+    from profilegen.cli.help import plain_help
     # isort: on
 
+    plain_help(app)
     # Importing the submodule profilegen.cli.app binds the package attribute `app` to that
     # module; bind it to the Typer application instead, as `from profilegen.cli import app` expects.
     globals()["app"] = app

@@ -1,0 +1,240 @@
+"""The one error boundary of the console script: usage errors, stdout trouble, signals, bugs.
+
+Whatever goes wrong ends as one stderr line `profilegen: <where>: <problem>; <fix>` and an exit
+code from the README's table: 2 usage or input, 70 a bug in profilegen, 130/143 interrupted.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import re
+import signal
+from collections.abc import Callable
+from types import FrameType
+from typing import Any, TextIO
+
+import typer
+from typer import _click as click  # typer vendors click; its exceptions are only reachable here
+
+# C0 and C1 controls and DEL: a user's token echoed back must not break the line or drive the terminal.
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+ECHO_LIMIT = 80
+
+
+def shown(token: object) -> str:
+    """A value the user typed, safe to echo in a one-line message: controls escaped, cut to 80."""
+    text = _CONTROLS.sub(lambda m: f"\\x{ord(m.group()):02x}", str(token))
+    return text if len(text) <= ECHO_LIMIT else text[: ECHO_LIMIT - 3] + "..."
+
+
+# -- usage errors -----------------------------------------------------------------------------
+
+_PREFIXES = (
+    re.compile(r"^Invalid value for '[^']*': "),
+    re.compile(r"^Invalid value: "),
+    re.compile(r"^Option '[^']*' "),
+    re.compile(r"^[Vv]alue error, "),
+)
+
+
+def usage_line(exc: Any) -> str:
+    """Click's usage error as `<option>: <problem>; <fix>`, instead of a usage block and a box."""
+    ctx = getattr(exc, "ctx", None)
+    command = ctx.command_path if ctx is not None else "profilegen"
+    fix = f"see '{shown(command)} --help'"
+    param = getattr(exc, "param", None)
+    message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+    if isinstance(exc, click.exceptions.NoSuchOption):
+        near = ", ".join(sorted(exc.possibilities or ()))
+        hint = f"did you mean {near}?" if near else fix
+        return f"{shown(exc.option_name)}: no such option for {command}; {hint}"
+    if isinstance(exc, click.exceptions.MissingParameter) and param is not None:
+        return f"{_param_name(param)}: required, missing; {fix}"
+    if param is not None:
+        return f"{_param_name(param)}: {_problem(message)}; {fix}"
+    if isinstance(exc, click.exceptions.BadOptionUsage):
+        return f"{shown(exc.option_name)}: {_problem(message)}; {fix}"
+    if isinstance(exc, click.exceptions.FileError):
+        return f"{shown(exc.ui_filename)}: {_problem(exc.message or 'cannot open')}; {fix}"
+    unknown = re.match(r"No such command '(.*)'\.(.*)$", message, re.S)
+    if unknown:
+        hint = unknown.group(2).strip().lower().rstrip("?") or ""
+        return f"{shown(unknown.group(1))}: no such command; {hint + '?' if hint else fix}"
+    return f"{command}: {_problem(message)}; {fix}"
+
+
+def _param_name(param: Any) -> str:
+    if getattr(param, "param_type_name", "") == "argument":
+        return str(param.metavar or param.name.upper())
+    opts = [o for o in param.opts if o.startswith("--")] or list(param.opts)
+    return str(opts[0])
+
+
+def _problem(message: str) -> str:
+    for prefix in _PREFIXES:
+        message = prefix.sub("", message)
+    message = " ".join(message.split()).rstrip(".")
+    message = message[:1].lower() + message[1:]
+    return shown(message) if len(message) > 200 else _CONTROLS.sub("?", message)
+
+
+# -- stdout -----------------------------------------------------------------------------------
+
+
+class StdoutGuard:
+    """Stands in for sys.stdout. A write that fails (closed, full, broken pipe) is remembered and
+    the rest of the output dropped, so the command still finishes and reports its own exit code;
+    the boundary then prints one line about stdout instead of a traceback or a silent exit 1."""
+
+    def __init__(self, stream: TextIO | None) -> None:
+        self.problem: str | None = None
+        if stream is None:
+            # File descriptor 1 was closed (`>&-`). Put /dev/null there so that no file we open
+            # later gets number 1, and remember that nothing could be written.
+            fd = os.open(os.devnull, os.O_WRONLY)
+            if fd != 1:
+                os.dup2(fd, 1)
+                os.close(fd)
+            stream = open(1, "w", encoding="utf-8", closefd=False)  # noqa: SIM115 - lives as long as the process
+            self.closed_at_start = True
+        else:
+            self.closed_at_start = False
+        self._stream = stream
+        self.buffer = _BinaryGuard(self, stream.buffer)
+
+    def note(self, exc: OSError | None) -> None:
+        if self.problem is None:
+            self.problem = stdout_problem(exc)
+
+    def write(self, text: str) -> int:
+        if not isinstance(text, str):
+            raise TypeError("write() argument must be str")  # click probes for binary streams this way
+        if text and self.closed_at_start:
+            self.note(None)
+        if self.problem is None:
+            try:
+                return self._stream.write(text)
+            except OSError as exc:
+                self.note(exc)
+        return len(text)
+
+    def flush(self) -> None:
+        if self.problem is None:
+            try:
+                self._stream.flush()
+            except OSError as exc:
+                self.note(exc)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+class _BinaryGuard:
+    def __init__(self, owner: StdoutGuard, raw: Any) -> None:
+        self._owner = owner
+        self._raw = raw
+
+    def write(self, data: bytes) -> int:
+        if data and self._owner.closed_at_start:
+            self._owner.note(None)
+        if self._owner.problem is None:
+            try:
+                self._owner._stream.flush()  # text written before stays in order
+                return int(self._raw.write(data))
+            except OSError as exc:
+                self._owner.note(exc)
+        return len(data)
+
+    def flush(self) -> None:
+        self._owner.flush()
+        if self._owner.problem is None:
+            try:
+                self._raw.flush()
+            except OSError as exc:
+                self._owner.note(exc)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._raw, name)
+
+
+def stdout_problem(exc: OSError | None) -> str:
+    if exc is None or exc.errno == errno.EBADF:
+        return "stdout: closed, so the output was lost; run without closing stdout (>&-), or redirect it to a file"
+    if exc.errno == errno.EPIPE:
+        return "stdout: the reading end of the pipe closed early (broken pipe), so the output is incomplete; let the reader take all of it"
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        return f"stdout: {exc.strerror.lower() if exc.strerror else 'device full'}, so the output is incomplete; free space or redirect it elsewhere"
+    return f"stdout: cannot write ({exc.strerror or exc}), so the output is incomplete; redirect it elsewhere"
+
+
+def silence_stdout() -> None:
+    """After a failed write, point fd 1 at /dev/null so the interpreter's last flush cannot fail."""
+    try:
+        fd = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(fd, 1)
+        os.close(fd)
+    except OSError:
+        pass
+
+
+# -- signals ----------------------------------------------------------------------------------
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised like KeyboardInterrupt so that every `finally` (temp files) runs."""
+
+
+def _on_sigterm(signum: int, frame: FrameType | None) -> None:
+    raise Terminated()
+
+
+def install_signal_handlers() -> None:
+    signal.signal(signal.SIGTERM, _on_sigterm)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+INTERRUPTED = {KeyboardInterrupt: ("interrupted (SIGINT)", 130), Terminated: ("terminated (SIGTERM)", 143)}
+
+
+def interrupted(exc: BaseException) -> tuple[str, int]:
+    what, code = INTERRUPTED[KeyboardInterrupt if isinstance(exc, KeyboardInterrupt) else Terminated]
+    return f"{what}; temporary files were removed, files already in place are complete; run it again", code
+
+
+def echo_err(line: str) -> None:
+    """One line on stderr, even when stderr itself is broken (then it is lost, not a traceback)."""
+    try:
+        typer.echo(f"profilegen: {line}", err=True)
+    except (OSError, ValueError):
+        pass
+
+
+def run_guarded(run: Callable[[], int], *, debug: bool) -> int:
+    """Run the app; return the exit code. ``run`` raises SystemExit or returns a code."""
+    try:
+        return run()
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except (KeyboardInterrupt, Terminated) as exc:
+        line, code = interrupted(exc)
+        echo_err(line)
+        return code
+    except Exception as exc:  # noqa: BLE001 - the last line of defence
+        if debug:
+            import traceback
+
+            traceback.print_exc()
+        echo_err(f"internal error: {type(exc).__name__}; this is a bug in profilegen"
+                 + ("" if debug else "; rerun with PROFILEGEN_DEBUG=1 for details"))
+        return 70
+
+
+def finish(guard: StdoutGuard, code: int) -> int:
+    """Flush stdout; when it failed, say so once and make sure the exit code is not 0."""
+    guard.flush()
+    if guard.problem is None:
+        return code
+    silence_stdout()
+    echo_err(guard.problem)
+    return code or 2
