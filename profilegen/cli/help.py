@@ -40,6 +40,7 @@ class Command(TyperCommand):
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         _refuse_non_finite(self, ctx, args)
+        _refuse_empty_paths(self, ctx, args)
         return super().parse_args(ctx, args)
 
     def collect_usage_pieces(self, ctx: Any) -> list[str]:
@@ -100,3 +101,14 @@ def _refuse_non_finite(command: Any, ctx: Any, args: list[str]) -> None:
                 continue
             if not math.isfinite(number):
                 raise click.exceptions.BadParameter(f"{raw!r} is not a finite number", ctx=ctx, param=numeric[name])
+
+
+def _refuse_empty_paths(command: Any, ctx: Any, args: list[str]) -> None:
+    """`--out ''` would become Path('.'), the current directory, before we could see it."""
+    paths = {opt: p for p in command.params if p.param_type_name == "option"
+             for opt in p.opts if opt == "--out" or value_name(p, ctx) in ("FILE", "DIR", "PATH")}
+    for n, arg in enumerate(args):
+        name, eq, value = arg.partition("=")
+        if name in paths and ((eq and value == "") or (not eq and n + 1 < len(args) and args[n + 1] == "")):
+            what = "a directory (. for the current one)" if value_name(paths[name], ctx) == "DIR" else "a file"
+            raise click.exceptions.BadParameter(f"empty; give {what}", ctx=ctx, param=paths[name])
