@@ -34,9 +34,10 @@ from profilegen.errors import InputError, OutputExistsError
 LOCK_NAME = ".profilegen.lock"
 LOCK_WAIT = 30.0  # seconds: a run holds the lock for milliseconds, unless it is stuck
 NAME_MAX = 255  # bytes in one file name on the file systems Macs and CI runners use
-# Test-only: seconds to sleep after the temporary files are written, before they are moved into
-# place, so that tests can start a second run or send a signal inside the write phase.
-PAUSE_ENV = "PROFILEGEN_TEST_WRITE_PAUSE"
+# Test-only: with PROFILEGEN_TEST_WRITE_GATE=PATH, a run waits (60 s at most) while PATH.0 exists
+# once its temporary files are written, and while PATH.<n> exists after placing n files, so that
+# tests can start a second run or send a signal at a known point of the write phase.
+GATE_ENV = "PROFILEGEN_TEST_WRITE_GATE"
 
 
 def prepare_dir(out_dir: Path, option: str = "--out") -> None:
@@ -72,7 +73,7 @@ def write_files(out_dir: Path, files: Sequence[tuple[str, bytes]], *, force: boo
                     _write_temp(target, data, temps)
             except OSError as exc:
                 raise InputError(f"{option}: cannot write in {out_dir}: {exc.strerror}; nothing was written") from None
-            _test_pause()
+            _test_gate(0)
             with _signals_held():
                 _place(temps, targets, force=force, option=option)
         finally:
@@ -93,12 +94,16 @@ def _refuse_existing(targets: Sequence[Path], option: str) -> None:
 
 def _place(temps: Sequence[str], targets: Sequence[Path], *, force: bool, option: str) -> None:
     if force:
-        for tmp, target in zip(temps, targets):
+        for n, (tmp, target) in enumerate(zip(temps, targets)):
+            if n:
+                _test_gate(n)
             os.replace(tmp, target)
         return
     placed: list[Path] = []
     try:
         for tmp, target in zip(temps, targets):
+            if placed:
+                _test_gate(len(placed))
             _rename_noreplace(tmp, target)
             placed.append(target)
     except FileExistsError:
@@ -239,10 +244,13 @@ def _signals_held() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
-def _test_pause() -> None:
-    pause = os.environ.get(PAUSE_ENV)
-    if pause:
-        time.sleep(float(pause))
+def _test_gate(point: int) -> None:
+    base = os.environ.get(GATE_ENV)
+    if not base:
+        return
+    deadline = time.monotonic() + 60
+    while os.path.exists(f"{base}.{point}") and time.monotonic() < deadline:
+        time.sleep(0.01)
 
 
 def _write_temp(target: Path, data: bytes, temps: list[str] | None = None) -> str:
