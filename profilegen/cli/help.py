@@ -39,9 +39,13 @@ class Command(TyperCommand):
     """Every profilegen command: the usage line and option table as described above."""
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-        _refuse_non_finite(self, ctx, args)
-        _refuse_empty_paths(self, ctx, args)
-        return super().parse_args(ctx, args)
+        try:
+            _refuse_non_finite(self, ctx, args)
+            _refuse_empty_paths(self, ctx, args)
+            return super().parse_args(ctx, args)
+        except click.exceptions.UsageError as exc:
+            exc.ctx = exc.ctx or ctx  # so the message can say which command's --help to read
+            raise
 
     def collect_usage_pieces(self, ctx: Any) -> list[str]:
         pieces = [self.options_metavar] if self.options_metavar else []
