@@ -18,8 +18,8 @@ from typer.core import TyperGroup
 
 from profilegen import __version__
 from profilegen.cli.boundary import (
+    Signalled,
     StdoutGuard,
-    Terminated,
     echo_err,
     finish,
     install_signal_handlers,
@@ -40,7 +40,7 @@ class _Group(TyperGroup):
         except ProfilegenError as exc:
             _echo_problems(exc.problems)
             raise typer.Exit(exc.exit_code) from None
-        except (KeyboardInterrupt, Terminated) as exc:
+        except (KeyboardInterrupt, Signalled) as exc:
             line, code = interrupted(exc)
             _echo_problems((line,))
             raise typer.Exit(code) from None

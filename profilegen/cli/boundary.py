@@ -181,25 +181,29 @@ def silence_stdout() -> None:
 # -- signals ----------------------------------------------------------------------------------
 
 
-class Terminated(BaseException):
-    """SIGTERM, raised like KeyboardInterrupt so that every `finally` (temp files) runs."""
+class Signalled(BaseException):
+    """SIGINT or SIGTERM, raised so that every `finally` (temporary files) runs. Not a
+    KeyboardInterrupt: Typer would turn that into a silent exit 130 while it parses options."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
 
 
-def _on_sigterm(signum: int, frame: FrameType | None) -> None:
-    raise Terminated()
+def _on_signal(signum: int, frame: FrameType | None) -> None:
+    raise Signalled(signum)
 
 
 def install_signal_handlers() -> None:
-    signal.signal(signal.SIGTERM, _on_sigterm)
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-
-
-INTERRUPTED = {KeyboardInterrupt: ("interrupted (SIGINT)", 130), Terminated: ("terminated (SIGTERM)", 143)}
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, _on_signal)
 
 
 def interrupted(exc: BaseException) -> tuple[str, int]:
-    what, code = INTERRUPTED[KeyboardInterrupt if isinstance(exc, KeyboardInterrupt) else Terminated]
-    return f"{what}; temporary files were removed, files already in place are complete; run it again", code
+    """The one line and exit code (128 + signal number) for an interrupted run."""
+    signum = exc.signum if isinstance(exc, Signalled) else signal.SIGINT
+    what = "terminated (SIGTERM)" if signum == signal.SIGTERM else "interrupted (SIGINT)"
+    return f"{what}; temporary files were removed, files already in place are complete; run it again", 128 + signum
 
 
 def echo_err(line: str) -> None:
@@ -216,7 +220,7 @@ def run_guarded(run: Callable[[], int], *, debug: bool) -> int:
         return run()
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    except (KeyboardInterrupt, Terminated) as exc:
+    except (KeyboardInterrupt, Signalled) as exc:
         line, code = interrupted(exc)
         echo_err(line)
         return code
