@@ -32,13 +32,11 @@ def _load_app() -> Any:
 
 def main() -> None:
     if sys.argv[1:] == ["--version"]:
-        try:
-            sys.stdout.write(f"profilegen {__version__}\n")
-            sys.stdout.flush()
-        except OSError as exc:
-            sys.stderr.write(f"profilegen: standard output: {exc.strerror or exc}; nothing printed\n")
-            raise SystemExit(2) from None
-        return
+        from profilegen.cli.stdout import StdoutGuard, problem_exit
+
+        guard = StdoutGuard(sys.stdout)
+        guard.write(f"profilegen {__version__}\n")
+        raise SystemExit(problem_exit(guard, 0, lambda line: sys.stderr.write(f"profilegen: {line}\n")))
     _load_app()
     from profilegen.cli.app import main as run
 

@@ -19,7 +19,6 @@ from typer.core import TyperGroup
 from profilegen import __version__
 from profilegen.cli.boundary import (
     Signalled,
-    StdoutGuard,
     echo_err,
     finish,
     install_signal_handlers,
@@ -27,6 +26,7 @@ from profilegen.cli.boundary import (
     run_guarded,
     usage_line,
 )
+from profilegen.cli.stdout import StdoutGuard
 from profilegen.errors import ProfilegenError
 
 

@@ -12,16 +12,29 @@ from typer import _click as click
 from typer.core import TyperCommand
 
 # Typer's type labels -> what a person types there.
-_LABELS = {"str": "TEXT", "list[str]": "TEXT", "file": "FILE", "path": "PATH", "list[Path]": "FILE",
+_LABELS = {"str": "TEXT", "list[str]": "TEXT", "file": "FILE", "path": "PATH", "list[Path]": "FILE", "filename": "FILE",
            "dir": "DIR", "float": "NUMBER", "float range": "NUMBER", "int": "INTEGER"}
 # Options whose value names a directory although it is declared as text.
 _DIR_OPTIONS = {"--out": "DIR"}
 
 
+def type_label(param: Any, ctx: Any) -> str:
+    """Typer's name for a parameter's type ("str", "file", "float range", "a|b"), for every typer
+    the project allows: 0.29 has display_type(); 0.26-0.28 keep Click's ParamType."""
+    if hasattr(param, "display_type"):
+        return re.sub(r"^<(.*)>$", r"\1", param.display_type(ctx) or "")
+    kind = param.type
+    if getattr(kind, "choices", None):
+        return "|".join(str(getattr(c, "value", c)) for c in kind.choices)
+    if hasattr(kind, "file_okay"):
+        return "dir" if not kind.file_okay else "file" if not kind.dir_okay else "path"
+    return str({"text": "str", "integer": "int"}.get(kind.name, kind.name))
+
+
 def value_name(param: Any, ctx: Any) -> str:
     if param.metavar:
         return str(param.metavar)
-    label = re.sub(r"^<(.*)>$", r"\1", param.display_type(ctx) or "")
+    label = type_label(param, ctx)
     if "|" in label:
         return label.replace("list[", "").rstrip("]")
     for opt in param.opts:
@@ -94,7 +107,7 @@ def _refuse_non_finite(command: Any, ctx: Any, args: list[str]) -> None:
     """`--timeout nan` passes a range check (every comparison with NaN is false) and Typer then
     reports it as too large; name it for what it is. Same for inf and every number option."""
     numeric = {opt: p for p in command.params if p.param_type_name == "option"
-               for opt in p.opts if (p.display_type(ctx) or "").startswith("<float")}
+               for opt in p.opts if type_label(p, ctx).startswith("float")}
     for n, arg in enumerate(args):
         name, eq, value = arg.partition("=")
         if name in numeric and (eq or n + 1 < len(args)):

@@ -55,3 +55,8 @@ def run(args: list[str], *, extra_env: Mapping[str, str] | None = None, timeout:
 def stray_files(directory: Path) -> list[str]:
     """What a run must never leave behind: temporary files and the lock."""
     return sorted(p.name for p in directory.iterdir() if p.name.startswith(".profilegen.")) if directory.is_dir() else []
+
+
+def problems(stderr: str) -> list[str]:
+    """Our own diagnostic lines; `note:` lines (generate's infos) are not problems."""
+    return [line for line in stderr.splitlines() if line.startswith("profilegen: ")]

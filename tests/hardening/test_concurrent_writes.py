@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from .proc import GENERATE, Gate, run, start, stray_files
+from .proc import GENERATE, Gate, problems, run, start, stray_files
 
 LOGIN = "com.contoso.jamfconnect.login.mobileconfig"
 MENUBAR = "com.contoso.jamfconnect.menubar.mobileconfig"
@@ -69,7 +69,7 @@ def test_second_run_without_force_never_replaces_the_first(tmp_path: Path) -> No
     codes = sorted([first.returncode, second.returncode])
     assert codes == [0, 2], (first_err, second_err)
     loser = second_err if second.returncode else first_err
-    assert len(loser.splitlines()) == 1 and "already exists; pass --force" in loser
+    assert len(problems(loser)) == 1 and "already exists; pass --force" in loser
     assert {org_of(out / LOGIN), org_of(out / MENUBAR)} == {"First"}
     assert stray_files(out) == []
 
@@ -84,7 +84,7 @@ def test_file_made_by_another_program_meanwhile_is_left_alone(tmp_path: Path) ->
     gate.open(1)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 2, err
-    assert err.count("\n") == 1 and "appeared while this run was writing" in err and "nothing was written" in err
+    assert len(problems(err)) == 1 and "appeared while this run was writing" in err and "nothing was written" in err
     assert (out / MENUBAR).read_bytes() == b"theirs"
     assert not (out / LOGIN).exists(), "the half of the set this run had placed is taken back"
     assert stray_files(out) == []
@@ -130,7 +130,7 @@ def test_many_simultaneous_runs(tmp_path: Path, force: bool) -> None:
             winner = next(n for n, (code, _) in enumerate(results) if code == 0)
             assert org_of(out / LOGIN) == f"Run {winner}"
             for code, err in results:
-                assert code == 0 or (len(err.splitlines()) == 1 and "already exists" in err), err
+                assert code == 0 or (len(problems(err)) == 1 and "already exists" in err), err
         assert org_of(out / LOGIN) == org_of(out / MENUBAR), results
         assert stray_files(out) == []
 

@@ -21,6 +21,8 @@ from typer.testing import CliRunner
 from profilegen.cli import app
 from tests.entra.conftest import CLIENT_ID, PASSWORD, FakeEntra, fake_entra  # noqa: F401 (fixture)
 from tests.helpers import API, CLIENT, TENANT
+from tests.signing.conftest import pki  # noqa: F401 (fixture)
+from tests.signing.pki import PKI
 from tests.variants.conftest import make_base
 
 from .proc import env
@@ -60,7 +62,7 @@ def _setup(d: Path) -> dict[str, Path]:
 
 
 # (command, code) -> arguments (given the files and the ropg-check base); stdin is the password
-def scenarios(f: dict[str, Path], d: Path, ropg: list[str]) -> dict[tuple[str, int], list[str]]:
+def scenarios(f: dict[str, Path], d: Path, ropg: list[str], signer: list[str]) -> dict[tuple[str, int], list[str]]:
     return {
         ("generate", 0): [*GEN, "--out", str(d / "g0")],
         ("generate", 2): [*GEN, "--identifier", "not reverse dns!", "--out", str(d / "g2")],
@@ -75,6 +77,11 @@ def scenarios(f: dict[str, Path], d: Path, ropg: list[str]) -> dict[tuple[str, i
         ("diff", 0): ["diff", str(f["login"]), str(f["login"])],
         ("diff", 1): ["diff", str(f["login"]), str(f["menubar"])],
         ("diff", 2): ["diff", str(f["login"]), str(d / "missing")],
+        ("sign", 0): ["sign", str(f["login"]), *signer, "--out", str(d / "signed")],
+        ("sign", 2): ["sign", str(f["login"]), *signer, "--out", str(d / "signed")],  # exists, no --force
+        ("verify", 0): ["verify", str(d / "signed" / f["login"].name)],
+        ("verify", 1): ["verify", str(f["login"])],  # unsigned
+        ("verify", 2): ["verify", str(d / "missing")],
         ("ropg-check", 0): [*ropg, "--username", "mfa@contoso.com"],
         ("ropg-check", 1): [*ropg, "--username", "wrong@contoso.com"],
         ("ropg-check", 2): [*ropg, "--username", "wrong@contoso.com", "--timeout", "nan"],
@@ -90,7 +97,8 @@ def scenarios(f: dict[str, Path], d: Path, ropg: list[str]) -> dict[tuple[str, i
 BREAK = {"generate": "profilegen.generate:generate", "validate": "profilegen.validate:validate_paths",
          "rules": "profilegen.rules:load_all", "variants": "profilegen.variants:load_variant_file",
          "diff": "profilegen.diff:diff_bytes", "ropg-check": "profilegen.entra.ropg:check_password",
-         "signins": "profilegen.entra.signins:triage_files", "azure blueprint": "profilegen.entra.blueprint:render_blueprint"}
+         "signins": "profilegen.entra.signins:triage_files", "azure blueprint": "profilegen.entra.blueprint:render_blueprint",
+         "sign": "profilegen.signing.sign:sign_bytes", "verify": "profilegen.signing.verify:verify_bytes"}
 DRIVER = """
 import importlib, sys
 module, name = sys.argv[1].split(":")
@@ -109,10 +117,15 @@ def ropg(fake_entra: FakeEntra) -> list[str]:  # noqa: F811
             "--allow-http-loopback", "--timeout", "5", "--password-stdin"]
 
 
-def test_every_claim_in_the_table_happens(tmp_path: Path, ropg: list[str]) -> None:
+def signer_args(pki: PKI) -> list[str]:  # noqa: F811
+    leaf = pki["codesign"]
+    return ["--cert", str(leaf.cert_pem), "--key", str(leaf.key_pem), *(["--chain", str(leaf.chain_pem)] if leaf.chain_pem else [])]
+
+
+def test_every_claim_in_the_table_happens(tmp_path: Path, ropg: list[str], pki: PKI) -> None:  # noqa: F811
     claims = table()
     assert set(claims) == set(BREAK), "every command has a row"
-    cases = scenarios(_setup(tmp_path), tmp_path, ropg)
+    cases = scenarios(_setup(tmp_path), tmp_path, ropg, signer_args(pki))
     for command, codes in claims.items():
         assert {c for c in codes if c != 70} == {c for cmd, c in cases if cmd == command}, command
     for (command, code), args in cases.items():
@@ -129,9 +142,12 @@ def _planted(command: str, args: list[str], debug: bool) -> subprocess.Completed
 
 
 @pytest.mark.parametrize("command", list(BREAK))
-def test_a_bug_is_exit_70_for_every_command(command: str, tmp_path: Path) -> None:
-    cases = scenarios(_setup(tmp_path), tmp_path, ["ropg-check", "--tenant", TENANT, "--ropg-client-id", CLIENT_ID])
-    args = cases[(command, 0)] if (command, 0) in cases else cases[(command, 1)]
+def test_a_bug_is_exit_70_for_every_command(command: str, tmp_path: Path, pki: PKI) -> None:  # noqa: F811
+    cases = scenarios(_setup(tmp_path), tmp_path, ["ropg-check", "--tenant", TENANT, "--ropg-client-id", CLIENT_ID], signer_args(pki))
+    args = cases[(command, 1)] if command == "verify" else cases[(command, 0)]
+    if command == "verify":  # a signed file, so that the verifier is called
+        assert CliRunner().invoke(app, cases[("sign", 0)]).exit_code == 0
+        args = cases[("verify", 0)]
     args = [a for a in args if a != "--password-stdin"]
     done = _planted(command, args, debug=False)
     assert done.returncode == 70, done.stderr
@@ -144,7 +160,7 @@ def test_a_bug_is_exit_70_for_every_command(command: str, tmp_path: Path) -> Non
 def test_debug_prints_the_traceback_and_keeps_70(command: str, tmp_path: Path) -> None:
     """Before: PROFILEGEN_DEBUG=1 re-raised, so Python exited 1, which for ropg-check means
     wrong_password."""
-    cases = scenarios(_setup(tmp_path), tmp_path, ["ropg-check", "--tenant", TENANT, "--ropg-client-id", CLIENT_ID])
+    cases = scenarios(_setup(tmp_path), tmp_path, ["ropg-check", "--tenant", TENANT, "--ropg-client-id", CLIENT_ID], [])
     args = [a for a in cases[(command, 0)] if a != "--password-stdin"]
     done = _planted(command, args, debug=True)
     assert done.returncode == 70, done.stderr

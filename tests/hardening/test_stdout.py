@@ -11,11 +11,14 @@ import os
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 
 from tests.entra.conftest import CLIENT_ID, PASSWORD, FakeEntra, fake_entra  # noqa: F401 (fixture)
+from tests.signing.conftest import pki  # noqa: F401 (fixture)
+from tests.signing.pki import PKI
 from tests.variants.conftest import make_base
 
 from .proc import GENERATE, SCRIPT, env, run
@@ -25,7 +28,7 @@ SIGNIN = {"createdDateTime": "2026-11-20T08:01:02Z", "userPrincipalName": "a@con
 
 
 @pytest.fixture(scope="module")
-def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def files(tmp_path_factory: pytest.TempPathFactory, pki: PKI) -> dict[str, Any]:  # noqa: F811
     d = tmp_path_factory.mktemp("stdout")
     done = run([*GENERATE, "--organization", "Contoso", "--out", str(d / "profiles")])
     assert done.returncode == 0, done.stderr
@@ -34,12 +37,14 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     cfg = d / "departments.yaml"
     cfg.write_text(yaml.safe_dump(make_base()), encoding="utf-8")
     (d / "signins.json").write_text(json.dumps([SIGNIN] * 3), encoding="utf-8")
-    return {"login": login, "menubar": menubar, "broken": d / "broken.plist", "variants": cfg,
+    leaf = pki["codesign"]
+    signer = ["--cert", str(leaf.cert_pem), "--key", str(leaf.key_pem), *(["--chain", str(leaf.chain_pem)] if leaf.chain_pem else [])]
+    return {"signer": signer, "login": login, "menubar": menubar, "broken": d / "broken.plist", "variants": cfg,
             "empty": d / "nothing-here", "signins": d / "signins.json"}
 
 
 # name -> (arguments, exit code when stdout works)
-def commands(f: dict[str, Path], ropg: list[str]) -> dict[str, tuple[list[str], int]]:
+def commands(f: dict[str, Any], ropg: list[str]) -> dict[str, tuple[list[str], int]]:
     return {
         "generate --out -": ([*GENERATE, "--organization", "C", "--component", "login", "--out", "-"], 0),
         "validate": (["validate", str(f["login"])], 0),
@@ -51,6 +56,8 @@ def commands(f: dict[str, Path], ropg: list[str]) -> dict[str, tuple[list[str], 
         "signins": (["signins", str(f["signins"])], 0),
         "ropg-check verified": ([*ropg, "--username", "mfa@contoso.com"], 0),
         "ropg-check wrong": ([*ropg, "--username", "wrong@contoso.com", "--format", "json"], 1),
+        "sign --out -": (["sign", str(f["login"]), *f["signer"], "--out", "-"], 0),  # type: ignore[list-item]
+        "verify": (["verify", str(f["login"])], 1),
         "--help": (["generate", "--help"], 0),
         "--version": (["--version"], 0),
     }
@@ -72,7 +79,7 @@ def run_with_stdout(kind: str, args: list[str]) -> subprocess.CompletedProcess[s
 
 
 CASES = ["generate --out -", "validate", "validate with findings", "rules", "diff same", "diff different",
-         "variants --check", "signins", "ropg-check verified", "ropg-check wrong", "--help", "--version"]
+         "variants --check", "signins", "ropg-check verified", "ropg-check wrong", "sign --out -", "verify", "--help", "--version"]
 WORDS = {"closed": "stdout: closed", "full": "stdout: no space left on device", "pipe": "stdout: the reading end of the pipe closed early"}
 
 
@@ -84,7 +91,7 @@ def ropg(fake_entra: FakeEntra) -> Iterator[list[str]]:  # noqa: F811
 
 @pytest.mark.parametrize("kind", ["closed", "full", "pipe"])
 @pytest.mark.parametrize("case", CASES)
-def test_unwritable_stdout_is_one_line(case: str, kind: str, files: dict[str, Path], ropg: list[str]) -> None:
+def test_unwritable_stdout_is_one_line(case: str, kind: str, files: dict[str, Any], ropg: list[str]) -> None:
     if kind == "full" and not os.path.exists("/dev/full"):
         pytest.skip("no /dev/full on this system")
     args, code = commands(files, ropg)[case]

@@ -16,6 +16,7 @@ import yaml
 from typer.testing import CliRunner
 
 from profilegen.cli import app
+from profilegen.cli.help import type_label
 from tests.helpers import CLIENT, TENANT
 from tests.variants.conftest import make_base
 
@@ -53,6 +54,8 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
         "ropg-check": ["--username", "a@contoso.com", "--tenant", TENANT, "--ropg-client-id", CLIENT],
         "signins": [str(d / "s.json")],
         "azure blueprint": ["--out", out],
+        "sign": [str(d / "p.plist"), "--out", out],
+        "verify": [str(d / "p.plist")],
         "file": [str(d / "p.plist")],
     }
 
@@ -67,7 +70,7 @@ def bad_forms(cmd: object) -> Iterator[tuple[str, list[str]]]:
         if param.param_type_name != "option" or getattr(param, "is_flag", False) or param.opts == ["--help"]:
             continue
         opt = param.opts[0]
-        kind = (param.display_type(None) or "") if hasattr(param, "display_type") else ""
+        kind = f"<{type_label(param, None)}>"
         yield f"{opt} without a value", [opt]
         if "|" in kind:
             yield f"{opt} bad choice", [opt, "no-such\nchoice"]
