@@ -193,6 +193,8 @@ def _locked(out_dir: Path, option: str) -> Iterator[None]:
         try:
             fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
         except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                raise InputError(f"{option}: {path} is a symbolic link, not profilegen's lock file; remove it") from None
             raise InputError(f"{option}: cannot create the lock file {path}: {exc.strerror}; check the directory's permissions") from None
         try:
             if _try_lock(fcntl, fd) and _same_file(fd, path):

@@ -26,7 +26,7 @@ from profilegen.cli.boundary import (
     run_guarded,
     usage_line,
 )
-from profilegen.cli.stdout import StdoutGuard
+from profilegen.cli.stdout import StdoutGuard, reopen_closed_stdin_stderr
 from profilegen.errors import ProfilegenError
 
 
@@ -158,6 +158,7 @@ def _fail(lines: tuple[str, ...], code: int) -> NoReturn:
 def main() -> None:
     """Console entry point: one line per problem, never a traceback unless PROFILEGEN_DEBUG=1,
     which adds the traceback to an internal error and keeps its exit code 70."""
+    reopen_closed_stdin_stderr()
     guard = StdoutGuard(sys.stdout)
     sys.stdout = guard
     install_signal_handlers()

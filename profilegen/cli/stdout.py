@@ -118,3 +118,19 @@ def problem_exit(guard: StdoutGuard, code: int, say: Callable[[str], Any]) -> in
     except (OSError, ValueError):
         pass
     return code or 2
+
+
+def reopen_closed_stdin_stderr() -> None:
+    """fd 0 or 2 closed at start (`<&-`, `2>&-`): put /dev/null there. Otherwise the next file we
+    open would get that number (our lock or temporary file receiving diagnostics), and reading
+    `-` would crash on a missing sys.stdin instead of reading nothing."""
+    import sys
+
+    for fd, name, mode in ((0, "stdin", os.O_RDONLY), (2, "stderr", os.O_WRONLY)):
+        if getattr(sys, name) is not None:
+            continue
+        null = os.open(os.devnull, mode)
+        if null != fd:
+            os.dup2(null, fd)
+            os.close(null)
+        setattr(sys, name, open(fd, "r" if fd == 0 else "w", encoding="utf-8", closefd=False))  # noqa: SIM115

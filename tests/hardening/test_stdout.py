@@ -125,3 +125,28 @@ def test_commands_that_write_files_do_not_need_stdout(tmp_path: Path) -> None:
                           capture_output=True, text=True, env=env(), timeout=60, check=False)
     assert done.returncode == 0, done.stderr
     assert len(list(out.iterdir())) == 2
+
+
+def test_closed_stdin_and_stderr(tmp_path: Path) -> None:
+    """`<&-` reads nothing (a finding, not an internal error); `2>&-` still writes the files,
+    and no file of ours ends up as file descriptor 2."""
+    def shell(redirect: str, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(["sh", "-c", f'exec "$@" {redirect}', "sh", SCRIPT, *args], capture_output=True, text=True,
+                              env=env(), timeout=60, check=False)
+
+    done = shell("<&-", "validate", "-")
+    assert done.returncode == 1 and "PG101" in done.stdout and "internal error" not in done.stderr, done.stderr
+    out = tmp_path / "out"
+    done = shell("2>&-", *GENERATE, "--organization", "C", "--out", str(out))
+    assert done.returncode == 0
+    assert sorted(p.name for p in out.iterdir()) == ["com.contoso.jamfconnect.login.mobileconfig", "com.contoso.jamfconnect.menubar.mobileconfig"]
+    assert b"PG420" not in (out / "com.contoso.jamfconnect.login.mobileconfig").read_bytes()
+
+
+def test_a_planted_lock_symlink_is_refused(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / ".profilegen.lock").symlink_to(tmp_path / "elsewhere")
+    done = run([*GENERATE, "--organization", "C", "--out", str(out)])
+    assert done.returncode == 2 and "is a symbolic link, not profilegen's lock file; remove it" in done.stderr
+    assert not (tmp_path / "elsewhere").exists()
