@@ -56,6 +56,9 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
         "azure blueprint": ["--out", out],
         "sign": [str(d / "p.plist"), "--out", out],
         "verify": [str(d / "p.plist")],
+        "schema": ["config"],
+        "jamf push": [str(d / "p.plist"), "--url", "https://jamf.example.com", "--no-validate"],
+        "jamf pull": ["--out", out, "--url", "https://jamf.example.com"],
         "file": [str(d / "p.plist")],
     }
 
