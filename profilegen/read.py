@@ -60,9 +60,15 @@ def read_document(
         return None, [finding("PG107", None, "nesting deeper than Python can follow; not read further")]
 
 
+def too_large(size: int | None) -> Finding:
+    """PG105 for a file over MAX_BYTES: its real size when known (None: a stream cut at the limit)."""
+    amount = f"{size:,} bytes is" if size is not None else "the input is"
+    return finding("PG105", None, f"{amount} over the {MAX_BYTES >> 20} MiB ({MAX_BYTES:,} bytes) limit; not read")
+
+
 def _read(data: bytes, name: str, domain: Component | None, trust: Any = None) -> tuple[Document | None, list[Finding]]:
     if len(data) > MAX_BYTES:
-        raise _Stop(finding("PG105", None, f"{len(data)} bytes is over the {MAX_BYTES >> 20} MiB limit; not read"))
+        raise _Stop(too_large(len(data)))
     findings: list[Finding] = []
     signer = None
     tree: tuple[ET.Element, dict[int, int]] | None = None

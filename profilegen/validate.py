@@ -6,6 +6,8 @@ catalog (PG3xx) · Entra ID and Conditional Access (PG4xx) · security (PG5xx).
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -16,7 +18,7 @@ from profilegen.catalog.check import check_preferences
 from profilegen.catalog.relations import relation_issues, required_issues
 from profilegen.errors import InputError
 from profilegen.findings import Finding, Severity
-from profilegen.read import MAX_BYTES, Document, read_document
+from profilegen.read import MAX_BYTES, Document, read_document, too_large
 from profilegen.rules import finding, load_all, run
 from profilegen.rules.catalog import CODE_OF_KIND
 from profilegen.shapes import Settings
@@ -109,9 +111,17 @@ def read_input(path: str, stdin: bytes | None) -> bytes | Finding:
         return stdin or b""
     try:
         with open(path, "rb") as fh:
+            # A regular file's size is known without reading it: PG105 names the real size.
+            # A pipe or device is read up to the limit; past it, all we know is "more than".
+            info = os.fstat(fh.fileno())
+            size = info.st_size if stat.S_ISREG(info.st_mode) else None
+            if size is not None and size > MAX_BYTES:
+                return too_large(size)
             data = fh.read(MAX_BYTES + 1)
     except OSError as exc:
         return finding("PG106", None, f"cannot read the file: {exc.strerror}")
+    if len(data) > MAX_BYTES:
+        return too_large(None)
     return data
 
 

@@ -2,6 +2,10 @@
 
 Oracles (plistutil from libplist, openssl) are external programs. When CI=true a missing
 oracle fails the test; elsewhere it skips with the install hint.
+
+The corpus of real Jamf profiles is not part of the project: PROFILEGEN_CORPUS names its
+directory (default ../shared/corpus beside the checkout, when it exists). Without it the corpus
+tests skip, and say so in the header; PROFILEGEN_REQUIRE_CORPUS=1 (set by .ci/run) fails them.
 """
 
 from __future__ import annotations
@@ -18,8 +22,27 @@ from typer.testing import CliRunner
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
 GOLDEN = Path(__file__).resolve().parent / "golden"
-CORPUS = ROOT.parent / "shared" / "corpus" / "jamfconnect"
 IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def corpus_root() -> Path:
+    """PROFILEGEN_CORPUS, else ../shared/corpus beside the checkout."""
+    configured = os.environ.get("PROFILEGEN_CORPUS")
+    return Path(configured).expanduser() if configured else ROOT.parent / "shared" / "corpus"
+
+
+def corpus_problem() -> str | None:
+    """Why the corpus cannot be used, or None."""
+    root = corpus_root()
+    where = "PROFILEGEN_CORPUS" if os.environ.get("PROFILEGEN_CORPUS") else "the default ../shared/corpus"
+    if not (root / "jamfconnect").is_dir():
+        return f"corpus not found: {root}/jamfconnect ({where}) does not exist; set PROFILEGEN_CORPUS to the corpus directory"
+    return None
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    problem = corpus_problem()
+    return f"corpus: {corpus_root()}" if problem is None else f"corpus: SKIPPED, {problem}"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -66,9 +89,9 @@ def runner() -> CliRunner:
 
 @pytest.fixture(scope="session")
 def corpus() -> Path:
-    if not CORPUS.is_dir():
-        message = f"corpus not found at {CORPUS}"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
-    return CORPUS
+    problem = corpus_problem()
+    if problem is not None:
+        if os.environ.get("PROFILEGEN_REQUIRE_CORPUS") == "1":
+            pytest.fail(problem + "; PROFILEGEN_REQUIRE_CORPUS=1 requires it")
+        pytest.skip(problem)
+    return corpus_root() / "jamfconnect"

@@ -20,8 +20,10 @@ def _load_app() -> Any:
     # isort: off
     from profilegen.cli.app import app
     from profilegen.cli import profiles, variants, signing, entra, jamf, schema  # noqa: F401  (registers the commands)
+    from profilegen.cli.help import plain_help
     # isort: on
 
+    plain_help(app)
     # Importing the submodule profilegen.cli.app binds the package attribute `app` to that
     # module; bind it to the Typer application instead, as `from profilegen.cli import app` expects.
     globals()["app"] = app
@@ -30,13 +32,11 @@ def _load_app() -> Any:
 
 def main() -> None:
     if sys.argv[1:] == ["--version"]:
-        try:
-            sys.stdout.write(f"profilegen {__version__}\n")
-            sys.stdout.flush()
-        except OSError as exc:
-            sys.stderr.write(f"profilegen: standard output: {exc.strerror or exc}; nothing printed\n")
-            raise SystemExit(2) from None
-        return
+        from profilegen.cli.stdout import StdoutGuard, problem_exit
+
+        guard = StdoutGuard(sys.stdout)
+        guard.write(f"profilegen {__version__}\n")
+        raise SystemExit(problem_exit(guard, 0, lambda line: sys.stderr.write(f"profilegen: {line}\n")))
     _load_app()
     from profilegen.cli.app import main as run
 

@@ -6,21 +6,34 @@ Only the modules of this package import typer; core modules return values or rai
 from __future__ import annotations
 
 import os
+import sys
+from collections.abc import Sequence
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, NoReturn, Optional
 
 import typer
+from typer import _click as click
 from typer.core import TyperGroup
 
 from profilegen import __version__
+from profilegen.cli.boundary import (
+    Signalled,
+    echo_err,
+    finish,
+    install_signal_handlers,
+    interrupted,
+    run_guarded,
+    usage_line,
+)
+from profilegen.cli.stdout import StdoutGuard, reopen_closed_stdin_stderr
 from profilegen.errors import ProfilegenError
 from profilegen.text import terminal_safe
 
 
 class _Group(TyperGroup):
-    """Turns the ProfilegenError family into one stderr line per problem and its exit code,
-    for the console script and for CliRunner alike."""
+    """The error boundary, for the console script and for CliRunner alike: the ProfilegenError
+    family, Click's usage errors and interruptions each become one stderr line and an exit code."""
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -28,6 +41,35 @@ class _Group(TyperGroup):
         except ProfilegenError as exc:
             _echo_problems(exc.problems)
             raise typer.Exit(exc.exit_code) from None
+        except (KeyboardInterrupt, Signalled) as exc:
+            line, code = interrupted(exc)
+            _echo_problems((line,))
+            raise typer.Exit(code) from None
+
+    def main(  # type: ignore[override]
+        self,
+        args: Optional[Sequence[str]] = None,
+        prog_name: Optional[str] = None,
+        complete_var: Optional[str] = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        try:
+            rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+            code = rv if isinstance(rv, int) else 0
+        except click.exceptions.NoArgsIsHelpError as exc:
+            # `profilegen` or `profilegen azure` alone: the person asks what there is.
+            typer.echo(exc.ctx.get_help())
+            code = 0
+        except click.ClickException as exc:
+            _echo_problems((usage_line(exc),))
+            code = 2
+        except typer.Abort:
+            line, code = interrupted(KeyboardInterrupt())
+            _echo_problems((line,))
+        if not standalone_mode:
+            return code
+        sys.exit(code)
 
 
 app = typer.Typer(
@@ -36,6 +78,8 @@ app = typer.Typer(
     help="Generate and validate Jamf Connect profiles for Microsoft Entra ID.",
     no_args_is_help=True,
     add_completion=False,
+    # Plain help: flags shown as flags, values and arguments by name (see cli/help.py).
+    rich_markup_mode=None,
     # Locals can hold client secrets or passwords: never show them in a traceback.
     pretty_exceptions_show_locals=False,
     pretty_exceptions_enable=False,
@@ -110,7 +154,7 @@ def echo(text: str, *, err: bool = False, nl: bool = True) -> None:
 
 def _echo_problems(lines: tuple[str, ...]) -> None:
     for line in lines:
-        echo(f"profilegen: {line}", err=True)
+        echo_err(line)
 
 
 def _fail(lines: tuple[str, ...], code: int) -> NoReturn:
@@ -119,16 +163,20 @@ def _fail(lines: tuple[str, ...], code: int) -> NoReturn:
 
 
 def main() -> None:
-    """Console entry point: one line per problem, never a traceback unless PROFILEGEN_DEBUG=1."""
-    try:
-        app(standalone_mode=True)
-    except ProfilegenError as exc:
-        _fail(exc.problems, exc.exit_code)
-    except KeyboardInterrupt:
-        _fail(("interrupted",), 130)
-    except SystemExit:
-        raise
-    except Exception as exc:  # noqa: BLE001 - the last line of defence
-        if os.environ.get("PROFILEGEN_DEBUG"):
-            raise
-        _fail((f"internal error: {type(exc).__name__}; rerun with PROFILEGEN_DEBUG=1 for details",), 70)
+    """Console entry point: one line per problem, never a traceback unless PROFILEGEN_DEBUG=1,
+    which adds the traceback to an internal error and keeps its exit code 70."""
+    reopen_closed_stdin_stderr()
+    guard = StdoutGuard(sys.stdout)
+    sys.stdout = guard
+    install_signal_handlers()
+
+    def run() -> int:
+        try:
+            app(standalone_mode=True)
+        except ProfilegenError as exc:
+            _echo_problems(exc.problems)
+            return exc.exit_code
+        return 0
+
+    code = run_guarded(run, debug=bool(os.environ.get("PROFILEGEN_DEBUG")))
+    raise SystemExit(finish(guard, code))

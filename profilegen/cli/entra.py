@@ -34,7 +34,7 @@ def stdin_is_terminal() -> bool:
 
 @app.command("ropg-check")
 def ropg_check(
-    username: Annotated[Optional[str], typer.Option("--username", help="User to check (UPN).")] = None,
+    username: Annotated[Optional[str], typer.Option("--username", help="User to check (UPN).  [required]")] = None,
     tenant: Annotated[Optional[str], typer.Option("--tenant", help="Tenant GUID or verified domain.")] = None,
     ropg_client_id: Annotated[Optional[str], typer.Option("--ropg-client-id", help="Client ID for ROPG (the public app).")] = None,
     ropg_discovery_url: Annotated[Optional[str], typer.Option("--ropg-discovery-url", help="Default: the tenant's v2.0 discovery document.")] = None,

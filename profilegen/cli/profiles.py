@@ -35,8 +35,8 @@ from profilegen.cli.identity import (
 
 @app.command()
 def generate(
-    tenant: Annotated[Optional[str], typer.Option("--tenant", help="Tenant GUID or verified domain (contoso.onmicrosoft.com).")] = None,
-    client_id: Annotated[Optional[str], typer.Option("--client-id", help="Client ID of the OIDC (public endpoint) app.")] = None,
+    tenant: Annotated[Optional[str], typer.Option("--tenant", help="Tenant GUID or verified domain (contoso.onmicrosoft.com).  [required unless --config sets it]")] = None,
+    client_id: Annotated[Optional[str], typer.Option("--client-id", help="Client ID of the OIDC (public endpoint) app.  [required unless --config sets it]")] = None,
     ropg_client_id: Annotated[Optional[str], typer.Option("--ropg-client-id", help="Client ID for ROPG checks (default: --client-id).")] = None,
     custom_scope: Annotated[Optional[str], typer.Option("--custom-scope", help="api://<app ID URI>/<scope> exposed by the private API app.")] = None,
     ca_design: Annotated[Optional[CaDesign], typer.Option("--ca-design", help="Conditional Access design: scoped-policy (default: MFA policy on the API app) or excluded-api (API app excluded from All cloud apps policies).")] = None,
@@ -44,12 +44,12 @@ def generate(
     ropg_discovery_url: Annotated[Optional[str], typer.Option("--ropg-discovery-url", help="Discovery URL for ROPG (AD FS in hybrid setups).")] = None,
     redirect_uri: Annotated[Optional[str], typer.Option("--redirect-uri", help="Redirect URI (default: https://127.0.0.1/jamfconnect).")] = None,
     admin_role: Annotated[Optional[list[str]], typer.Option("--admin-role", help="App role that makes local admins (repeatable).")] = None,
-    organization: Annotated[Optional[str], typer.Option("--organization", help="PayloadOrganization.")] = None,
-    identifier: Annotated[Optional[str], typer.Option("--identifier", help="Reverse-DNS base for PayloadIdentifier.")] = None,
+    organization: Annotated[Optional[str], typer.Option("--organization", help="PayloadOrganization.  [required unless --config sets it]")] = None,
+    identifier: Annotated[Optional[str], typer.Option("--identifier", help="Reverse-DNS base for PayloadIdentifier.  [required unless --config sets it]")] = None,
     component: ComponentOpt = ComponentChoice.both,
     payload_style: StyleOpt = StyleChoice.mcx,
     fmt: FormatOpt = FormatChoice.mobileconfig,
-    out: Annotated[Optional[str], typer.Option("--out", help="Output directory (created if missing), or - for stdout.")] = None,
+    out: Annotated[Optional[str], typer.Option("--out", help="Output directory (created if missing), or - for stdout.  [required]")] = None,
     force: ForceOpt = False,
     config: ConfigOpt = None,
     cert: CertOpt = None,
@@ -59,7 +59,10 @@ def generate(
     password_stdin: PasswordStdinOpt = False,
     allow_expired: AllowExpiredOpt = False,
 ) -> None:
-    """Write login window and/or menu bar profiles for Entra ID (signed with --p12 or --cert/--key)."""
+    """Write login window and/or menu bar profiles for Entra ID (signed with --p12 or --cert/--key).
+
+    Required: --tenant, --client-id, --organization, --identifier (each may come from --config
+    instead) and --out."""
     from profilegen.config import load_config
     from profilegen.errors import InputError
     from profilegen.generate import COMPONENTS, review

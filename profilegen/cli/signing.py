@@ -25,7 +25,7 @@ from profilegen.cli.identity import (
 @app.command()
 def sign(
     paths: Annotated[list[str], typer.Argument(help="Profiles (or directories of them) to sign, or - for stdin.")],
-    out: Annotated[Optional[str], typer.Option("--out", help="Output directory (created if missing), or - for stdout.")] = None,
+    out: Annotated[Optional[str], typer.Option("--out", help="Output directory (created if missing), or - for stdout.  [required]")] = None,
     cert: CertOpt = None,
     key: KeyOpt = None,
     chain: ChainOpt = None,

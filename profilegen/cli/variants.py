@@ -36,7 +36,7 @@ from profilegen.cli.identity import (
 @app.command()
 def variants(
     file: Annotated[Path, typer.Argument(help="Generate config plus a variants: list.", dir_okay=False)],
-    out: Annotated[Optional[Path], typer.Option("--out", help="Output directory (created if missing).")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", help="Output directory (created if missing).  [required]")] = None,
     component: ComponentOpt = ComponentChoice.both,
     payload_style: StyleOpt = StyleChoice.mcx,
     fmt: FormatOpt = FormatChoice.mobileconfig,

@@ -1,0 +1,131 @@
+"""How `--help` reads: flags as flags, values by what they are (FILE, DIR, TEXT), arguments by
+name in capitals, required ones marked. Typer's default shows `<bool>`, `<str>` and `{file}`."""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+import typer
+from typer import _click as click
+from typer.core import TyperCommand
+
+# Typer's type labels -> what a person types there.
+_LABELS = {"str": "TEXT", "list[str]": "TEXT", "file": "FILE", "path": "PATH", "list[Path]": "FILE", "filename": "FILE",
+           "dir": "DIR", "float": "NUMBER", "float range": "NUMBER", "int": "INTEGER"}
+# Options whose value names a directory although it is declared as text.
+_DIR_OPTIONS = {"--out": "DIR"}
+
+
+def type_label(param: Any, ctx: Any) -> str:
+    """Typer's name for a parameter's type ("str", "file", "float range", "a|b"), for every typer
+    the project allows: 0.29 has display_type(); 0.26-0.28 keep Click's ParamType."""
+    if hasattr(param, "display_type"):
+        return re.sub(r"^<(.*)>$", r"\1", param.display_type(ctx) or "")
+    kind = param.type
+    if getattr(kind, "choices", None):
+        return "|".join(str(getattr(c, "value", c)) for c in kind.choices)
+    if hasattr(kind, "file_okay"):
+        return "dir" if not kind.file_okay else "file" if not kind.dir_okay else "path"
+    return str({"text": "str", "integer": "int"}.get(kind.name, kind.name))
+
+
+def value_name(param: Any, ctx: Any) -> str:
+    if param.metavar:
+        return str(param.metavar)
+    label = type_label(param, ctx)
+    if "|" in label:
+        return label.replace("list[", "").rstrip("]")
+    for opt in param.opts:
+        if opt in _DIR_OPTIONS:
+            return _DIR_OPTIONS[opt]
+    return _LABELS.get(label, label.upper() or "VALUE")
+
+
+def argument_name(param: Any) -> str:
+    name = str(param.metavar or param.name.upper())
+    return name + "..." if param.nargs != 1 and not name.endswith("...") else name
+
+
+class Command(TyperCommand):
+    """Every profilegen command: the usage line and option table as described above."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        try:
+            _refuse_non_finite(self, ctx, args)
+            _refuse_empty_paths(self, ctx, args)
+            return super().parse_args(ctx, args)
+        except click.exceptions.UsageError as exc:
+            exc.ctx = exc.ctx or ctx  # so the message can say which command's --help to read
+            raise
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if param.param_type_name == "argument":
+                name = argument_name(param)
+                pieces.append(name if param.required else f"[{name}]")
+        return pieces
+
+    def format_options(self, ctx: Any, formatter: Any) -> None:
+        args, opts = [], []
+        for param in self.get_params(ctx):
+            if param.param_type_name == "argument":
+                required = "  [required]" if param.required else ""
+                args.append((argument_name(param), f"{getattr(param, 'help', None) or ''}{required}"))
+                continue
+            if param.param_type_name != "option" or getattr(param, "hidden", False):
+                continue
+            record = param.get_help_record(ctx)
+            if record is None:
+                continue
+            names = click.formatting.join_options(param.opts)[0]
+            if not getattr(param, "is_flag", False) and not getattr(param, "count", False):
+                names += f" {value_name(param, ctx)}"
+            opts.append((names, record[1]))
+        if args:
+            with formatter.section("Arguments"):
+                formatter.write_dl(args)
+        if opts:
+            with formatter.section("Options"):
+                formatter.write_dl(opts)
+
+
+def plain_help(app: typer.Typer) -> None:
+    """Give every command of ``app`` and its sub-apps the Command class and plain help."""
+    app.rich_markup_mode = None
+    for info in app.registered_commands:
+        if info.cls in (None, TyperCommand):
+            info.cls = Command
+    for group in app.registered_groups:
+        if group.typer_instance is not None:
+            plain_help(group.typer_instance)
+
+
+def _refuse_non_finite(command: Any, ctx: Any, args: list[str]) -> None:
+    """`--timeout nan` passes a range check (every comparison with NaN is false) and Typer then
+    reports it as too large; name it for what it is. Same for inf and every number option."""
+    numeric = {opt: p for p in command.params if p.param_type_name == "option"
+               for opt in p.opts if type_label(p, ctx).startswith("float")}
+    for n, arg in enumerate(args):
+        name, eq, value = arg.partition("=")
+        if name in numeric and (eq or n + 1 < len(args)):
+            raw = value if eq else args[n + 1]
+            try:
+                number = float(raw)
+            except ValueError:
+                continue
+            if not math.isfinite(number):
+                raise click.exceptions.BadParameter(f"{raw!r} is not a finite number", ctx=ctx, param=numeric[name])
+
+
+def _refuse_empty_paths(command: Any, ctx: Any, args: list[str]) -> None:
+    """`--out ''` would become Path('.'), the current directory, before we could see it."""
+    paths = {opt: p for p in command.params if p.param_type_name == "option"
+             for opt in p.opts if opt == "--out" or value_name(p, ctx) in ("FILE", "DIR", "PATH")}
+    for n, arg in enumerate(args):
+        name, eq, value = arg.partition("=")
+        if name in paths and ((eq and value == "") or (not eq and n + 1 < len(args) and args[n + 1] == "")):
+            what = "a directory (. for the current one)" if value_name(paths[name], ctx) == "DIR" else "a file"
+            raise click.exceptions.BadParameter(f"empty; give {what}", ctx=ctx, param=paths[name])
