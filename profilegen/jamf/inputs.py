@@ -33,12 +33,15 @@ PLACEMENT_KEYS = ("category", "description", "self_service", "redeploy", "all_co
 def jamf_url(url: str | None, config: Path | None, *, allow_http_loopback: bool) -> str:
     """--url, else jamf.url in --config; https only (http://127.0.0.1:<port> when allowed)."""
     what = "--url"
-    if url is None and config is not None:
+    if config is not None:
+        # Read a given --config even when --url makes its jamf.url unneeded: a config that cannot
+        # be read is a mistake to report, not something to skip silently.
         from profilegen.config import read_yaml
 
         block = read_yaml(config).get("jamf")
-        url = block.get("url") if isinstance(block, Mapping) else None
-        what = f"{config}: jamf.url"
+        if url is None:
+            url = block.get("url") if isinstance(block, Mapping) else None
+            what = f"{config}: jamf.url"
     if not isinstance(url, str) or not url.strip():
         raise InputError("--url: required; give your Jamf Pro URL, e.g. https://example.jamfcloud.com (or jamf.url in --config)")
     url = url.strip()
