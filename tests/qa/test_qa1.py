@@ -136,3 +136,26 @@ def test_item11_login_key_inside_idpsettings_names_the_menu_bar_key() -> None:
     found = codes(menubar(OIDCClientID=CLIENT), "menubar")
     messages = [m for ms in found.values() for m in ms]
     assert any("ROPGID" in m for m in messages), found
+
+
+CUSTOM = {"OIDCProvider": "Custom", "OIDCClientID": "jc", "OIDCRedirectURI": "https://127.0.0.1/jamfconnect",
+          "OIDCDiscoveryURL": "https://idp.contoso.com/.well-known/openid-configuration"}
+
+
+# QA1 item 13
+def test_item13_a_client_secret_in_a_url_is_never_echoed() -> None:
+    prefs = dict(CUSTOM, OIDCDiscoveryURL="https://i.co/x?client_secret=S3cr3tV4lue x")
+    messages = [m for ms in codes(prefs, "login").values() for m in ms]
+    assert not any("S3cr3tV4lue" in m for m in messages), messages
+
+
+# QA1 item 14
+def test_item14_a_secret_under_a_misspelled_key_is_still_a_secret() -> None:
+    found = codes(dict(CUSTOM, OIDCClientSecert="S3cr3tV4lue"), "login")
+    assert "PG502" in found, found
+
+
+# QA1 item 14
+def test_item14_one_secret_one_finding() -> None:
+    found = codes(dict(CUSTOM, OIDCClientSecret=["S3cr3tV4lue"]), "login")
+    assert len(found.get("PG502", [])) == 1, found
