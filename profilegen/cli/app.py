@@ -14,6 +14,7 @@ import typer
 from typer.core import TyperGroup
 
 from profilegen import __version__
+from profilegen.credentials import mask_credentials
 from profilegen.errors import ProfilegenError
 from profilegen.text import terminal_safe
 
@@ -109,8 +110,10 @@ def echo(text: str, *, err: bool = False, nl: bool = True) -> None:
 
 
 def _echo_problems(lines: tuple[str, ...]) -> None:
+    # A URL given on the command line or in a config may carry a password or token; no error
+    # line shows it (profilegen/credentials.py).
     for line in lines:
-        echo(f"profilegen: {line}", err=True)
+        echo(f"profilegen: {mask_credentials(line)}", err=True)
 
 
 def _fail(lines: tuple[str, ...], code: int) -> NoReturn:

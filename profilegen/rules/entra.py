@@ -45,11 +45,11 @@ TENANT_ADVICE = (
 
 
 def _menubar_has_tenant(menubar: Mapping[str, Any]) -> bool:
-    return bool(_str(idp(menubar), "TenantID"))
+    return is_entra_menubar(menubar) and bool((_str(idp(menubar), "TenantID") or "").strip())
 
 
 def _login_has_tenant(login: Mapping[str, Any]) -> bool:
-    return bool(_str(login, "OIDCTenant"))
+    return is_entra_login(login) and bool((_str(login, "OIDCTenant") or "").strip())
 
 
 # Jamf 2.13: the tenant is entered "using the OIDC Tenant login window preference or the Tenant menu

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from profilegen.catalog.check import is_secret_key
 from profilegen.cli import app
 from profilegen.credentials import mask_credentials, url_credentials
+from tests.helpers import BASE_ARGS, TENANT
 
 SECRET = "S3cr3tV4lue"
 CUSTOM = {"OIDCProvider": "Custom", "OIDCClientID": "jamfconnect", "OIDCRedirectURI": "https://127.0.0.1/jamfconnect",
@@ -75,3 +76,10 @@ def test_ordinary_keys_are_not_secrets(key):
 def test_one_secret_key_one_finding(runner, tmp_path, value):
     _, found = run_validate(runner, tmp_path, dict(CUSTOM, OIDCClientSecret=value))
     assert [f["key"] for f in found if f["code"] == "PG502"] == ["OIDCClientSecret"]
+
+
+def test_generate_never_echoes_a_token_in_an_option(runner, tmp_path):
+    url = f"https://login.microsoftonline.com/{TENANT}/v2.0/.well-known/openid-configuration?client_secret={SECRET}"
+    result = runner.invoke(app, [*BASE_ARGS, "--discovery-url", url, "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2 and result.stderr.startswith("profilegen: --discovery-url: ")
+    assert SECRET not in result.stderr
