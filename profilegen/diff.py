@@ -5,7 +5,7 @@ Each side is reduced to a flat view: the profile's top-level envelope keys (``Pa
 component name (``login.OIDCAdmin``, ``menubar.IdPSettings.TenantID``). The inner payload's own
 structure is left out on purpose, so an MCX profile and a direct profile of the same settings
 compare equal. Key order, XML formatting and binary vs XML encoding never matter. Values of
-keys named in SECRET_KEY_NAMES are never shown.
+keys that name a secret (catalog.check.is_secret_key, misspellings included) are never shown.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from profilegen.catalog import SECRET_KEY_NAMES
+from profilegen.catalog.check import is_secret_key
 from profilegen.entra.facts import mask_url_credentials
 from profilegen.errors import InputError
 from profilegen.text import one_line
@@ -68,7 +68,7 @@ def _json_default(value: Any) -> Any:
 
 def _redact(value: Any) -> Any:
     if isinstance(value, Mapping):
-        return {k: HIDDEN if k in SECRET_KEY_NAMES else _redact(v) for k, v in value.items()}
+        return {k: HIDDEN if is_secret_key(str(k)) else _redact(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_redact(v) for v in value]
     if isinstance(value, str):
@@ -105,7 +105,7 @@ def _walk(a: Any, b: Any, path: str, out: list[Change], secret: bool) -> None:
     if isinstance(a, Mapping) and isinstance(b, Mapping):
         for key in sorted(set(a) | set(b), key=str):
             sub = f"{path}.{key}" if path else str(key)
-            hidden = secret or key in SECRET_KEY_NAMES
+            hidden = secret or is_secret_key(str(key))
             _walk(a.get(key, _MISSING), b.get(key, _MISSING), sub, out, hidden)
     elif a is _MISSING:
         _added(b, path, out, secret)
@@ -122,7 +122,7 @@ def _walk(a: Any, b: Any, path: str, out: list[Change], secret: bool) -> None:
 def _added(value: Any, path: str, out: list[Change], secret: bool) -> None:
     if isinstance(value, Mapping) and value:
         for key in sorted(value, key=str):
-            _added(value[key], f"{path}.{key}", out, secret or key in SECRET_KEY_NAMES)
+            _added(value[key], f"{path}.{key}", out, secret or is_secret_key(str(key)))
     else:
         out.append(Change("+", path, new=value, secret=secret))
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from profilegen.catalog import SECRET_KEY_NAMES, Component, load_catalog
-from profilegen.catalog.check import IssueKind, check_preferences
+from profilegen.catalog import Component, load_catalog
+from profilegen.catalog.check import IssueKind, check_preferences, is_secret_key
 from profilegen.text import CONTROL_RE
 
 # Jamf keys that generate derives from the azure: block, and the azure field that sets each.
@@ -70,7 +70,7 @@ def _problems(component: Component, data: Mapping[str, Any], reserved: Mapping[s
             if key not in reported:
                 reported.add(key)
                 yield f"{component}.{key}: also set by {_source(reserved[key])}; set it only there"
-        elif name in SECRET_KEY_NAMES:
+        elif is_secret_key(name):
             yield f"{component}.{path}: {SECRET_REASON}"
         elif value is None:
             yield f"{component}.{path}: null is not a plist value; remove the key or give a value"

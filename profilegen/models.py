@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from profilegen.entra import facts
 from profilegen.entra.designs import DEFAULT_DESIGN, DesignName, scope_kind
-from profilegen.entra.discovery import check_discovery_url, discovery_problems
+from profilegen.entra.discovery import discovery_problems
 from profilegen.text import CONTROL_RE
 
 DEFAULT_REDIRECT_URI = "https://127.0.0.1/jamfconnect"
@@ -175,26 +175,16 @@ class AzureSettings(BaseModel):
 
     def notes(self) -> list[str]:
         """Things worth saying on stderr that are not errors."""
+        # The organizations advice (PG416) and a discovery URL naming the tenant in another form
+        # (PG417) come from validate's rules over the rendered profiles (generate.review), once.
         out = []
-        caution = facts.tenant_caution(self.tenant)
-        if caution:
-            out.append(f"note: tenant {caution}")
-        for field, url, host in self._discovery_urls():
+        for field, _url, host in self._discovery_urls():
             name = field.replace("_", " ").replace("url", "URL")
             if facts.login_host_cloud(host) is None:
                 out.append(
                     f"note: the {name} is on {host}, not a Microsoft login host; accepted as an AD FS "
                     "(hybrid) ROPG endpoint. Set ROPGProvider: Custom and ROPGRedirectURI under login: if "
                     "Jamf Connect should send password checks there"
-                )
-                continue
-            in_url = check_discovery_url(url).tenant or ""
-            if in_url.lower() == facts.ORGANIZATIONS:
-                out.append(f"note: the {name} uses {facts.ORGANIZATIONS_ADVICE}")
-            elif facts.same_tenant(in_url, self.tenant) is None:
-                out.append(
-                    f"note: the {name} names the tenant in another form than --tenant "
-                    "(GUID vs domain); profilegen cannot confirm offline that they are the same tenant"
                 )
         return out
 

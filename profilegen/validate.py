@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,7 @@ from profilegen.catalog.relations import relation_issues, required_issues
 from profilegen.errors import InputError
 from profilegen.findings import Finding, Severity
 from profilegen.read import MAX_BYTES, Document, read_document, too_large
-from profilegen.rules import finding, load_all, run
+from profilegen.rules import finding, load_all, run, waive
 from profilegen.rules.catalog import CODE_OF_KIND
 from profilegen.shapes import Settings
 
@@ -60,11 +60,14 @@ def locate(doc: Document, base: Any, found: Finding) -> Finding:
 def check_document(doc: Document) -> Iterator[Finding]:
     if doc.is_profile:
         yield from (locate(doc, doc.data, f) for f in run("envelope", doc.data))
+    pair = _pair(doc.settings)
     for settings in doc.settings:
-        yield from (locate(doc, settings.data, f) for f in check_settings(settings))
-    menubars = [s for s in doc.settings if s.component == "menubar"]
-    # Pair rules name keys of the menu bar profile (IdPSettings.TenantID, IdPSettings.ROPGID).
-    yield from (locate(doc, menubars[0].data, f) for f in check_pair(doc.settings))
+        found = (locate(doc, settings.data, f) for f in check_settings(settings))
+        peer = _peer(pair, settings)
+        yield from (found if peer is None else waive(found, peer))
+    if pair is not None:
+        # Pair rules name keys of the menu bar profile (IdPSettings.TenantID, IdPSettings.ROPGID).
+        yield from (locate(doc, pair[1].data, f) for f in run("pair", pair[0].data, pair[1].data))
 
 
 def check_settings(settings: Settings) -> Iterator[Finding]:
@@ -78,12 +81,17 @@ def check_settings(settings: Settings) -> Iterator[Finding]:
     yield from run("prefs", settings.data)
 
 
-def check_pair(settings: Sequence[Settings]) -> Iterator[Finding]:
-    """Login window vs menu bar, when exactly one of each is present."""
+def _pair(settings: Sequence[Settings]) -> tuple[Settings, Settings] | None:
+    """The login window and the menu bar, when exactly one of each is present."""
     logins = [s for s in settings if s.component == "login"]
     menubars = [s for s in settings if s.component == "menubar"]
-    if len(logins) == 1 and len(menubars) == 1:
-        yield from run("pair", logins[0].data, menubars[0].data)
+    return (logins[0], menubars[0]) if len(logins) == 1 and len(menubars) == 1 else None
+
+
+def _peer(pair: tuple[Settings, Settings] | None, settings: Settings) -> Mapping[str, Any] | None:
+    if pair is None or not any(settings is s for s in pair):
+        return None
+    return pair[1].data if settings is pair[0] else pair[0].data
 
 
 def expand(paths: Iterable[str]) -> list[str]:
@@ -149,7 +157,9 @@ def _cross_file_pair(results: list[FileResult]) -> None:
     logins = [(r, s) for r, s in owners if s.component == "login"]
     menubars = [(r, s) for r, s in owners if s.component == "menubar"]
     if len(logins) == 1 and len(menubars) == 1 and logins[0][0] is not menubars[0][0]:
-        owner, menubar = menubars[0]
+        (login_file, login), (owner, menubar) = logins[0], menubars[0]
+        login_file.findings[:] = waive(login_file.findings, menubar.data)
+        owner.findings[:] = waive(owner.findings, login.data)
         extra = [
             replace(f, message=f"{f.message} (login window: {logins[0][0].path})")
             for f in run("pair", logins[0][1].data, menubar.data)

@@ -68,6 +68,9 @@ class KeySpec:
     relations: tuple[Relation, ...] = ()
     keys: Mapping[str, KeySpec] = field(default_factory=dict)
     item_keys: Mapping[str, KeySpec] = field(default_factory=dict)
+    # The login window keys that hold the same setting (menu bar IdPSettings only; the catalog
+    # entry's "login_counterparts_source" names the Jamf pages that pair them).
+    login_counterparts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -143,6 +146,7 @@ def _build(name: str, path: str, raw: Mapping[str, Any]) -> KeySpec:
         relations=relations,
         keys=children,
         item_keys=items,
+        login_counterparts=tuple(raw.get("login_counterparts", ())),
     )
 
 

@@ -98,6 +98,22 @@ def suggest(name: str, candidates: list[str]) -> str | None:
     return close[0] if close else None
 
 
+@cache
+def _catalog_names() -> frozenset[str]:
+    return frozenset(spec.name for component in DOMAINS for spec in load_catalog(component).walk())
+
+
+def is_secret_key(name: str) -> bool:
+    """Whether a key named ``name`` holds a client secret: a secret key's name in any case, or an
+    unknown key whose did-you-mean suggestion is one (OIDCClientSecert). The value of a misspelled
+    key is just as world-readable, and just as much a secret."""
+    if name in SECRET_KEY_NAMES:
+        return True
+    if name in _catalog_names():
+        return False
+    return suggest(name, sorted(SECRET_KEY_NAMES)) is not None
+
+
 def describe(value: Any, *, secret: bool) -> str:
     """A short, safe rendering of a value for messages. Secrets are never shown."""
     if secret:
@@ -203,9 +219,27 @@ def _nested_path(component: Component, key: str) -> str | None:
     return found[0] if found else None
 
 
+@cache
+def _counterpart(component: Component, key: str) -> str | None:
+    """Where ``component`` keeps the setting that the other domain calls ``key``: the menu bar's
+    IdPSettings.ROPGID for the login window's OIDCClientID, or the login window's OIDCTenant for
+    the menu bar's TenantID (KeySpec.login_counterparts)."""
+    if component == "menubar":
+        found = [s.path for s in load_catalog("menubar").walk() if key in s.login_counterparts]
+        return found[0] if found else None
+    spec = next((s for s in load_catalog("menubar").walk() if s.name == key and s.login_counterparts), None)
+    return spec.login_counterparts[0] if spec else None
+
+
 def _unknown(catalog: Catalog, level: Mapping[str, KeySpec], key: str, path: str, *, top: bool) -> KeyIssue:
+    theirs = other(catalog.component)
+    if not top and _current_key(theirs, key) is not None:
+        # A key of the other domain inside one of this domain's dictionaries, e.g. the login
+        # window's OIDCClientID inside the menu bar's IdPSettings: name this domain's key.
+        here = _counterpart(catalog.component, key)
+        fix = f"here the setting is {here}" if here else f"{catalog.domain} has no such setting; remove it"
+        return KeyIssue(IssueKind.OTHER_DOMAIN, path, f"is a {DOMAINS[theirs]} key, which Jamf Connect does not read here; {fix}")
     if top:
-        theirs = other(catalog.component)
         if _current_key(theirs, key) is not None:
             return KeyIssue(
                 IssueKind.OTHER_DOMAIN,
@@ -215,7 +249,9 @@ def _unknown(catalog: Catalog, level: Mapping[str, KeySpec], key: str, path: str
         # A 2.x key nested in a dictionary of the other domain, placed at the top level here.
         nested = _nested_path(theirs, key)
         if nested:
-            return KeyIssue(IssueKind.OTHER_DOMAIN, path, f"belongs to {DOMAINS[theirs]} as {nested}, not to {catalog.domain}")
+            here = _counterpart(catalog.component, key)
+            tail = f"; here the setting is {here}" if here else ""
+            return KeyIssue(IssueKind.OTHER_DOMAIN, path, f"belongs to {DOMAINS[theirs]} as {nested}, not to {catalog.domain}{tail}")
         # A key of this domain that lives inside a dictionary, e.g. ROPGID instead of IdPSettings.ROPGID.
         inside = _nested_path(catalog.component, key)
         if inside:

@@ -153,6 +153,9 @@ def echo(text: str, *, err: bool = False, nl: bool = True) -> None:
 
 
 def _echo_problems(lines: tuple[str, ...]) -> None:
+    # A URL given on the command line or in a config may carry a password or token; no error
+    # line shows it (profilegen/credentials.py). A path or value from outside may carry escape
+    # sequences; echo escapes them.
     for line in lines:
         echo_err(line)
 

@@ -75,6 +75,7 @@ def discovery_problems(url: str, tenant: str | None) -> Iterator[str]:
     tenant it names after normalisation. organizations is left to PG416 (a warning)."""
     found = check_discovery_url(url)
     in_url = found.tenant
+    tenant = tenant.strip() if tenant else None
     if in_url is not None and in_url.lower() in facts.REFUSED_AUTHORITIES:
         yield f"uses the authority {in_url!r}, which ROPC refuses (AADSTS9001023); put your tenant in the path"
     elif in_url is not None and tenant and facts.same_tenant(in_url, tenant) is False:
@@ -82,3 +83,18 @@ def discovery_problems(url: str, tenant: str | None) -> Iterator[str]:
     elif in_url is not None and in_url.lower() != facts.ORGANIZATIONS and facts.tenant_problem(in_url):
         yield f"names {in_url!r}, which is neither a tenant GUID nor a domain"
     yield from found.problems
+
+
+def unconfirmed_tenant(url: str, tenant: str | None) -> str | None:
+    """The tenant a Microsoft discovery URL names, when it and ``tenant`` are both usable but in
+    different forms (a GUID and a domain), so they may or may not be the same tenant: only the
+    discovery document's issuer (a network lookup) could tell. None otherwise: same form (equal, or
+    a mismatch that discovery_problems reports), a multi-tenant authority (PG416 / PG405), or a
+    value that is wrong on its own."""
+    tenant = tenant.strip() if tenant else None
+    in_url = check_discovery_url(url).tenant
+    if not tenant or in_url is None or {in_url.lower(), tenant.lower()} & facts.MULTI_TENANT_AUTHORITIES:
+        return None
+    if facts.tenant_problem(in_url) or facts.tenant_problem(tenant):
+        return None
+    return in_url if facts.same_tenant(in_url, tenant) is None else None

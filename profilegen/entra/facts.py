@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from profilegen.credentials import mask_credentials
+
 GUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 # A verified or initial domain such as contoso.onmicrosoft.com: DNS labels, at least one dot.
 DOMAIN_RE = re.compile(r"^(?=.{4,253}$)([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z]{2,63}$")
@@ -34,8 +36,12 @@ CLOSED_LOGIN_HOSTS = {"login.microsoftonline.de": "Microsoft Cloud Deutschland (
 # consumers, but may be set to organizations": v2-oauth-ropc; AADSTS9001023 names /common and
 # /consumers only). organizations works, but Jamf 2.13 asks for organization-specific tenant
 # information, so it earns a warning, not an error (azure-facts.md §9.4).
-MULTI_TENANT_AUTHORITIES = {"common", "consumers", "organizations"}
-REFUSED_AUTHORITIES = {"common", "consumers"}
+# Microsoft: "You can also use the consumer tenant GUID, 9188040d-6c67-4c5b-b112-36a304b66dad, in
+# place of consumers" (v2-protocols-oidc, tenant table), so ROPC refuses it as it refuses consumers
+# (v2-oauth-ropc: no personal accounts).
+CONSUMERS_TENANT_GUID = "9188040d-6c67-4c5b-b112-36a304b66dad"
+MULTI_TENANT_AUTHORITIES = {"common", "consumers", "organizations", CONSUMERS_TENANT_GUID}
+REFUSED_AUTHORITIES = {"common", "consumers", CONSUMERS_TENANT_GUID}
 ORGANIZATIONS = "organizations"
 ORGANIZATIONS_ADVICE = (
     "'organizations' lets users of any work or school tenant sign in; ROPC accepts it, but Jamf Connect "
@@ -45,13 +51,9 @@ ORGANIZATIONS_ADVICE = (
 DISCOVERY_SUFFIX = "/.well-known/openid-configuration"
 
 
-# scheme://user[:password]@host...: credentials embedded in a URL.
-URL_USERINFO_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/?#]*@")
-
-
 def mask_url_credentials(text: str) -> str:
-    """``text`` with the user:password@ part of a URL replaced, for any output."""
-    return URL_USERINFO_RE.sub(r"\1<hidden>@", text.strip()) if URL_USERINFO_RE.match(text.strip()) else text
+    """``text`` with the user:password@ part and credential query values of a URL replaced, for any output."""
+    return mask_credentials(text)
 
 
 def is_guid(value: str) -> bool:
@@ -69,7 +71,15 @@ def is_domain(value: str) -> bool:
 
 def tenant_problem(value: str) -> str | None:
     """Why ``value`` is not usable as an Entra tenant, or None. ``organizations`` is usable (see
-    ``tenant_caution``)."""
+    ``tenant_caution``). Space around a value is named as such: the fix is to remove it, not to
+    look up another tenant."""
+    if value != value.strip() and value.strip() and tenant_problem(value.strip()) is None:
+        return "has spaces or line breaks around the tenant ID; remove them"
+    if value.lower() == CONSUMERS_TENANT_GUID:
+        return (
+            "is the consumer tenant GUID, which stands for 'consumers' (personal Microsoft accounts); ROPC refuses "
+            "it (AADSTS9001023): use your Directory (tenant) ID GUID or a verified domain such as contoso.onmicrosoft.com"
+        )
     if value.lower() in REFUSED_AUTHORITIES:
         return (
             f"'{value}' is a multi-tenant authority that ROPC refuses (AADSTS9001023), so password checks "

@@ -8,14 +8,14 @@ pure functions registered here by their modules.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
 from typing import Any
 
 from profilegen.findings import Finding
 from profilegen.rules.registry import RULES, Rule
 
-__all__ = ["RULES", "Rule", "finding", "load_all", "run"]
+__all__ = ["RULES", "Rule", "finding", "load_all", "run", "waive"]
 
 
 @cache
@@ -44,3 +44,10 @@ def run(scope: str, *args: Any) -> Iterator[Finding]:
         if r.scope == scope and r.check is not None:
             for hit in r.check(*args):
                 yield r.finding(hit.key, hit.message)
+
+
+def waive(findings: Iterable[Finding], peer: Mapping[str, Any]) -> list[Finding]:
+    """``findings`` of one login window or menu bar without those the other domain's settings
+    ``peer`` (same profile or same run) settle (Rule.waived_by_peer)."""
+    rules = load_all()
+    return [f for f in findings if (w := rules[f.code].waived_by_peer) is None or not w(peer)]

@@ -39,26 +39,41 @@ def _str(data: Mapping[str, Any], key: str) -> str | None:
 
 TENANT_ADVICE = (
     "missing; Jamf asks for the Directory (tenant) ID of your Entra tenant from Jamf Connect 2.13 "
-    "(Integrating_with_Microsoft_Azure_AD, 2.13.0): set it"
+    "(Integrating_with_Microsoft_Azure_AD, 2.13.0): set OIDCTenant in the login window or "
+    "IdPSettings.TenantID in the menu bar"
 )
 
 
-@rule("PG401", "entra-no-tenant", Severity.WARNING, "login")
+def _menubar_has_tenant(menubar: Mapping[str, Any]) -> bool:
+    return is_entra_menubar(menubar) and bool((_str(idp(menubar), "TenantID") or "").strip())
+
+
+def _login_has_tenant(login: Mapping[str, Any]) -> bool:
+    return is_entra_login(login) and bool((_str(login, "OIDCTenant") or "").strip())
+
+
+# Jamf 2.13: the tenant is entered "using the OIDC Tenant login window preference or the Tenant menu
+# bar app preference. The information entered applies to all Jamf Connect products", and the alert
+# comes "if both of these fields are left blank". So a tenant in the other domain of the same
+# profile or run settles PG401/PG411 (Rule.waived_by_peer, applied by validate.py).
+@rule("PG401", "entra-no-tenant", Severity.WARNING, "login", waived_by_peer=_menubar_has_tenant)
 def login_no_tenant(login: Mapping[str, Any]) -> Iterator[Hit]:
     """No tenant for Entra ID. Jamf's 2.13 note (docs.jamf.com/jamf-connect/2.13.0/documentation/
     Integrating_with_Microsoft_Azure_AD.html) asks for organization-specific tenant information
-    (OIDCTenant in the login window, IdPSettings.TenantID in the menu bar) as Microsoft retires the
-    common endpoints, says existing applications remain functional, and has Jamf Connect
-    Configuration alert when both tenant fields are blank. A strong recommendation, hence a
-    warning, not a failure."""
+    (OIDCTenant in the login window or IdPSettings.TenantID in the menu bar; "the information entered
+    applies to all Jamf Connect products") as Microsoft retires the common endpoints, says existing
+    applications remain functional, and has Jamf Connect Configuration alert when both tenant fields
+    are blank. So a menu bar with a tenant in the same profile or run settles it. A strong
+    recommendation, hence a warning, not a failure."""
     if is_entra_login(login) and not _str(login, "OIDCTenant"):
         yield Hit("OIDCTenant", TENANT_ADVICE)
 
 
-@rule("PG411", "entra-no-tenant-menubar", Severity.WARNING, "menubar")
+@rule("PG411", "entra-no-tenant-menubar", Severity.WARNING, "menubar", waived_by_peer=_login_has_tenant)
 def menubar_no_tenant(menubar: Mapping[str, Any]) -> Iterator[Hit]:
-    """The menu bar's IdPSettings has no TenantID for Entra ID: Jamf's 2.13 recommendation, as
-    PG401 (docs.jamf.com/jamf-connect/2.13.0/documentation/Integrating_with_Microsoft_Azure_AD.html)."""
+    """The menu bar's IdPSettings has no TenantID for Entra ID, and no login window in the same
+    profile or run has OIDCTenant: Jamf's 2.13 recommendation, as PG401
+    (docs.jamf.com/jamf-connect/2.13.0/documentation/Integrating_with_Microsoft_Azure_AD.html)."""
     if is_entra_menubar(menubar) and not _str(idp(menubar), "TenantID"):
         yield Hit("IdPSettings.TenantID", TENANT_ADVICE)
 
@@ -168,19 +183,35 @@ def menubar_discovery(menubar: Mapping[str, Any]) -> Iterator[Hit]:
 
 @rule("PG406", "entra-login-menubar-disagree", Severity.ERROR, "pair")
 def pair(login: Mapping[str, Any], menubar: Mapping[str, Any]) -> Iterator[Hit]:
-    """The login window and the menu bar name different tenants or ROPG clients. Both check the
-    same user's password against the same tenant; a mismatch means one of them fails. Tenants are
-    compared only when both are GUIDs or both are domains: a GUID and a domain may name the same
-    tenant, which only a network lookup can tell (PG415, an info)."""
+    """The login window and the menu bar name different tenants. Both check the same user's
+    password against the same tenant; a mismatch means one of them fails. Tenants are compared only when
+    both are GUIDs or both are domains: a GUID and a domain may name the same tenant, which only a
+    network lookup can tell (PG415, an info). Different ROPG clients are PG418, a warning."""
     if not (is_entra_login(login) and is_entra_menubar(menubar)):
         return
-    settings = idp(menubar)
-    lt, mt = _str(login, "OIDCTenant"), _str(settings, "TenantID")
+    lt, mt = _str(login, "OIDCTenant"), _str(idp(menubar), "TenantID")
     if lt and mt and facts.same_tenant(lt.strip(), mt.strip()) is False:
         yield Hit("IdPSettings.TenantID", f"menu bar tenant {mt!r} differs from the login window's OIDCTenant {lt!r}")
-    lr, mr = _str(login, "OIDCROPGID") or _str(login, "OIDCClientID"), _str(settings, "ROPGID")
-    if lr and mr and lr.lower() != mr.lower():
-        yield Hit("IdPSettings.ROPGID", "differs from the login window's OIDCROPGID; use the same public client in both")
+
+
+@rule("PG418", "entra-ropg-clients-differ", Severity.WARNING, "pair")
+def ropg_clients_differ(login: Mapping[str, Any], menubar: Mapping[str, Any]) -> Iterator[Hit]:
+    """The menu bar's IdPSettings.ROPGID names another app than the login window's OIDCROPGID (or
+    OIDCClientID). Not an error: Jamf's menu bar page describes ROPGID as "the client ID of your
+    Self Service+ app in your IdP" (learn.jamf.com Menu_Bar_Authentication_Settings), and the
+    Conditional Access guide only has the ROPG client ID pre-filled from the Identity Provider tab
+    (Creating_a_Jamf_Connect_Configuration_with_Conditional_Access): a default, not a requirement.
+    Any app registration in the tenant with "Allow public client flows" on passes ROPG. A warning,
+    as PG404, because the usual setup uses one app and a second one must be set up the same way."""
+    if not (is_entra_login(login) and is_entra_menubar(menubar)):
+        return
+    lr, mr = _str(login, "OIDCROPGID") or _str(login, "OIDCClientID"), _str(idp(menubar), "ROPGID")
+    if lr and mr and lr.strip().lower() != mr.strip().lower():
+        yield Hit(
+            "IdPSettings.ROPGID",
+            "differs from the login window's OIDCROPGID; fine if that app is also a public client "
+            "(Allow public client flows) in the same tenant, otherwise use the same client in both",
+        )
 
 
 @rule("PG409", "malformed-scopes", Severity.WARNING, "login")

@@ -1,4 +1,4 @@
-"""PG415-PG416: tenant values that work, or may work, but cannot be confirmed or are not what Jamf
+"""PG415-PG417: tenant values that work, or may work, but cannot be confirmed or are not what Jamf
 asks for. Sources: ../shared/reference/azure-facts.md §9.4 and
 https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth-ropc.
 """
@@ -9,7 +9,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from profilegen.entra import facts
-from profilegen.entra.discovery import check_discovery_url
+from profilegen.entra.discovery import check_discovery_url, unconfirmed_tenant
 from profilegen.findings import Hit, Severity
 from profilegen.rules.entra import idp, is_entra_login, is_entra_menubar
 from profilegen.rules.registry import rule
@@ -59,3 +59,31 @@ def organizations(prefs: Mapping[str, Any]) -> Iterator[Hit]:
         advice = facts.tenant_caution(value) if value else None
         if advice:
             yield Hit(key, advice)
+
+
+@rule("PG417", "entra-discovery-tenant-form", Severity.INFO, "prefs")
+def discovery_tenant_form(prefs: Mapping[str, Any]) -> Iterator[Hit]:
+    """A Microsoft discovery URL names the tenant in another form than the tenant key (a domain in
+    the URL and a GUID in OIDCTenant or IdPSettings.TenantID, or the other way round). As PG415: the
+    two may name the same tenant, which only a network lookup of the discovery document's issuer
+    could tell (azure-facts.md §3.3), and validate works offline; generate says the same about
+    --discovery-url. When both have the same form and differ, PG405/PG414 report an error
+    (issue 9 §1.5). Use the tenant GUID in the URL."""
+    places: list[tuple[str, str | None, str, str | None]] = []
+    if is_entra_login(prefs):
+        tenant_key = "ROPGTenant" if _str(prefs, "ROPGTenant") else "OIDCTenant"
+        places.append(("OIDCDiscoveryURL", _str(prefs, "OIDCDiscoveryURL"), "OIDCTenant", _str(prefs, "OIDCTenant")))
+        places.append(("ROPGDiscoveryURL", _str(prefs, "ROPGDiscoveryURL"), tenant_key, _str(prefs, tenant_key)))
+    if is_entra_menubar(prefs):
+        settings = idp(prefs)
+        places.append(("IdPSettings.DiscoveryURL", _str(settings, "DiscoveryURL"), "IdPSettings.TenantID", _str(settings, "TenantID")))
+    for key, url, tenant_key, tenant in places:
+        if url is None or not facts.login_host_cloud(facts.url_host(url)):
+            continue
+        in_url = unconfirmed_tenant(url, tenant)
+        if in_url:
+            yield Hit(
+                key,
+                f"names the tenant {in_url!r} and {tenant_key} is {tenant!r} (GUID and domain); profilegen cannot "
+                "confirm offline that they are the same tenant: check, or use the tenant GUID in the URL",
+            )

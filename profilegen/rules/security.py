@@ -6,8 +6,8 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from profilegen.catalog import SECRET_KEY_NAMES
-from profilegen.entra.facts import URL_USERINFO_RE
+from profilegen.catalog.check import is_secret_key
+from profilegen.credentials import url_credentials
 from profilegen.findings import Hit, Severity
 from profilegen.rules.entra import ENTRA_PROVIDERS, idp
 from profilegen.rules.registry import rule
@@ -36,9 +36,15 @@ def provider(prefs: Mapping[str, Any]) -> Any:
 
 
 def _secret_paths(prefs: Mapping[str, Any]) -> Iterator[str]:
-    """Where a client secret key holds a value."""
+    """Where a client secret key holds a value: one path per key (an array or dictionary under a
+    secret key is that key's value, not a second secret), misspelled keys included
+    (catalog.check.is_secret_key)."""
+    found: list[str] = []
     for path, name, value in walk(prefs):
-        if name in SECRET_KEY_NAMES and value not in (None, ""):
+        if any(path.startswith((f"{p}.", f"{p}[")) for p in found):
+            continue
+        if not path.endswith("]") and is_secret_key(name) and value not in (None, "", [], {}):
+            found.append(path)
             yield path
 
 
@@ -78,12 +84,16 @@ def http_urls(prefs: Mapping[str, Any]) -> Iterator[Hit]:
 
 @rule("PG505", "credentials-in-url", Severity.ERROR, "prefs")
 def credentials_in_url(prefs: Mapping[str, Any]) -> Iterator[Hit]:
-    """A URL with a user name or password in it (https://user:secret@host/...). Managed
-    Preferences are readable by every local user; the credentials are disclosed. The value is
-    never shown."""
+    """A URL with a credential in it: a user name and password (https://user:secret@host/...), or
+    a secret in the query or fragment (client_secret=, RFC 6749 §2.3.1; access_token= or token=,
+    RFC 6750 §2.3; password=, api_key=, sig=; see profilegen/credentials.py). Managed Preferences
+    are readable by every local user; the credential is disclosed. The value is never shown."""
     for path, name, value in walk(prefs):
-        if isinstance(value, str) and URL_USERINFO_RE.match(value.strip()):
+        kind = url_credentials(value) if isinstance(value, str) else None
+        if kind == "user:password@":
             yield Hit(path, "the URL contains credentials (user:password@); remove them and change that password")
+        elif kind:
+            yield Hit(path, f"the URL carries a credential in its {kind} parameter; remove it and rotate that secret or token")
 
 
 @rule("PG504", "placeholder-value", Severity.WARNING, "prefs")
@@ -94,8 +104,8 @@ def placeholders(prefs: Mapping[str, Any]) -> Iterator[Hit]:
     for path, name, value in walk(prefs):
         if not isinstance(value, str) or not IDENTIFIER_KEYS.search(name):
             continue
-        if (entra_ids and name in ENTRA_CLIENT_ID_KEYS) or name in SECRET_KEY_NAMES:
+        if (entra_ids and name in ENTRA_CLIENT_ID_KEYS) or is_secret_key(name):
             continue  # PG403/PG413 and PG501/PG502 already speak about these keys
         if PLACEHOLDER_RE.search(value) or " " in value.strip():
-            shown = "" if URL_USERINFO_RE.match(value.strip()) else f" ({value[:50]!r})"
+            shown = "" if url_credentials(value) else f" ({value[:50]!r})"  # PG505 names a URL's credential
             yield Hit(path, f"looks like placeholder text from a sample{shown}; put the real value in")

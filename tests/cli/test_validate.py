@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import plistlib
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -224,3 +225,22 @@ def test_empty_directory_is_a_usage_error(runner, tmp_path):
     (tmp_path / "notes.txt").write_text("x")
     result = runner.invoke(app, ["validate", str(tmp_path)])
     assert result.exit_code == 2 and "no *.mobileconfig or *.plist" in result.stderr
+
+
+def test_no_raw_escape_sequences_reach_the_terminal(tmp_path):
+    """QA1 item 6 (fixed by the terminal-safe echo merged with issue 8 §2.2): control characters
+    from the file (key names, tenant values) never reach the terminal raw in the text report."""
+    prefs = {"OIDCProvider": "EntraID", "OIDCClientID": CLIENT, "OIDCTenant": "\x1b[31mcommon", "\x1b]0;pwned\x07Key": "v"}
+    path = tmp_path / "esc.plist"
+    path.write_bytes(plistlib.dumps(prefs, fmt=plistlib.FMT_BINARY))
+    result = subprocess.run([sys.executable, "-m", "profilegen", "validate", "--domain", "login", str(path)],
+                            capture_output=True, timeout=60)
+    assert b"\x1b" not in result.stdout and b"\x07" not in result.stdout
+
+
+def test_no_raw_escape_sequences_in_error_lines(tmp_path):
+    """A file name from outside, echoed in a one-line error, is escaped as well."""
+    missing = str(tmp_path / "no\x1b]0;pwned\x07such.plist")
+    result = subprocess.run([sys.executable, "-m", "profilegen", "validate", missing], capture_output=True, timeout=60)
+    assert result.returncode == 2 and b"\x1b" not in result.stderr and b"\x07" not in result.stderr
+    assert len(result.stderr.splitlines()) == 1

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from importlib import resources
+
 import pytest
 
 from profilegen.catalog import DOMAINS, load_catalog
@@ -71,3 +74,35 @@ def test_nested_key_at_top_level_names_its_dictionary():
 def test_secret_values_hidden_in_type_messages():
     issues = list(check_preferences(load_catalog("login"), {"OIDCClientSecret": ["hunter2"]}))
     assert issues and all("hunter2" not in i.message for i in issues)
+
+
+# QA1 item 11: a login window key inside the menu bar's IdPSettings names the menu bar's key.
+@pytest.mark.parametrize(("key", "here"), [
+    ("OIDCClientID", "IdPSettings.ROPGID"), ("OIDCROPGID", "IdPSettings.ROPGID"), ("OIDCTenant", "IdPSettings.TenantID"),
+    ("OIDCDiscoveryURL", "IdPSettings.DiscoveryURL"), ("ROPGSuccessCodes", "IdPSettings.SuccessCodes"),
+])
+def test_login_key_inside_idpsettings_names_the_menu_bar_key(key, here):
+    prefs = {"IdPSettings": {"Provider": "EntraID", "ROPGID": "x", key: "x"}}
+    (issue,) = [i for i in check_preferences(load_catalog("menubar"), prefs) if i.path == f"IdPSettings.{key}"]
+    assert issue.kind is IssueKind.OTHER_DOMAIN and here in issue.message, issue
+
+
+def test_login_key_without_menu_bar_counterpart_says_so():
+    prefs = {"IdPSettings": {"Provider": "EntraID", "OIDCRedirectURI": "https://127.0.0.1/jamfconnect"}}
+    (issue,) = list(check_preferences(load_catalog("menubar"), prefs))
+    assert issue.kind is IssueKind.OTHER_DOMAIN and "no such setting" in issue.message
+
+
+def test_menu_bar_key_in_the_login_window_names_the_login_key():
+    (issue,) = list(check_preferences(load_catalog("login"), {"TenantID": "x"}))
+    assert issue.kind is IssueKind.OTHER_DOMAIN and "OIDCTenant" in issue.message
+
+
+def test_every_counterpart_is_a_login_window_key_with_a_source():
+    login = load_catalog("login")
+    raw = json.loads(resources.files("profilegen.catalog").joinpath("menubar.json").read_text(encoding="utf-8"))
+    for spec in load_catalog("menubar").walk():
+        for key in spec.login_counterparts:
+            assert key in login.keys and not login.keys[key].legacy, (spec.path, key)
+        if spec.login_counterparts:
+            assert "docs.jamf.com" in raw["keys"]["IdPSettings"]["keys"][spec.name]["login_counterparts_source"]

@@ -143,3 +143,16 @@ def test_case_files_exist_for_new_codes():
     for code in ("PG420", "PG421", "PG422"):
         names = [p.name for p in (cases / code).iterdir()]
         assert any(n.startswith("pass-") for n in names) and any(n.startswith("fail-") for n in names)
+
+
+# QA1 items 1 and 2 (fixed with issue 9 §3.1): design B is named, never told it lacks a custom
+# scope or advised to exclude the Jamf Connect app; two different custom scopes are a finding.
+def test_design_b_is_not_told_it_has_no_custom_scope():
+    found = validate_bytes(login(None, f"{SCOPE}+openid+email+profile"), "b.login.plist")
+    assert not any("no custom API scope" in f.message or "exclude the Jamf Connect app" in f.message for f in found)
+    assert [f.code for f in found if f.code in CA_CODES] == ["PG420"]
+
+
+def test_two_different_custom_scopes_are_reported():
+    found = validate_bytes(login(f"{SCOPE}+openid+profile+email", f"{OTHER}+openid+email+profile"), "x.login.plist")
+    assert any(f.code.startswith("PG4") and f.severity is not Severity.INFO for f in found), found

@@ -1,0 +1,48 @@
+"""Credentials inside text: URLs with user:password@ or a secret in the query, found and masked.
+
+Every finding message passes through ``mask_credentials`` (rules/registry.py), so no rule can echo
+a password, client secret or token that sits in a URL, whatever the rule quotes.
+
+Which query parameters carry a credential: OAuth's ``client_secret`` (RFC 6749 §2.3.1), bearer
+tokens sent as ``access_token`` (RFC 6750 §2.3, which warns that URLs end up in logs and browser
+history), and the names services commonly use for the same thing (``token``, ``password``,
+``api_key``, a shared-access ``sig``nature). A name that ends in one of these counts too
+(``x_token``, ``sas_sig``): a false alarm costs a look, a miss leaks a secret.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, urlsplit
+
+HIDDEN = "<hidden>"
+# scheme://user[:password]@host...: credentials embedded in a URL (anywhere in a text).
+USERINFO_RE = re.compile(r"(\b[a-zA-Z][a-zA-Z0-9+.-]*://)[^/?#\s@'\"]*@")
+SECRET_PARAM = r"[\w.-]*(?:secret|token|password|passwd|pwd|api_?key|apikey|sig|signature)"
+SECRET_PARAM_RE = re.compile(rf"^{SECRET_PARAM}$", re.I)
+# ?name=value / &name=value / #name=value with a credential name: the value up to the next separator.
+SECRET_QUERY_RE = re.compile(rf"([?&;#]{SECRET_PARAM}=)[^&;#\s'\"]*", re.I)
+
+
+def url_credentials(text: str) -> str | None:
+    """What kind of credential the URL ``text`` carries ("user:password@" or the query parameter's
+    name), or None."""
+    value = text.strip()
+    if USERINFO_RE.match(value):
+        return "user:password@"
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        parts = None
+    pairs = []
+    if parts is not None and parts.scheme:
+        pairs = parse_qsl(parts.query, keep_blank_values=False) + parse_qsl(parts.fragment, keep_blank_values=False)
+    for name, item in pairs:
+        if item and SECRET_PARAM_RE.match(name):
+            return f"{name}="
+    return None
+
+
+def mask_credentials(text: str) -> str:
+    """``text`` with every URL's user:password@ part and credential query values replaced."""
+    return SECRET_QUERY_RE.sub(rf"\1{HIDDEN}", USERINFO_RE.sub(rf"\1{HIDDEN}@", text))
