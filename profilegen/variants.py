@@ -22,6 +22,7 @@ from profilegen.config import read_yaml, validate_config
 from profilegen.errors import InputError
 from profilegen.generate import Document, generate
 from profilegen.models import OutputFormat, ProfileConfig, Style
+from profilegen.text import shown
 
 SECTIONS = ("azure", "login", "menubar")
 VARIANT_FIELDS = ("name", "slug", "description", "vars", *SECTIONS, "jamf")
@@ -49,7 +50,7 @@ class VariantFile:
     variants: tuple[Variant, ...]
 
     def where(self, variant: Variant) -> str:
-        return f"{self.source}: variants[{variant.index}] ({variant.name})"
+        return f"{self.source}: variants[{variant.index}] ({shown(variant.name, quote=False)})"
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,7 @@ def parse_variant_file(raw: Mapping[str, Any], *, source: str) -> VariantFile:
             problems.append(f"{where}: name: required; give the department or site name as text")
             continue
         name = name.strip()
-        where = f"{where} ({name})"
+        where = f"{where} ({shown(name, quote=False)})"
         for key in item:
             if key not in VARIANT_FIELDS:
                 hint = suggest(str(key), list(VARIANT_FIELDS))
@@ -131,7 +132,7 @@ def parse_variant_file(raw: Mapping[str, Any], *, source: str) -> VariantFile:
             if not slug:
                 problems.append(f"{where}: no slug can be derived from the name; set slug: (a-z, 0-9 and -)")
         elif not isinstance(slug, str) or not SLUG_RE.match(slug):
-            problems.append(f"{where}: slug: {slug!r} must be lowercase a-z, 0-9 and '-', e.g. {slugify(str(slug)) or 'sales'}")
+            problems.append(f"{where}: slug: {shown(slug)} must be lowercase a-z, 0-9 and '-', e.g. {slugify(str(slug)) or 'sales'}")
         description = item.get("description") or ""
         if not isinstance(description, str):
             problems.append(f"{where}: description: must be text")
@@ -146,11 +147,11 @@ def parse_variant_file(raw: Mapping[str, Any], *, source: str) -> VariantFile:
         if jamf is not None and not isinstance(jamf, Mapping):
             problems.append(f"{where}: jamf: must be a mapping (name, category, scope_groups, ...)")
         if name.casefold() in by_name:
-            problems.append(f"{where}: name: {name!r} is also the name of variants[{by_name[name.casefold()]}]; names must be unique")
+            problems.append(f"{where}: name: {shown(name)} is also the name of variants[{by_name[name.casefold()]}]; names must be unique")
         by_name.setdefault(name.casefold(), i)
         if isinstance(slug, str) and slug:
             if slug in by_slug:
-                problems.append(f"{where}: slug: {slug!r} is also the slug of variants[{by_slug[slug]}]; set a distinct slug:")
+                problems.append(f"{where}: slug: {shown(slug)} is also the slug of variants[{by_slug[slug]}]; set a distinct slug:")
             by_slug.setdefault(slug, i)
         variants.append(Variant(i, name, str(slug), str(description), dict(variables) if isinstance(variables, Mapping) else {},
                                 overrides, dict(jamf) if isinstance(jamf, Mapping) else None))

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from profilegen.text import shown
+
 GUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 # A verified or initial domain such as contoso.onmicrosoft.com: DNS labels, at least one dot.
 DOMAIN_RE = re.compile(r"^(?=.{4,253}$)([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z]{2,63}$")
@@ -72,7 +74,7 @@ def tenant_problem(value: str) -> str | None:
     ``tenant_caution``)."""
     if value.lower() in REFUSED_AUTHORITIES:
         return (
-            f"'{value}' is a multi-tenant authority that ROPC refuses (AADSTS9001023), so password checks "
+            f"{shown(value)} is a multi-tenant authority that ROPC refuses (AADSTS9001023), so password checks "
             "fail; use the Directory (tenant) ID GUID or a verified domain such as contoso.onmicrosoft.com"
         )
     if value.lower() == ORGANIZATIONS:
@@ -84,7 +86,7 @@ def tenant_problem(value: str) -> str | None:
     if is_domain(value):
         return None
     return (
-        f"'{value}' is neither a tenant GUID nor a DNS name; use the Directory (tenant) ID from "
+        f"{shown(value)} is neither a tenant GUID nor a DNS name; use the Directory (tenant) ID from "
         "Entra admin center > Overview, or a verified domain such as contoso.onmicrosoft.com"
     )
 
