@@ -182,10 +182,12 @@ def select(vf: VariantFile, only: Sequence[str]) -> tuple[Variant, ...]:
 def variant_config(vf: VariantFile, variant: Variant) -> ProfileConfig:
     """Merge, render templates, validate: the variant's ProfileConfig, or InputError naming it."""
     from profilegen.templating import render_value, template_context
+    from profilegen.templating.budget import new_budget
 
     where = vf.where(variant)
     raw = {k: v for k, v in vf.base.items() if k != "jamf"}  # jamf: is merged by variant_jamf
     context = template_context(name=variant.name, slug=variant.slug, variables=variant.vars, organization=raw.get("organization"))
+    budget = new_budget(context)  # one for all of the variant's values
     try:
         for section in SECTIONS:
             base_part = raw.get(section)
@@ -195,7 +197,7 @@ def variant_config(vf: VariantFile, variant: Variant) -> ProfileConfig:
                     raise InputError(f"{section}: the base's {section}: is not a mapping; fix the top of the file")
                 base_part = merge(base_part or {}, override, path=section)
             if base_part is not None:
-                raw[section] = render_value(base_part, context, path=section)
+                raw[section] = render_value(base_part, context, path=section, budget=budget)
     except InputError as exc:
         raise InputError(*(f"{where}: {p}" for p in exc.problems)) from None
     return validate_config(raw, {}, source=where, cli_options=False)
