@@ -65,6 +65,7 @@ def _source(field: str) -> str:
 def _problems(component: Component, data: Mapping[str, Any], reserved: Mapping[str, str]) -> Iterator[str]:
     paths = dict(_leaf_paths(data))
     reported: set[str] = set()
+    unwritable: dict[str, str] = {}
     for path, value in paths.items():
         name = path.rsplit(".", 1)[-1].split("[")[0]
         key = path.split("[")[0]
@@ -77,14 +78,28 @@ def _problems(component: Component, data: Mapping[str, Any], reserved: Mapping[s
         elif value is None:
             yield f"{component}.{path}: null is not a plist value; remove the key or give a value"
         elif (problem := plist_problem(value)) is not None:
-            yield f"{component}.{path}: {problem}"
-    for issue in check_preferences(load_catalog(component), data):
-        if issue.kind is IssueKind.UNCONFIRMED_TYPE:
-            continue  # the catalog cannot say the value is wrong; validate reports it as a warning
-        if issue.path.split("[")[0] in reserved or any(issue.path.startswith(p) for p in paths if paths[p] is None):
-            continue
-        hint = f"; {DATA_HINT}" if issue.message.startswith("expected data,") else ""
-        yield f"{component}.{issue.path}: {issue.message}{hint}"
+            unwritable[path] = problem
+    issues = [
+        i for i in check_preferences(load_catalog(component), data)
+        # UNCONFIRMED_TYPE: the catalog cannot say the value is wrong; validate warns about it.
+        if i.kind is not IssueKind.UNCONFIRMED_TYPE
+        and i.path.split("[")[0] not in reserved and not any(_within(i.path, p) for p in paths if paths[p] is None)
+    ]
+    # One line per value: an unknown key or a wrong type (a list where text belongs) explains
+    # the values inside it, and a value no plist can hold (.nan) needs no second line.
+    typed = [i.path for i in issues if i.kind is not IssueKind.ALLOWED]
+    kept = {p: m for p, m in unwritable.items() if not any(_within(p, t) for t in typed)}
+    for path, problem in kept.items():
+        yield f"{component}.{path}: {problem}"
+    for issue in issues:
+        if not any(_within(issue.path, p) for p in kept):
+            hint = f"; {DATA_HINT}" if issue.message.startswith("expected data,") else ""
+            yield f"{component}.{issue.path}: {issue.message}{hint}"
+
+
+def _within(path: str, outer: str) -> bool:
+    """``path`` is ``outer`` or a key or item inside it."""
+    return path == outer or path.startswith((f"{outer}.", f"{outer}["))
 
 
 DATA_HINT = "give base64 text (the output of `base64 -i FILE`) or YAML `!!binary |` followed by the base64 lines"
