@@ -189,9 +189,9 @@ def _missing(loc: tuple[str, ...], source: str | None, *, cli_options: bool) -> 
     return f"{'.'.join(loc)}: required; set {in_file}"
 
 
-def load_config(path: Path | None, options: Mapping[str, Any]) -> ProfileConfig:
-    """The one entry point: file (optional) + options -> ProfileConfig."""
-    data = read_yaml(path) if path is not None else {}
-    source = str(path) if path is not None else None
+def load_config(path: Path | None, options: Mapping[str, Any], *, stdin: IO[bytes] | None = None) -> ProfileConfig:
+    """The one entry point: file (optional; ``-`` reads ``stdin``) + options -> ProfileConfig."""
+    data = read_yaml(path, stdin=stdin) if path is not None else {}
+    source = None if path is None else "<stdin>" if str(path) == "-" else str(path)
     merged, labels = merge_options(data, options, source=source)
     return validate_config(merged, labels, source=source)

@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from profilegen.catalog import Component
 from profilegen.config import read_yaml, validate_config
@@ -60,7 +60,7 @@ class Outcome:
     variant: Variant
     documents: tuple[Document, ...] = ()
     problems: tuple[str, ...] = ()
-    warnings: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()  # warnings and infos, worded as generate's ``note:`` lines
     jamf: Mapping[str, Any] | None = None  # the merged jamf: block, name left out
     jamf_names: tuple[str, ...] = ()  # the Jamf Pro name of each document
 
@@ -94,10 +94,11 @@ def merge(base: Mapping[str, Any], override: Mapping[str, Any], *, path: str = "
     return out
 
 
-def load_variant_file(path: Path) -> VariantFile:
-    if not path.is_file():
-        raise InputError(f"{path}: no such file; give the path of a variants YAML file")
-    return parse_variant_file(read_yaml(path, option="FILE"), source=str(path))
+def load_variant_file(path: Path, *, stdin: IO[bytes] | None = None) -> VariantFile:
+    """Read once: ``-`` is ``stdin``; /dev/stdin and process substitutions are files that can
+    be read only once, so nothing checks them before reading."""
+    data = read_yaml(path, option="FILE", stdin=stdin)
+    return parse_variant_file(data, source="<stdin>" if str(path) == "-" else str(path))
 
 
 def parse_variant_file(raw: Mapping[str, Any], *, source: str) -> VariantFile:
@@ -167,15 +168,16 @@ def select(vf: VariantFile, only: Sequence[str]) -> tuple[Variant, ...]:
         return vf.variants
     from profilegen.catalog.check import suggest
 
-    known = {v.name: v for v in vf.variants} | {v.slug: v for v in vf.variants}
-    unknown = [n for n in only if n not in known]
+    # Names are unique ignoring case (and slugs are lowercase), so --only sales finds "Sales".
+    known = {v.name.casefold(): v for v in vf.variants} | {v.slug: v for v in vf.variants}
+    unknown = [n for n in only if n.casefold() not in known]
     if unknown:
         lines = []
         for n in unknown:
-            hint = suggest(n, list(known))
-            lines.append(f"--only {n}: no such variant in {vf.source}" + (f"; did you mean {hint}?" if hint else ""))
+            hint = suggest(n, [v.name for v in vf.variants] + [v.slug for v in vf.variants])
+            lines.append(f"--only {shown(n, quote=False)}: no such variant in {vf.source}" + (f"; did you mean {hint}?" if hint else ""))
         raise InputError(*lines)
-    wanted = {known[n].index for n in only}
+    wanted = {known[n.casefold()].index for n in only}
     return tuple(v for v in vf.variants if v.index in wanted)
 
 
@@ -268,17 +270,17 @@ def render_variant(
     if jamf is not None:
         jamf = {k: v for k, v in jamf.items() if k != "name"}
     problems: list[str] = []
-    warnings: list[str] = []
+    # generate's wording, with the variant in front: the same PG408 note reads the same in both.
+    notes = [f"{where}: {n.removeprefix('note: ')}" for n in config.azure.notes()]
     for doc in docs:
         for f in validate_bytes(doc.data, doc.filename, domain=doc.component):
-            line = f"{where}: {doc.filename}: {f.code}{' ' + f.key if f.key else ''}: {f.message}"
             if f.severity == Severity.ERROR:
-                problems.append(line)
-            elif f.severity == Severity.WARNING:
-                warnings.append(line)
+                problems.append(f"{where}: {doc.filename}: {f.code}{' ' + f.key if f.key else ''}: {f.message}")
+            else:
+                notes.append(f"{where}: {doc.filename}: {f.key + ': ' if f.key else ''}{f.code} {f.severity.value}: {f.message}")
     if problems:
-        return Outcome(variant, problems=tuple(problems), warnings=tuple(warnings))
-    return Outcome(variant, documents=tuple(docs), warnings=tuple(warnings), jamf=jamf, jamf_names=names)
+        return Outcome(variant, problems=tuple(problems), notes=tuple(notes))
+    return Outcome(variant, documents=tuple(docs), notes=tuple(notes), jamf=jamf, jamf_names=names)
 
 
 def render_variants(

@@ -152,6 +152,15 @@ def echo(text: str, *, err: bool = False, nl: bool = True) -> None:
     typer.echo(terminal_safe(text), err=err, nl=nl)
 
 
+def given_options(ctx: typer.Context) -> list[str]:
+    """The options typed on the command line (not left at their defaults) of ``ctx``'s command."""
+    return [
+        param.opts[0]
+        for param in ctx.command.params
+        if param.name and param.opts and getattr(ctx.get_parameter_source(param.name), "name", "") == "COMMANDLINE"
+    ]
+
+
 def _echo_problems(lines: tuple[str, ...]) -> None:
     for line in lines:
         echo_err(line)

@@ -14,7 +14,13 @@ from hypothesis import strategies as st
 
 from profilegen.errors import InputError
 from profilegen.templating import render_value, template_context
-from profilegen.templating.budget import MAX_VALUE_CHARS, MAX_VARIANT_CHARS, VALUE_FLOOR, VALUE_MULTIPLE, new_budget
+from profilegen.templating.budget import (
+    MAX_VALUE_CHARS,
+    MAX_VARIANT_CHARS,
+    VALUE_FLOOR,
+    VALUE_MULTIPLE,
+    new_budget,
+)
 
 CHAIN = "{{ variant.vars.x | replace('a', variant.vars.big) | replace('A', variant.vars.big) }}"
 

@@ -154,7 +154,7 @@ def test_only_renders_the_named_variants_and_keeps_the_manifest_whole(run, sampl
 
 def test_missing_file_and_missing_out_are_input_errors(run, sample: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     result = run("variants", tmp_path / "nope.yaml", "--out", tmp_path / "out")
-    assert result.exit_code == 2 and "nope.yaml: no such file" in result.stderr
+    assert result.exit_code == 2 and "nope.yaml does not exist" in result.stderr
     result = run("variants", sample)
     assert result.exit_code == 2 and "--out: required" in result.stderr
     result = run("variants", sample, "--out", "-")
