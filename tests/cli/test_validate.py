@@ -224,3 +224,19 @@ def test_empty_directory_is_a_usage_error(runner, tmp_path):
     (tmp_path / "notes.txt").write_text("x")
     result = runner.invoke(app, ["validate", str(tmp_path)])
     assert result.exit_code == 2 and "no *.mobileconfig or *.plist" in result.stderr
+
+
+def test_directory_walk_matches_suffixes_in_any_case(runner, tmp_path: Path) -> None:
+    """Finder and SMB shares keep names such as Contoso.MOBILECONFIG; they are profiles too."""
+    from tests.helpers import BASE_ARGS
+
+    out = tmp_path / "gen"
+    assert runner.invoke(app, [*BASE_ARGS, "--out", str(out)]).exit_code == 0
+    nested = tmp_path / "walk" / "deeper"
+    nested.mkdir(parents=True)
+    for i, path in enumerate(sorted(out.iterdir())):
+        name = ["Login.MOBILECONFIG", "menubar.Plist.PLIST"][i]
+        (nested / name).write_bytes(path.read_bytes())
+    result = runner.invoke(app, ["validate", "--format", "json", str(tmp_path / "walk")])
+    assert result.exit_code == 0, result.output
+    assert '"files": 2' in result.stdout
