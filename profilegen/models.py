@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from profilegen.entra import facts
 from profilegen.entra.designs import DEFAULT_DESIGN, DesignName, scope_kind
 from profilegen.entra.discovery import check_discovery_url, discovery_problems
-from profilegen.text import CONTROL_RE, invisible, shown
+from profilegen.text import invisible, shown
 
 DEFAULT_REDIRECT_URI = "https://127.0.0.1/jamfconnect"
 IDENTIFIER_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
@@ -273,7 +273,12 @@ class ProfileConfig(BaseModel):
     @field_validator("organization")
     @classmethod
     def _organization(cls, value: str) -> str:
-        if not value.strip() or CONTROL_RE.search(value):
+        from profilegen.extras import plist_problem
+
+        problem = plist_problem(value)  # control characters, U+FFFE/U+FFFF: no plist string holds them
+        if problem:
+            raise ValueError(problem)
+        if not value.strip():
             raise ValueError("give the organization name shown in System Settings > Profiles")
         return value.strip()
 
