@@ -84,6 +84,8 @@ def _variants(
         raise InputError("--out: required; give the directory for the profiles and manifest.json")
     if str(out) == "-":
         raise InputError("--out -: variants writes several files and manifest.json; give a directory")
+    if str(file) == "-" and identity.password_stdin:
+        raise InputError("FILE -: --password-stdin reads stdin too; give the variants file as a path")
     for note in unused_options(given, components=COMPONENTS[component.value], fmt=fmt.value):
         echo(note, err=True)
     vf = load_variant_file(file, stdin=sys.stdin.buffer if str(file) == "-" else None)

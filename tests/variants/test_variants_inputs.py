@@ -81,10 +81,10 @@ def test_pg408_notes_are_printed_as_generate_prints_them(run, write_config, tmp_
     cfg = tmp_path / "base.yaml"
     cfg.write_text(yaml.safe_dump(base), encoding="utf-8")
     generated = run("generate", "--config", cfg, "--out", tmp_path / "g")
-    (gen_note,) = [line for line in generated.stderr.splitlines() if "PG408" in line]
-    (var_note,) = [line for line in result.stderr.splitlines() if "PG408" in line]
-    # generate: "note: <file>: OIDCScopes: PG408 info: ..."; variants adds the file and variant
-    assert gen_note.startswith("note: com.contoso.jamfconnect.login.mobileconfig: OIDCScopes: PG408 info: ")
+    (gen_note,) = [line for line in generated.stderr.splitlines() if "PG420" in line]
+    (var_note,) = [line for line in result.stderr.splitlines() if "PG420" in line]
+    # generate: "note: <file>: OIDCScopes: PG420 info: ..."; variants adds the file and variant
+    assert gen_note.startswith("note: com.contoso.jamfconnect.login.mobileconfig: OIDCScopes: PG420 info: ")
     assert var_note.startswith("note: ") and "variants[0] (Sales): com.contoso.jamfconnect.sales.login.mobileconfig: " in var_note
     assert var_note.endswith(gen_note.split(".mobileconfig: ", 1)[1])
 
@@ -132,3 +132,8 @@ def test_variants_notes_payload_style_with_plist(run, write_config, tmp_path: Pa
     result = run("variants", write_config(make_base()), "--out", tmp_path / "o", "--format", "plist", "--payload-style", "direct")
     assert result.exit_code == 0, result.stderr
     assert "note: --payload-style has no effect with --format plist" in result.stderr
+
+
+def test_dash_and_password_stdin_cannot_share_stdin(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    result = run("variants", "-", "--out", tmp_path / "o", "--p12", tmp_path / "x.p12", "--password-stdin", stdin=b"organization: x\n")
+    assert result.exit_code == 2 and "FILE -: --password-stdin reads stdin too" in result.stderr
