@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from profilegen.entra import facts
 from profilegen.entra.designs import DEFAULT_DESIGN, DesignName, scope_kind
 from profilegen.entra.discovery import check_discovery_url, discovery_problems
-from profilegen.text import invisible, shown
+from profilegen.text import CONTROL_RE, invisible, shown
 
 DEFAULT_REDIRECT_URI = "https://127.0.0.1/jamfconnect"
 IDENTIFIER_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
