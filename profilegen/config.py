@@ -8,15 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
-from profilegen.errors import InputError, read_problem
+from profilegen.errors import InputError
 
 if TYPE_CHECKING:  # pydantic stays off the start-up path
     from profilegen.models import ProfileConfig
-
-MAX_CONFIG_BYTES = 1 << 20
-MAX_YAML_ALIASES = 100
 
 # Command-line option for each azure field, as generate spells them.
 AZURE_OPTIONS = {
@@ -33,56 +30,12 @@ AZURE_OPTIONS = {
 TOP_OPTIONS = {"organization": "--organization", "identifier": "--identifier"}
 
 
-def read_yaml(path: Path, *, option: str = "--config") -> dict[str, Any]:
-    """A YAML mapping from ``path``; read errors name ``option`` (the command's file argument)."""
-    import yaml
+def read_yaml(path: Path, *, option: str = "--config", stdin: IO[bytes] | None = None) -> dict[str, Any]:
+    """A YAML mapping from ``path`` (``-``: from ``stdin``); read errors name ``option`` (the
+    command's file argument). The rules are in profilegen.yamlfile."""
+    from profilegen.yamlfile import read_yaml_file
 
-    class UniqueKeyLoader(yaml.SafeLoader):
-        """SafeLoader that refuses duplicate keys instead of silently keeping the last, and more
-        than MAX_YAML_ALIASES aliases (nested aliases are how a "billion laughs" YAML grows)."""
-
-        aliases = 0
-
-        def compose_node(self, parent: Any, index: Any) -> Any:
-            if self.check_event(yaml.AliasEvent):
-                self.aliases += 1
-                if self.aliases > MAX_YAML_ALIASES:
-                    mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
-                    raise InputError(f"{path}:{mark.line + 1}: more than {MAX_YAML_ALIASES} YAML aliases (*name); write the values out")
-            return super().compose_node(parent, index)
-
-    def construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> Any:
-        seen: set[Any] = set()
-        for key_node, _ in node.value:
-            key = loader.construct_object(key_node, deep=deep)
-            if key in seen:
-                mark = key_node.start_mark
-                raise InputError(f"{path}:{mark.line + 1}:{mark.column + 1}: key {key!r} appears twice; keep one")
-            seen.add(key)
-        return loader.construct_mapping(node, deep)
-
-    UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
-    try:
-        if path.stat().st_size > MAX_CONFIG_BYTES:
-            raise InputError(f"{path}: larger than 1 MiB; is this really a profilegen config?")
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: not UTF-8 text; save the config as UTF-8 YAML") from None
-    except OSError as exc:
-        raise InputError(read_problem(exc, where=f"{option}: {path}", wanted="the path of a YAML config file")) from None
-    try:
-        data = yaml.load(text, Loader=UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
-        raise InputError(f"{where}: invalid YAML: {exc.problem}; fix the syntax") from None
-    except yaml.YAMLError as exc:
-        raise InputError(f"{path}: invalid YAML: {exc}") from None
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise InputError(f"{path}: the top level must be a mapping (organization:, identifier:, azure:, ...)")
-    return data
+    return read_yaml_file(path, option=option, stdin=stdin)
 
 
 def merge_options(
@@ -156,6 +109,11 @@ def format_errors(
         msg = str(err.get("ctx", {}).get("error", "")) or err["msg"]
         if kind == "value_error" and not err.get("ctx"):
             msg = err["msg"].removeprefix("Value error, ")
+        if kind in TYPE_WORDS:
+            got = _yaml_type(err["input"])
+            what, fix = TYPE_WORDS[kind]
+            lines.append(f"{_label(loc, labels, source)}: must be {what}, not {got}; {fix}")
+            continue
         if kind == "missing":
             lines.append(_missing(loc, source, cli_options=cli_options))
             continue
@@ -183,6 +141,32 @@ def format_errors(
     return lines
 
 
+# What pydantic's type errors mean in a YAML file ("Input should be a valid dictionary or
+# instance of AzureSettings" names a Python class the user never wrote).
+TYPE_WORDS = {
+    "model_type": ("a mapping of fields", "indent 'name: value' lines under it"),
+    "model_attributes_type": ("a mapping of fields", "indent 'name: value' lines under it"),
+    "dict_type": ("a mapping of keys", "indent 'key: value' lines under it"),
+    "string_type": ("text", "quote it"),
+    "tuple_type": ("a list", "write [Admin, Other] or one '- Admin' line per item"),
+    "list_type": ("a list", "write [Admin, Other] or one '- Admin' line per item"),
+}
+
+
+def _yaml_type(value: Any) -> str:
+    """The YAML word for a Python value's type, for messages."""
+    from profilegen.catalog.check import plist_type_name
+
+    if value is None:
+        return "null"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    name = plist_type_name(value)
+    return {"string": "text", "integer": "a number", "real": "a number", "boolean": "true/false"}.get(name, name)
+
+
 def _label(loc: tuple[str, ...], labels: Mapping[tuple[str, ...], str], source: str | None) -> str:
     """Where a field came from: ``--admin-role[1]`` for an option, ``file: azure.admin_roles.1``."""
     for n in range(len(loc), 0, -1):
@@ -205,9 +189,9 @@ def _missing(loc: tuple[str, ...], source: str | None, *, cli_options: bool) -> 
     return f"{'.'.join(loc)}: required; set {in_file}"
 
 
-def load_config(path: Path | None, options: Mapping[str, Any]) -> ProfileConfig:
-    """The one entry point: file (optional) + options -> ProfileConfig."""
-    data = read_yaml(path) if path is not None else {}
-    source = str(path) if path is not None else None
+def load_config(path: Path | None, options: Mapping[str, Any], *, stdin: IO[bytes] | None = None) -> ProfileConfig:
+    """The one entry point: file (optional; ``-`` reads ``stdin``) + options -> ProfileConfig."""
+    data = read_yaml(path, stdin=stdin) if path is not None else {}
+    source = None if path is None else "<stdin>" if str(path) == "-" else str(path)
     merged, labels = merge_options(data, options, source=source)
     return validate_config(merged, labels, source=source)

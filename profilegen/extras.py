@@ -6,6 +6,8 @@ block sets, and must not carry client secrets.
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -63,6 +65,7 @@ def _source(field: str) -> str:
 def _problems(component: Component, data: Mapping[str, Any], reserved: Mapping[str, str]) -> Iterator[str]:
     paths = dict(_leaf_paths(data))
     reported: set[str] = set()
+    unwritable: dict[str, str] = {}
     for path, value in paths.items():
         name = path.rsplit(".", 1)[-1].split("[")[0]
         key = path.split("[")[0]
@@ -74,14 +77,78 @@ def _problems(component: Component, data: Mapping[str, Any], reserved: Mapping[s
             yield f"{component}.{path}: {SECRET_REASON}"
         elif value is None:
             yield f"{component}.{path}: null is not a plist value; remove the key or give a value"
-        elif isinstance(value, str) and CONTROL_RE.search(value):
-            yield f"{component}.{path}: control characters cannot be stored in a plist string; remove them"
-    for issue in check_preferences(load_catalog(component), data):
-        if issue.kind is IssueKind.UNCONFIRMED_TYPE:
-            continue  # the catalog cannot say the value is wrong; validate reports it as a warning
-        if issue.path.split("[")[0] in reserved or any(issue.path.startswith(p) for p in paths if paths[p] is None):
+        elif (problem := plist_problem(value)) is not None:
+            unwritable[path] = problem
+    issues = [
+        i for i in check_preferences(load_catalog(component), data)
+        # UNCONFIRMED_TYPE: the catalog cannot say the value is wrong; validate warns about it.
+        if i.kind is not IssueKind.UNCONFIRMED_TYPE
+        and i.path.split("[")[0] not in reserved and not any(_within(i.path, p) for p in paths if paths[p] is None)
+    ]
+    # One line per value: an unknown key or a wrong type (a list where text belongs) explains
+    # the values inside it, and a value no plist can hold (.nan) needs no second line.
+    typed = [i.path for i in issues if i.kind is not IssueKind.ALLOWED]
+    kept = {p: m for p, m in unwritable.items() if not any(_within(p, t) for t in typed)}
+    for path, problem in kept.items():
+        yield f"{component}.{path}: {problem}"
+    for issue in issues:
+        if not any(_within(issue.path, p) for p in kept):
+            hint = f"; {DATA_HINT}" if issue.message.startswith("expected data,") else ""
+            yield f"{component}.{issue.path}: {issue.message}{hint}"
+
+
+def _within(path: str, outer: str) -> bool:
+    """``path`` is ``outer`` or a key or item inside it."""
+    return path == outer or path.startswith((f"{outer}.", f"{outer}["))
+
+
+DATA_HINT = "give base64 text (the output of `base64 -i FILE`) or YAML `!!binary |` followed by the base64 lines"
+
+
+def decode_data_keys(component: Component, data: Mapping[str, Any]) -> dict[str, Any]:
+    """``data`` with base64 text decoded to bytes for the keys the catalog types as data
+    (LicenseFile), so a config can hold them as plain text as well as YAML ``!!binary``.
+    Text that is not base64 is left alone: the type check then names the key and the fix."""
+    import base64
+    import binascii
+
+    out = dict(data)
+    for spec in load_catalog(component).walk():
+        if spec.type != "data" or "[]" in spec.path:
             continue
-        yield f"{component}.{issue.path}: {issue.message}"
+        *parents, name = spec.path.split(".")
+        level: dict[str, Any] | None = out
+        for part in parents:  # copied on the way down: the caller's dictionaries stay as they were
+            child = level.get(part) if level is not None else None
+            if level is None or not isinstance(child, Mapping):
+                level = None
+                break
+            copy = dict(child)
+            level[part] = copy
+            level = copy
+        if isinstance(level, dict) and isinstance(level.get(name), str):
+            try:
+                level[name] = base64.b64decode("".join(level[name].split()), validate=True)
+            except (binascii.Error, ValueError):
+                pass
+    return out
+
+
+def plist_problem(value: Any) -> str | None:
+    """Why a YAML leaf value cannot be written to a plist, or None (containers are walked)."""
+    if isinstance(value, str):
+        if CONTROL_RE.search(value) or "\ufffe" in value or "\uffff" in value:
+            return "control characters (and U+FFFE, U+FFFF) cannot be stored in a plist string; remove them"
+        return None
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"{value} is not a plist real; give a finite number"
+    if isinstance(value, (bool, int, float, bytes, bytearray, dt.datetime, Mapping, list, tuple)):
+        return None
+    if isinstance(value, dt.date):
+        return f"{value} is a date without a time of day; plist dates have both: write {value}T00:00:00Z"
+    if isinstance(value, (set, frozenset)):
+        return "a YAML set (!!set, or {a, b} without values) has no plist equivalent; give a list: [a, b]"
+    return f"a YAML {type(value).__name__} has no plist equivalent"
 
 
 def _leaf_paths(value: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
@@ -91,7 +158,7 @@ def _leaf_paths(value: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
     else:
         items = [(f"{prefix}[{i}]", v) for i, v in enumerate(value)]
     for path, item in items:
-        if isinstance(item, (Mapping, list)) and item:
+        if isinstance(item, (Mapping, list, tuple)) and item:
             yield from _leaf_paths(item, path)
         else:
             yield path, item

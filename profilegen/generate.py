@@ -26,6 +26,28 @@ class Document:
     data: bytes
 
 
+# Options that set login window keys only (build.login_preferences): with --component menubar
+# they change nothing, and saying so beats silence.
+LOGIN_ONLY_OPTIONS = {
+    "--admin-role": "OIDCAdmin",
+    "--discovery-url": "OIDCDiscoveryURL",
+    "--custom-scope": "OIDCScopes",
+    "--redirect-uri": "OIDCRedirectURI",
+}
+
+
+def unused_options(given: Sequence[str], *, components: Sequence[Component], fmt: OutputFormat) -> list[str]:
+    """One ``note:`` line per option given on the command line that has no effect here."""
+    notes = []
+    if "--payload-style" in given and fmt == "plist":
+        notes.append("note: --payload-style has no effect with --format plist (a bare preference plist has no payload)")
+    if "login" not in components:
+        for option, key in LOGIN_ONLY_OPTIONS.items():
+            if option in given:
+                notes.append(f"note: {option} has no effect with --component menubar (it sets {key}, a login window key)")
+    return notes
+
+
 def review(docs: Sequence[Document]) -> tuple[list[str], list[str]]:
     """validate's rules over freshly rendered documents: (error lines, note lines).
 

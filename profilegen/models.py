@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from profilegen.entra import facts
 from profilegen.entra.designs import DEFAULT_DESIGN, DesignName, scope_kind
 from profilegen.entra.discovery import discovery_problems
-from profilegen.text import CONTROL_RE
+from profilegen.text import CONTROL_RE, invisible, shown
 
 DEFAULT_REDIRECT_URI = "https://127.0.0.1/jamfconnect"
 IDENTIFIER_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
@@ -34,15 +34,26 @@ def _https(value: str, what: str) -> str:
     except ValueError:
         raise ValueError(f"not a valid URL (check the host and port); give the full {what}") from None
     if any(c.isspace() for c in value):
-        raise ValueError(f"{value!r} contains white space; give the full {what} without spaces")
+        raise ValueError(f"{shown(value)} contains white space; give the full {what} without spaces")
     if userinfo:
         # Never echo the value: it holds a user name and perhaps a password.
         raise ValueError("the URL contains credentials (user:password@); profiles are world-readable on the Mac, remove them")
     if value.lower().startswith("http://"):
-        raise ValueError(f"{value!r} uses http://; {what} must use https://")
+        raise ValueError(f"{shown(value)} uses http://; {what} must use https://")
     if not value.lower().startswith("https://") or len(value) <= len("https://"):
-        raise ValueError(f"{value!r} is not an https:// URL; give the full {what}")
+        raise ValueError(f"{shown(value)} is not an https:// URL; give the full {what}")
     return value
+
+
+def _refuse_invisible(value: Any) -> None:
+    """IDs, scopes and URLs copied from a web page can carry a zero-width space or a no-break
+    space that no one can see, and Entra then refuses the value; name it instead of only
+    echoing the value. Surrounding ASCII white space is fine (it is stripped or refused later)."""
+    if isinstance(value, str):
+        inner = value.lstrip(" \t\r\n")
+        where = invisible(inner.rstrip(" \t\r\n"), start=len(value) - len(inner))
+        if where:
+            raise ValueError(f"{shown(value)} contains {where}; retype the value or delete that character")
 
 
 class AzureSettings(BaseModel):
@@ -64,6 +75,13 @@ class AzureSettings(BaseModel):
     redirect_uri: str = Field(DEFAULT_REDIRECT_URI, json_schema_extra={"jamf_key": "OIDCRedirectURI"})
     admin_roles: tuple[str, ...] = Field((), json_schema_extra={"jamf_key": "OIDCAdmin"})
 
+    @field_validator("*", mode="before")
+    @classmethod
+    def _visible(cls, value: Any) -> Any:
+        for item in value if isinstance(value, (list, tuple)) else (value,):
+            _refuse_invisible(item)
+        return value
+
     @field_validator("tenant")
     @classmethod
     def _tenant(cls, value: str) -> str:
@@ -81,7 +99,7 @@ class AzureSettings(BaseModel):
         value = value.strip()
         if not facts.is_client_id(value):
             raise ValueError(
-                f"{value!r} is not a client ID GUID; copy the Application (client) ID from the "
+                f"{shown(value)} is not a client ID GUID; copy the Application (client) ID from the "
                 "app registration's Overview page"
             )
         return value
@@ -95,7 +113,7 @@ class AzureSettings(BaseModel):
         # URI on a verified domain (designs.CUSTOM_SCOPE_RE); never a Microsoft Graph scope.
         if scope_kind(value) != "custom":
             raise ValueError(
-                f"{value!r} is not a custom API scope; use <Application ID URI>/<scope>, "
+                f"{shown(value)} is not a custom API scope; use <Application ID URI>/<scope>, "
                 "e.g. api://<API app client ID>/jamfconnect, with no spaces or '+'"
             )
         return value
@@ -113,7 +131,7 @@ class AzureSettings(BaseModel):
         _https(value, "discovery URL")
         if not value.rstrip("/").endswith(facts.DISCOVERY_SUFFIX):
             raise ValueError(
-                f"{value!r} is not an OpenID discovery document URL; it must end in {facts.DISCOVERY_SUFFIX}"
+                f"{shown(value)} is not an OpenID discovery document URL; it must end in {facts.DISCOVERY_SUFFIX}"
             )
         return value
 
@@ -126,9 +144,9 @@ class AzureSettings(BaseModel):
             # App role values are emitted in the roles claim and may not contain spaces
             # (Graph appRole.value: https://learn.microsoft.com/en-us/graph/api/resources/approle).
             if any(c.isspace() for c in role):
-                raise ValueError(f"{role!r} contains white space; Entra app role values cannot (use e.g. MacAdmin)")
+                raise ValueError(f"{shown(role)} contains white space; Entra app role values cannot (use e.g. MacAdmin)")
         if len(set(value)) != len(value):
-            raise ValueError(f"{list(value)!r} lists a role twice; give each role once")
+            raise ValueError(f"{shown(list(value))} lists a role twice; give each role once")
         return value
 
     def _discovery_urls(self) -> list[tuple[str, str, str]]:
@@ -235,19 +253,37 @@ class ProfileConfig(BaseModel):
     menubar: dict[str, Any] = Field(default_factory=dict)
     jamf: JamfSettings | None = None  # read by jamf push/pull; generate ignores it
 
+    @field_validator("login", "menubar", mode="before")
+    @classmethod
+    def _data_keys(cls, value: Any, info: Any) -> Any:
+        from profilegen.extras import decode_data_keys
+
+        return decode_data_keys(info.field_name, value) if isinstance(value, dict) else value
+
     @field_validator("organization")
     @classmethod
     def _organization(cls, value: str) -> str:
-        if not value.strip() or CONTROL_RE.search(value):
+        from profilegen.extras import plist_problem
+
+        problem = plist_problem(value)  # control characters, U+FFFE/U+FFFF: no plist string holds them
+        if problem:
+            raise ValueError(problem)
+        if not value.strip():
             raise ValueError("give the organization name shown in System Settings > Profiles")
         return value.strip()
+
+    @field_validator("identifier", mode="before")
+    @classmethod
+    def _identifier_visible(cls, value: Any) -> Any:
+        _refuse_invisible(value)
+        return value
 
     @field_validator("identifier")
     @classmethod
     def _identifier(cls, value: str) -> str:
         if not IDENTIFIER_RE.match(value):
             raise ValueError(
-                f"{value!r} is not a reverse-DNS identifier; use letters, digits and '-' in dot-separated "
+                f"{shown(value)} is not a reverse-DNS identifier; use letters, digits and '-' in dot-separated "
                 "parts, e.g. com.contoso.jamfconnect"
             )
         return value

@@ -79,3 +79,36 @@ def pad(text: str, width: int) -> str:
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     """'1 sign-in', '2 sign-ins'."""
     return f"{count} {singular if count == 1 else (plural_form or singular + 's')}"
+
+
+# Values echoed in messages are cut to this many characters: a 10,000-character value must
+# not become a 10,000-character error line.
+SHOWN_CHARS = 80
+
+
+def shown(value: object, *, limit: int = SHOWN_CHARS, quote: bool = True) -> str:
+    """``value`` as a message shows it: non-printing characters escaped (``\\u200b``), cut to
+    ``limit`` characters with ``...``; text in quotes unless ``quote`` is False."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value).bit_length() > 256:
+        # repr() of a huge int is slow, and refused beyond 4,300 digits.
+        return f"<a {len(hex(value)) - 2}-hex-digit number>"
+    if isinstance(value, str):
+        escaped = "".join(c if c.isprintable() else repr(c)[1:-1] for c in value[:limit])
+        if len(escaped) > limit or len(value) > limit:
+            escaped = escaped[: limit - 5] + "..."
+        return f"'{escaped}'" if quote else escaped
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def invisible(value: str, *, start: int = 0) -> str | None:
+    """Where ``value`` holds a character that does not show (U+200B, NBSP, U+FEFF, a control
+    character), e.g. ``an invisible U+200B (ZERO WIDTH SPACE) at character 37``; else None.
+    ``start`` is added to the position (``value`` is part of a longer text)."""
+    import unicodedata
+
+    for i, char in enumerate(value):
+        if not char.isprintable():
+            name = unicodedata.name(char, "")
+            return f"an invisible U+{ord(char):04X}{f' ({name})' if name else ''} at character {start + i + 1}"
+    return None

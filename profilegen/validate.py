@@ -103,7 +103,8 @@ def expand(paths: Iterable[str]) -> list[str]:
             continue
         path = Path(raw)
         if path.is_dir():
-            found = sorted(str(p) for p in path.rglob("*") if p.suffix in SUFFIXES and p.is_file())
+            # Case-insensitive: Finder and Windows shares keep names like Contoso.MOBILECONFIG.
+            found = sorted(str(p) for p in path.rglob("*") if p.suffix.lower() in SUFFIXES and p.is_file())
             if not found:
                 raise InputError(f"{raw}: no *.mobileconfig or *.plist files in this directory; give a folder of profiles")
             out.extend(found)

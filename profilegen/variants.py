@@ -15,13 +15,14 @@ import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from profilegen.catalog import Component
 from profilegen.config import read_yaml, validate_config
 from profilegen.errors import InputError
 from profilegen.generate import Document, generate
 from profilegen.models import OutputFormat, ProfileConfig, Style
+from profilegen.text import shown
 
 SECTIONS = ("azure", "login", "menubar")
 VARIANT_FIELDS = ("name", "slug", "description", "vars", *SECTIONS, "jamf")
@@ -49,7 +50,7 @@ class VariantFile:
     variants: tuple[Variant, ...]
 
     def where(self, variant: Variant) -> str:
-        return f"{self.source}: variants[{variant.index}] ({variant.name})"
+        return f"{self.source}: variants[{variant.index}] ({shown(variant.name, quote=False)})"
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ class Outcome:
     variant: Variant
     documents: tuple[Document, ...] = ()
     problems: tuple[str, ...] = ()
-    warnings: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()  # warnings and infos, worded as generate's ``note:`` lines
     jamf: Mapping[str, Any] | None = None  # the merged jamf: block, name left out
     jamf_names: tuple[str, ...] = ()  # the Jamf Pro name of each document
 
@@ -93,10 +94,11 @@ def merge(base: Mapping[str, Any], override: Mapping[str, Any], *, path: str = "
     return out
 
 
-def load_variant_file(path: Path) -> VariantFile:
-    if not path.is_file():
-        raise InputError(f"{path}: no such file; give the path of a variants YAML file")
-    return parse_variant_file(read_yaml(path, option="FILE"), source=str(path))
+def load_variant_file(path: Path, *, stdin: IO[bytes] | None = None) -> VariantFile:
+    """Read once: ``-`` is ``stdin``; /dev/stdin and process substitutions are files that can
+    be read only once, so nothing checks them before reading."""
+    data = read_yaml(path, option="FILE", stdin=stdin)
+    return parse_variant_file(data, source="<stdin>" if str(path) == "-" else str(path))
 
 
 def parse_variant_file(raw: Mapping[str, Any], *, source: str) -> VariantFile:
@@ -120,7 +122,7 @@ def parse_variant_file(raw: Mapping[str, Any], *, source: str) -> VariantFile:
             problems.append(f"{where}: name: required; give the department or site name as text")
             continue
         name = name.strip()
-        where = f"{where} ({name})"
+        where = f"{where} ({shown(name, quote=False)})"
         for key in item:
             if key not in VARIANT_FIELDS:
                 hint = suggest(str(key), list(VARIANT_FIELDS))
@@ -131,7 +133,7 @@ def parse_variant_file(raw: Mapping[str, Any], *, source: str) -> VariantFile:
             if not slug:
                 problems.append(f"{where}: no slug can be derived from the name; set slug: (a-z, 0-9 and -)")
         elif not isinstance(slug, str) or not SLUG_RE.match(slug):
-            problems.append(f"{where}: slug: {slug!r} must be lowercase a-z, 0-9 and '-', e.g. {slugify(str(slug)) or 'sales'}")
+            problems.append(f"{where}: slug: {shown(slug)} must be lowercase a-z, 0-9 and '-', e.g. {slugify(str(slug)) or 'sales'}")
         description = item.get("description") or ""
         if not isinstance(description, str):
             problems.append(f"{where}: description: must be text")
@@ -146,11 +148,11 @@ def parse_variant_file(raw: Mapping[str, Any], *, source: str) -> VariantFile:
         if jamf is not None and not isinstance(jamf, Mapping):
             problems.append(f"{where}: jamf: must be a mapping (name, category, scope_groups, ...)")
         if name.casefold() in by_name:
-            problems.append(f"{where}: name: {name!r} is also the name of variants[{by_name[name.casefold()]}]; names must be unique")
+            problems.append(f"{where}: name: {shown(name)} is also the name of variants[{by_name[name.casefold()]}]; names must be unique")
         by_name.setdefault(name.casefold(), i)
         if isinstance(slug, str) and slug:
             if slug in by_slug:
-                problems.append(f"{where}: slug: {slug!r} is also the slug of variants[{by_slug[slug]}]; set a distinct slug:")
+                problems.append(f"{where}: slug: {shown(slug)} is also the slug of variants[{by_slug[slug]}]; set a distinct slug:")
             by_slug.setdefault(slug, i)
         variants.append(Variant(i, name, str(slug), str(description), dict(variables) if isinstance(variables, Mapping) else {},
                                 overrides, dict(jamf) if isinstance(jamf, Mapping) else None))
@@ -166,25 +168,28 @@ def select(vf: VariantFile, only: Sequence[str]) -> tuple[Variant, ...]:
         return vf.variants
     from profilegen.catalog.check import suggest
 
-    known = {v.name: v for v in vf.variants} | {v.slug: v for v in vf.variants}
-    unknown = [n for n in only if n not in known]
+    # Names are unique ignoring case (and slugs are lowercase), so --only sales finds "Sales".
+    known = {v.name.casefold(): v for v in vf.variants} | {v.slug: v for v in vf.variants}
+    unknown = [n for n in only if n.casefold() not in known]
     if unknown:
         lines = []
         for n in unknown:
-            hint = suggest(n, list(known))
-            lines.append(f"--only {n}: no such variant in {vf.source}" + (f"; did you mean {hint}?" if hint else ""))
+            hint = suggest(n, [v.name for v in vf.variants] + [v.slug for v in vf.variants])
+            lines.append(f"--only {shown(n, quote=False)}: no such variant in {vf.source}" + (f"; did you mean {hint}?" if hint else ""))
         raise InputError(*lines)
-    wanted = {known[n].index for n in only}
+    wanted = {known[n.casefold()].index for n in only}
     return tuple(v for v in vf.variants if v.index in wanted)
 
 
 def variant_config(vf: VariantFile, variant: Variant) -> ProfileConfig:
     """Merge, render templates, validate: the variant's ProfileConfig, or InputError naming it."""
     from profilegen.templating import render_value, template_context
+    from profilegen.templating.budget import new_budget
 
     where = vf.where(variant)
     raw = {k: v for k, v in vf.base.items() if k != "jamf"}  # jamf: is merged by variant_jamf
     context = template_context(name=variant.name, slug=variant.slug, variables=variant.vars, organization=raw.get("organization"))
+    budget = new_budget(context)  # one for all of the variant's values
     try:
         for section in SECTIONS:
             base_part = raw.get(section)
@@ -194,7 +199,7 @@ def variant_config(vf: VariantFile, variant: Variant) -> ProfileConfig:
                     raise InputError(f"{section}: the base's {section}: is not a mapping; fix the top of the file")
                 base_part = merge(base_part or {}, override, path=section)
             if base_part is not None:
-                raw[section] = render_value(base_part, context, path=section)
+                raw[section] = render_value(base_part, context, path=section, budget=budget)
     except InputError as exc:
         raise InputError(*(f"{where}: {p}" for p in exc.problems)) from None
     return validate_config(raw, {}, source=where, cli_options=False)
@@ -265,17 +270,17 @@ def render_variant(
     if jamf is not None:
         jamf = {k: v for k, v in jamf.items() if k != "name"}
     problems: list[str] = []
-    warnings: list[str] = []
+    # generate's wording, with the variant in front: the same PG408 note reads the same in both.
+    notes = [f"{where}: {n.removeprefix('note: ')}" for n in config.azure.notes()]
     for doc in docs:
         for f in validate_bytes(doc.data, doc.filename, domain=doc.component):
-            line = f"{where}: {doc.filename}: {f.code}{' ' + f.key if f.key else ''}: {f.message}"
             if f.severity == Severity.ERROR:
-                problems.append(line)
-            elif f.severity == Severity.WARNING:
-                warnings.append(line)
+                problems.append(f"{where}: {doc.filename}: {f.code}{' ' + f.key if f.key else ''}: {f.message}")
+            else:
+                notes.append(f"{where}: {doc.filename}: {f.key + ': ' if f.key else ''}{f.code} {f.severity.value}: {f.message}")
     if problems:
-        return Outcome(variant, problems=tuple(problems), warnings=tuple(warnings))
-    return Outcome(variant, documents=tuple(docs), warnings=tuple(warnings), jamf=jamf, jamf_names=names)
+        return Outcome(variant, problems=tuple(problems), notes=tuple(notes))
+    return Outcome(variant, documents=tuple(docs), notes=tuple(notes), jamf=jamf, jamf_names=names)
 
 
 def render_variants(

@@ -152,6 +152,15 @@ def echo(text: str, *, err: bool = False, nl: bool = True) -> None:
     typer.echo(terminal_safe(text), err=err, nl=nl)
 
 
+def given_options(ctx: typer.Context) -> list[str]:
+    """The options typed on the command line (not left at their defaults) of ``ctx``'s command."""
+    return [
+        param.opts[0]
+        for param in ctx.command.params
+        if param.name and param.opts and getattr(ctx.get_parameter_source(param.name), "name", "") == "COMMANDLINE"
+    ]
+
+
 def _echo_problems(lines: tuple[str, ...]) -> None:
     # A URL given on the command line or in a config may carry a password or token; no error
     # line shows it (profilegen/credentials.py). A path or value from outside may carry escape

@@ -21,6 +21,7 @@ from profilegen.cli.app import (
     StyleOpt,
     app,
     echo,
+    given_options,
 )
 from profilegen.cli.identity import (
     AllowExpiredOpt,
@@ -35,6 +36,7 @@ from profilegen.cli.identity import (
 
 @app.command()
 def generate(
+    ctx: typer.Context,
     tenant: Annotated[Optional[str], typer.Option("--tenant", help="Tenant GUID or verified domain (contoso.onmicrosoft.com).  [required unless --config sets it]")] = None,
     client_id: Annotated[Optional[str], typer.Option("--client-id", help="Client ID of the OIDC (public endpoint) app.  [required unless --config sets it]")] = None,
     ropg_client_id: Annotated[Optional[str], typer.Option("--ropg-client-id", help="Client ID for ROPG checks (default: --client-id).")] = None,
@@ -65,7 +67,7 @@ def generate(
     instead) and --out."""
     from profilegen.config import load_config
     from profilegen.errors import InputError
-    from profilegen.generate import COMPONENTS, review
+    from profilegen.generate import COMPONENTS, review, unused_options
     from profilegen.generate import generate as run_generate
     from profilegen.writer import write_files
 
@@ -84,8 +86,10 @@ def generate(
         "organization": organization,
         "identifier": identifier,
     }
-    cfg = load_config(config, options)
+    cfg = load_config(config, options, stdin=sys.stdin.buffer if str(config) == "-" else None)
     components = COMPONENTS[component.value]
+    for note in unused_options(given_options(ctx), components=components, fmt=fmt.value):
+        echo(note, err=True)
     if out == "-" and len(components) != 1:
         raise InputError("--out -: stdout takes one document; add --component login or --component menubar")
     docs = run_generate(cfg, components=components, style=payload_style.value, fmt=fmt.value)

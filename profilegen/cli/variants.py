@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, Optional
@@ -18,9 +18,10 @@ from profilegen.cli.app import (
     FormatOpt,
     StyleChoice,
     StyleOpt,
-    _fail,
+    _echo_problems,
     app,
     echo,
+    given_options,
 )
 from profilegen.cli.identity import (
     AllowExpiredOpt,
@@ -35,7 +36,8 @@ from profilegen.cli.identity import (
 
 @app.command()
 def variants(
-    file: Annotated[Path, typer.Argument(help="Generate config plus a variants: list.", dir_okay=False)],
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="Generate config plus a variants: list; - reads stdin.", dir_okay=False)],
     out: Annotated[Optional[Path], typer.Option("--out", help="Output directory (created if missing).  [required]")] = None,
     component: ComponentOpt = ComponentChoice.both,
     payload_style: StyleOpt = StyleChoice.mcx,
@@ -53,7 +55,10 @@ def variants(
 ) -> None:
     """Write one set of profiles per department or site, from one base config (signed with --p12 or --cert/--key)."""
     identity = IdentityOptions(cert, key, chain, p12, password_stdin, allow_expired)
-    _variants(file, out, component, payload_style, fmt, only or [], check=check, force=force, keep_going=keep_going, identity=identity)
+    _variants(
+        file, out, component, payload_style, fmt, only or [],
+        check=check, force=force, keep_going=keep_going, identity=identity, given=given_options(ctx),
+    )
 
 
 def _variants(
@@ -68,9 +73,10 @@ def _variants(
     force: bool,
     keep_going: bool,
     identity: IdentityOptions = IdentityOptions(),
+    given: Sequence[str] = (),
 ) -> None:
     from profilegen.errors import InputError
-    from profilegen.generate import COMPONENTS
+    from profilegen.generate import COMPONENTS, unused_options
     from profilegen.manifest import check_dir, jamf_name_problems, plan, write_plan
     from profilegen.variants import load_variant_file, render_variants, select
 
@@ -78,14 +84,16 @@ def _variants(
         raise InputError("--out: required; give the directory for the profiles and manifest.json")
     if str(out) == "-":
         raise InputError("--out -: variants writes several files and manifest.json; give a directory")
-    vf = load_variant_file(file)
+    if str(file) == "-" and identity.password_stdin:
+        raise InputError("FILE -: --password-stdin reads stdin too; give the variants file as a path")
+    for note in unused_options(given, components=COMPONENTS[component.value], fmt=fmt.value):
+        echo(note, err=True)
+    vf = load_variant_file(file, stdin=sys.stdin.buffer if str(file) == "-" else None)
     chosen = select(vf, only)
     with _progress(len(chosen)) as tick:
         outcomes = render_variants(
             vf, chosen, components=COMPONENTS[component.value], style=payload_style.value, fmt=fmt.value, on_done=tick
         )
-    for warning in (w for o in outcomes for w in o.warnings):
-        echo(f"profilegen: warning: {warning}", err=True)
     failed = [o for o in outcomes if not o.ok]
     problems = tuple(p for o in failed for p in o.problems)
     if failed and (check or not keep_going):
@@ -95,6 +103,8 @@ def _variants(
     clashes = jamf_name_problems(outcomes)
     if clashes:
         raise InputError(*clashes, "nothing written")
+    for note in (n for o in outcomes if o.ok for n in o.notes):  # as generate: notes on what is written
+        echo(f"note: {note}", err=True)
     outcomes, notes = _sign_outcomes(outcomes, out, identity, fmt, check=check)
     files = plan(vf, outcomes, out_dir=out, partial=bool(only))
     if check:
@@ -104,9 +114,11 @@ def _variants(
         echo(f"{len(outcomes)} variants, {drift.unchanged} files up to date, {drift.drifted} drifted", err=True)
         raise typer.Exit(0 if drift.clean else 1)
     written, unchanged = write_plan(out, files, force=force)
+    if failed:  # the failures first: the summary is always the last line
+        _echo_problems((*problems, f"{len(failed)} of {len(outcomes)} variants failed; the others were written"))
     echo(f"{len(outcomes)} variants, {len(written)} files written, {unchanged} unchanged", err=True)
     if failed:
-        _fail((*problems, f"{len(failed)} of {len(outcomes)} variants failed; the others were written"), 2)
+        raise typer.Exit(2)
 
 
 def _sign_outcomes(outcomes: list[Any], out: Path, options: IdentityOptions, fmt: FormatChoice, *, check: bool) -> tuple[list[Any], dict[str, tuple[str, ...]]]:

@@ -12,6 +12,7 @@ import re
 from urllib.parse import urlsplit
 
 from profilegen.credentials import mask_credentials
+from profilegen.text import shown
 
 GUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 # A verified or initial domain such as contoso.onmicrosoft.com: DNS labels, at least one dot.
@@ -82,7 +83,7 @@ def tenant_problem(value: str) -> str | None:
         )
     if value.lower() in REFUSED_AUTHORITIES:
         return (
-            f"'{value}' is a multi-tenant authority that ROPC refuses (AADSTS9001023), so password checks "
+            f"{shown(value)} is a multi-tenant authority that ROPC refuses (AADSTS9001023), so password checks "
             "fail; use the Directory (tenant) ID GUID or a verified domain such as contoso.onmicrosoft.com"
         )
     if value.lower() == ORGANIZATIONS:
@@ -94,7 +95,7 @@ def tenant_problem(value: str) -> str | None:
     if is_domain(value):
         return None
     return (
-        f"'{value}' is neither a tenant GUID nor a DNS name; use the Directory (tenant) ID from "
+        f"{shown(value)} is neither a tenant GUID nor a DNS name; use the Directory (tenant) ID from "
         "Entra admin center > Overview, or a verified domain such as contoso.onmicrosoft.com"
     )
 

@@ -244,3 +244,19 @@ def test_no_raw_escape_sequences_in_error_lines(tmp_path):
     result = subprocess.run([sys.executable, "-m", "profilegen", "validate", missing], capture_output=True, timeout=60)
     assert result.returncode == 2 and b"\x1b" not in result.stderr and b"\x07" not in result.stderr
     assert len(result.stderr.splitlines()) == 1
+
+
+def test_directory_walk_matches_suffixes_in_any_case(runner, tmp_path: Path) -> None:
+    """Finder and SMB shares keep names such as Contoso.MOBILECONFIG; they are profiles too."""
+    from tests.helpers import BASE_ARGS
+
+    out = tmp_path / "gen"
+    assert runner.invoke(app, [*BASE_ARGS, "--out", str(out)]).exit_code == 0
+    nested = tmp_path / "walk" / "deeper"
+    nested.mkdir(parents=True)
+    for i, path in enumerate(sorted(out.iterdir())):
+        name = ["Login.MOBILECONFIG", "menubar.Plist.PLIST"][i]
+        (nested / name).write_bytes(path.read_bytes())
+    result = runner.invoke(app, ["validate", "--format", "json", str(tmp_path / "walk")])
+    assert result.exit_code == 0, result.output
+    assert '"files": 2' in result.stdout

@@ -154,7 +154,7 @@ def test_only_renders_the_named_variants_and_keeps_the_manifest_whole(run, sampl
 
 def test_missing_file_and_missing_out_are_input_errors(run, sample: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     result = run("variants", tmp_path / "nope.yaml", "--out", tmp_path / "out")
-    assert result.exit_code == 2 and "nope.yaml: no such file" in result.stderr
+    assert result.exit_code == 2 and "nope.yaml does not exist" in result.stderr
     result = run("variants", sample)
     assert result.exit_code == 2 and "--out: required" in result.stderr
     result = run("variants", sample, "--out", "-")
@@ -283,7 +283,7 @@ def test_core_modules_never_print_exit_or_import_the_cli() -> None:
     import profilegen
 
     root = Path(profilegen.__file__).parent
-    for name in ("variants.py", "manifest.py", "templating.py", "diff.py"):
+    for name in ("variants.py", "manifest.py", "templating/__init__.py", "templating/budget.py", "diff.py"):
         text = (root / name).read_text(encoding="utf-8")
         for banned in ("import typer", "import rich", "from rich", "print(", "sys.exit", "SystemExit", "profilegen.cli"):
             assert banned not in text, f"{name}: {banned}"

@@ -13,6 +13,17 @@ from functools import cache
 from typing import Any
 
 from profilegen.errors import InputError
+from profilegen.templating.budget import (
+    BUDGET,
+    CONCAT_FILTER,
+    Budget,
+    OverBudget,
+    charge,
+    concat,
+    metered,
+    new_budget,
+)
+from profilegen.text import shown
 
 # Markers that make a string a template. Plain strings (most values) skip Jinja entirely.
 MARKERS = ("{{", "{%", "{#")
@@ -31,7 +42,6 @@ ALLOWED_FILTERS = frozenset({
     "length", "join", "first", "last", "urlencode",
 })
 ALLOWED_TESTS = frozenset({"defined", "undefined", "none", "string", "number", "eq", "ne", "in"})
-
 
 class Scope(Mapping[str, Any]):
     """Read-only names for templates: ``variant.name``, ``variant.vars.site``.
@@ -107,7 +117,7 @@ def _environment() -> Any:
             return str(StrictUndefined._undefined_message.fget(self))  # type: ignore[attr-defined]
 
     class Sandbox(SandboxedEnvironment):
-        intercepted_binops = frozenset({"*", "**"})
+        intercepted_binops = frozenset({"*", "**", "+"})
 
         def getattr(self, obj: Any, attribute: str) -> Any:
             if isinstance(obj, Scope):
@@ -117,6 +127,8 @@ def _environment() -> Any:
         def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
             if operator == "**" and isinstance(right, int) and abs(right) > MAX_POWER:
                 raise SecurityError(f"exponent {right} is too large")
+            if operator == "+" and isinstance(left, (str, list, tuple)) and isinstance(right, (str, list, tuple)):
+                charge(len(left) + len(right))
             if operator == "*":
                 for seq, n in ((left, right), (right, left)):
                     if isinstance(seq, (str, list, tuple)) and isinstance(n, int) and len(seq) * n > MAX_REPEAT_CHARS:
@@ -125,29 +137,49 @@ def _environment() -> Any:
 
     env = Sandbox(undefined=Undefined, autoescape=False, keep_trailing_newline=True)
     env.globals.clear()  # no range, lipsum, namespace, dict, cycler, joiner
+    env.filters = {name: metered(name, env.filters[name]) for name in ALLOWED_FILTERS}
+    env.filters[CONCAT_FILTER] = concat
     return env
+
+
+def _meter_concat(tree: Any) -> Any:
+    """``a ~ b`` compiles to a plain join that nothing can measure: turn every Concat node into
+    a call of the measuring filter on the tuple of its parts."""
+    from jinja2 import nodes
+    from jinja2.visitor import NodeTransformer
+
+    class Meter(NodeTransformer):
+        def visit_Concat(self, node: Any) -> Any:
+            node = self.generic_visit(node)
+            parts = nodes.Tuple(node.nodes, "load", lineno=node.lineno)
+            return nodes.Filter(parts, CONCAT_FILTER, [], [], None, None, lineno=node.lineno)
+
+    return Meter().visit(tree)
 
 
 @cache
 def _compile(source: str) -> Any:
     # Variants share most of their strings (they come from the base): compile each once.
     env = _environment()
-    _check_allowed(env.parse(source))
-    return env.from_string(source)
+    tree = env.parse(source)
+    _check_allowed(tree)
+    return env.from_string(_meter_concat(tree))
 
 
-def render_value(value: Any, context: Mapping[str, Any], *, path: str) -> Any:
-    """``value`` with every string rendered as a template; containers are rebuilt, not shared."""
+def render_value(value: Any, context: Mapping[str, Any], *, path: str, budget: Budget | None = None) -> Any:
+    """``value`` with every string rendered as a template; containers are rebuilt, not shared.
+    ``budget``: what the variant's templates may still build (default: a fresh one)."""
+    budget = budget or new_budget(context)
     if isinstance(value, str):
-        return render_string(value, context, path=path) if any(m in value for m in MARKERS) else value
+        return render_string(value, context, path=path, budget=budget) if any(m in value for m in MARKERS) else value
     if isinstance(value, Mapping):
-        return {k: render_value(v, context, path=f"{path}.{k}" if path else str(k)) for k, v in value.items()}
+        return {k: render_value(v, context, path=f"{path}.{k}" if path else str(k), budget=budget) for k, v in value.items()}
     if isinstance(value, list):
-        return [render_value(v, context, path=f"{path}[{i}]") for i, v in enumerate(value)]
+        return [render_value(v, context, path=f"{path}[{i}]", budget=budget) for i, v in enumerate(value)]
     return value
 
 
-def render_string(source: str, context: Mapping[str, Any], *, path: str) -> str:
+def render_string(source: str, context: Mapping[str, Any], *, path: str, budget: Budget | None = None) -> str:
     from jinja2 import TemplateError, TemplateSyntaxError
 
     try:
@@ -156,14 +188,33 @@ def render_string(source: str, context: Mapping[str, Any], *, path: str) -> str:
         raise InputError(f"{path}: {exc.problems[0]}") from None
     except TemplateSyntaxError as exc:
         raise InputError(f"{path}: template syntax error: {exc.message}; fix the {{{{ }}}} expression") from None
+    budget = budget or new_budget(context)
+    budget.start(source)
+    token = BUDGET.set(budget)
     try:
-        return str(template.render(**context))
+        return _render_within(template, context, budget)
+    except OverBudget as exc:
+        raise InputError(f"{path}: {exc}") from None
     except TemplateSyntaxError as exc:
         raise InputError(f"{path}: template syntax error: {exc.message}; fix the {{{{ }}}} expression") from None
     except TemplateError as exc:
         raise InputError(f"{path}: {exc.message or type(exc).__name__}") from None
     except Exception as exc:  # noqa: BLE001 - e.g. {{ 1 / 0 }}: the template's fault, not ours
-        raise InputError(f"{path}: template failed: {type(exc).__name__}: {exc}") from None
+        raise InputError(f"{path}: template failed: {type(exc).__name__}: {shown(str(exc), quote=False)}") from None
+    finally:
+        BUDGET.reset(token)
+
+
+def _render_within(template: Any, context: Mapping[str, Any], budget: Budget) -> str:
+    """The template's output, piece by piece, stopping as soon as the value is over its cap."""
+    pieces: list[str] = []
+    size = 0
+    for piece in template.generate(**context):
+        size += len(piece)
+        budget.check(size)
+        pieces.append(piece)
+    budget.charge(size)
+    return "".join(pieces)
 
 
 def template_context(*, name: str, slug: str, variables: Mapping[str, Any], organization: Any) -> dict[str, Any]:
