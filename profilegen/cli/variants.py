@@ -111,12 +111,12 @@ def _variants(
         drift = _with_notes(check_dir(out, files, complete=not only), notes)
         for line in drift.lines(out):
             echo(line)
-        echo(f"{len(outcomes)} variants, {drift.unchanged} files up to date, {drift.drifted} drifted", err=True)
+        echo(f"{_count(len(outcomes), 'variant')}, {_count(drift.unchanged, 'file')} up to date, {drift.drifted} drifted", err=True)
         raise typer.Exit(0 if drift.clean else 1)
     written, unchanged = write_plan(out, files, force=force)
     if failed:  # the failures first: the summary is always the last line
         _echo_problems((*problems, f"{len(failed)} of {len(outcomes)} variants failed; the others were written"))
-    echo(f"{len(outcomes)} variants, {len(written)} files written, {unchanged} unchanged", err=True)
+    echo(f"{_count(len(outcomes), 'variant')}, {_count(len(written), 'file')} written, {unchanged} unchanged", err=True)
     if failed:
         raise typer.Exit(2)
 
@@ -203,3 +203,8 @@ def diff(
     for change in changes:
         echo(change.line())
     raise typer.Exit(1 if changes else 0)
+
+
+def _count(n: int, noun: str) -> str:
+    """'1 file', '2 files': the summary line is read by people first."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
