@@ -15,6 +15,7 @@ from typing import Any
 
 from profilegen.catalog import DOMAINS, SECRET_KEY_NAMES, Component, KeySpec, load_catalog
 from profilegen.extras import ALWAYS, RESERVED, SECRET_REASON
+from profilegen.yamlfile import EXTENSION_PREFIX
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 # What CONTROL_RE (profilegen.text) refuses in a plist string, as an ECMA-262 pattern.
@@ -187,6 +188,8 @@ def variants_schema() -> dict[str, Any]:
 
 
 def _titled(schema: dict[str, Any], title: str) -> dict[str, Any]:
+    # Top-level x-* keys hold YAML anchors for merge keys; the reader drops them (yamlfile.py).
+    schema["patternProperties"] = {f"^{EXTENSION_PREFIX}": {"description": "A place for YAML anchors; not read."}}
     return {"$schema": DIALECT, "title": title, **{k: v for k, v in schema.items() if k != "title"}}
 
 

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 import yaml
 from jsonschema import Draft202012Validator
+from typer.testing import CliRunner
 
 from profilegen.cli import app
 from tests.conftest import ROOT, SAMPLES
@@ -130,3 +131,21 @@ def test_variants_schema_knows_null_templates_and_variant_fields():
     assert schema_places(schema("variants"), bad) == {
         "variants.0.slug", "variants.0.colour", "variants.0.login.ROPGProvider", "variants.0.login.DenyLocall"}
     assert schema_places(schema("variants"), base) == {""}  # variants: is required
+
+
+def test_top_level_x_keys_hold_anchors_in_schema_and_generate(tmp_path):
+    """generate reads `x-common: &c {...}` anchors and ignores the key; the schema must not flag it."""
+    import jsonschema
+
+    from profilegen.config_schema import config_schema
+
+    text = (
+        "x-common: &c\n  tenant: 8eaef023-2b34-4da1-9baa-8bc8c9d6a490\n"
+        "organization: Contoso\nidentifier: com.contoso.jamfconnect\n"
+        "azure:\n  <<: *c\n  client_id: 2f0c6a1e-5b7d-4c19-9e3a-7d1b2c3e4f50\n"
+    )
+    config = tmp_path / "anchors.yaml"
+    config.write_text(text, encoding="utf-8")
+    jsonschema.Draft202012Validator(config_schema()).validate(yaml.safe_load(text))
+    done = CliRunner().invoke(app, ["generate", "--config", str(config), "--out", str(tmp_path / "out")])
+    assert done.exit_code == 0, done.output
