@@ -39,15 +39,17 @@ def _rsa(bits: int = 2048) -> rsa.RSAPrivateKey:
     return rsa.generate_private_key(public_exponent=65537, key_size=bits)
 
 
-_RSA_POOL: list[rsa.RSAPrivateKey] = []
+_RSA_BY_ROLE: dict[str, rsa.RSAPrivateKey] = {}
 
 
-def _pooled_rsa() -> rsa.RSAPrivateKey:
-    """RSA-2048 generation is the slow part; a few keys serve every certificate of the session."""
-    if len(_RSA_POOL) < 4:
-        _RSA_POOL.append(_rsa())
-        return _RSA_POOL[-1]
-    return _RSA_POOL[len(_RSA_POOL) % 4]
+def _role_rsa(role: str) -> rsa.RSAPrivateKey:
+    """One RSA-2048 key per role, made once per process: generation is the slow part. Keyed by
+    role, not handed out from a small pool, because a process may build two PKI objects (a session
+    fixture imported into another test module is a second fixture); a pool that had run out gave
+    every role of the second PKI the same key, so a leaf matched its intermediate's key."""
+    if role not in _RSA_BY_ROLE:
+        _RSA_BY_ROLE[role] = _rsa()
+    return _RSA_BY_ROLE[role]
 
 
 def _cert(subject: str, key: Any, issuer: x509.Certificate | None, issuer_key: Any, *, ca: bool,
@@ -97,27 +99,27 @@ class PKI:
     def __init__(self, base: Path) -> None:
         self.base = base
         base.mkdir(parents=True, exist_ok=True)
-        self.root_key = _pooled_rsa()
+        self.root_key = _role_rsa("root")
         self.root = _cert("Test Root CA", self.root_key, None, self.root_key, ca=True, not_after=NOW + 3650 * DAY)
-        self.inter_key = _pooled_rsa()
+        self.inter_key = _role_rsa("intermediate")
         self.inter = _cert("Test Intermediate CA", self.inter_key, self.root, self.root_key, ca=True, not_after=NOW + 1825 * DAY)
         self.root_pem = self._write("root.pem", _pem(self.root))
         self.inter_pem = self._write("intermediate.pem", _pem(self.inter))
         self.chain_pem = self._write("chain.pem", _pem(self.inter) + _pem(self.root))
-        other_key = _pooled_rsa()
+        other_key = _role_rsa("other-root")
         self.other_root = _cert("Other Root CA", other_key, None, other_key, ca=True)
         self.other_root_pem = self._write("other-root.pem", _pem(self.other_root))
         self.leaves: dict[str, Leaf] = {}
-        self._leaf("codesign", _pooled_rsa(), eku=[ExtendedKeyUsageOID.CODE_SIGNING])
-        self._leaf("installer", _pooled_rsa(), eku=[DEVELOPER_ID_INSTALLER], eku_critical=True)
-        self._leaf("smime", _pooled_rsa(), eku=[ExtendedKeyUsageOID.EMAIL_PROTECTION])
+        self._leaf("codesign", _role_rsa("codesign"), eku=[ExtendedKeyUsageOID.CODE_SIGNING])
+        self._leaf("installer", _role_rsa("installer"), eku=[DEVELOPER_ID_INSTALLER], eku_critical=True)
+        self._leaf("smime", _role_rsa("smime"), eku=[ExtendedKeyUsageOID.EMAIL_PROTECTION])
         self._leaf("ec", ec.generate_private_key(ec.SECP256R1()), eku=[ExtendedKeyUsageOID.CODE_SIGNING])
-        self._leaf("expired", _pooled_rsa(), eku=[ExtendedKeyUsageOID.CODE_SIGNING],
+        self._leaf("expired", _role_rsa("expired"), eku=[ExtendedKeyUsageOID.CODE_SIGNING],
                    not_before=NOW - 400 * DAY, not_after=NOW - 30 * DAY)
         self._leaf("rsa1024", _rsa(1024), eku=[ExtendedKeyUsageOID.CODE_SIGNING])
-        self._leaf("tls", _pooled_rsa(), eku=[ExtendedKeyUsageOID.SERVER_AUTH])
-        self._leaf("foreign", _pooled_rsa(), eku=[ExtendedKeyUsageOID.CODE_SIGNING], issuer=self.other_root, issuer_key=other_key)
-        self._leaf("selfsigned", _pooled_rsa(), eku=[ExtendedKeyUsageOID.CODE_SIGNING], self_signed=True)
+        self._leaf("tls", _role_rsa("tls"), eku=[ExtendedKeyUsageOID.SERVER_AUTH])
+        self._leaf("foreign", _role_rsa("foreign"), eku=[ExtendedKeyUsageOID.CODE_SIGNING], issuer=self.other_root, issuer_key=other_key)
+        self._leaf("selfsigned", _role_rsa("selfsigned"), eku=[ExtendedKeyUsageOID.CODE_SIGNING], self_signed=True)
         leaf = self.leaves["codesign"]
         self.encrypted_key_pem = self._write("codesign.key.enc.pem", _key_pem(leaf.key, PASSWORD))
         self.p12 = self._write("codesign.p12", pkcs12.serialize_key_and_certificates(
@@ -152,7 +154,7 @@ def impostor(pki: PKI, name: str) -> x509.Certificate:
     """A certificate that names itself like ``name`` (subject, issuer, serial, key identifier) but
     holds another key, issued by the same intermediate: a swapped-in certificate."""
     real = pki[name].cert
-    key = _pooled_rsa()
+    key = _role_rsa("impostor")
     while key.public_key().public_numbers() == real.public_key().public_numbers():
         key = _rsa()
     ski = real.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value

@@ -123,3 +123,12 @@ def test_two_inputs_with_one_stem_are_refused(runner, pki, tmp_path):  # type: i
     result = sign(runner, tmp_path / "a" / "x.mobileconfig", tmp_path / "x.plist", "--out", tmp_path / "o", *pem_identity(pki, "codesign"))
     assert result.exit_code == 2 and "would be written as x.mobileconfig" in result.output
     assert not (tmp_path / "o").exists()
+
+
+def test_two_pki_objects_in_one_process_keep_one_key_per_role(tmp_path):  # type: ignore[no-untyped-def]
+    """A second PKI (a session fixture imported into another module builds one) must not hand
+    every role the same key: the mismatch and key-identifier tests rely on distinct keys."""
+    for pki in (PKI(tmp_path / "a"), PKI(tmp_path / "b")):
+        numbers = [pki[name].cert.public_key().public_numbers() for name in ("codesign", "smime", "installer")]
+        numbers.append(pki.inter.public_key().public_numbers())
+        assert len({(n.n, n.e) for n in numbers}) == 4
