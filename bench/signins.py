@@ -89,12 +89,13 @@ def main() -> None:
         size = export.stat().st_size
         results = {name: measure(cmd, args.runs) for name, cmd in cases.items()}
     base_time = statistics.median(results["json.load (baseline)"][0])
+    base_min = min(results["json.load (baseline)"][0])
     base_peak = results["json.load (baseline)"][1]
     print(f"rows: {args.rows:,}  file: {size / 2**20:.0f} MiB  runs: {args.runs}")
     for name, (times, peak) in results.items():
         med = statistics.median(times)
         print(
-            f"{name:34} min {min(times):6.2f} s  median {med:6.2f} s  {med / base_time:5.2f}x time  "
+            f"{name:34} min {min(times):6.2f} s  median {med:6.2f} s  {min(times) / base_min:5.2f}x min  {med / base_time:5.2f}x median  "
             f"peak RSS {peak / 1024:7.1f} MiB  {peak / base_peak:5.3f}x memory"
         )
 

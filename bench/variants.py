@@ -32,7 +32,8 @@ STAGES = {
     "merge + templates + config model (variant_config)": ("variants.py", "variant_config"),
     "  of which Jinja2 templates (render_value)": ("templating.py", "render_value"),
     "build + render + parse-back (generate)": ("generate.py", "generate"),
-    "validate's rules (validate_bytes)": ("validate.py", "validate_bytes"),
+    "validate's rules (validate_bytes, before issue 12)": ("validate.py", "validate_bytes"),
+    "validate's rules on the parsed-back value (check_value)": ("validate.py", "check_value"),
     "  of which plist XSD check (read.check_xml)": ("read.py", "check_xml"),
 }
 SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "departments.yaml"

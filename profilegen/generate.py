@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from profilegen.build import identity, preferences, profile
 from profilegen.catalog import DOMAINS, Component
@@ -24,6 +25,10 @@ class Document:
     identifier: str | None
     uuid: str | None
     data: bytes
+    # What the renderer parsed back from the rendered bytes (and proved equal to the intended
+    # data): validate.check_value takes it, so the bytes are not parsed again. Signing replaces
+    # ``data`` with an envelope around these same rendered bytes.
+    value: Any = field(default=None, compare=False, repr=False)
 
 
 # Options that set login window keys only (build.login_preferences): with --component menubar
@@ -82,9 +87,9 @@ def generate(
         prefs = preferences(config, component)
         ident = identity(config, component, base=base_identifier, label=label)
         if fmt == "plist":
-            data = render_preferences(prefs, DOMAINS[component])
-            docs.append(Document(f"{ident.identifier}.plist", component, None, None, data))
+            data, value = render_preferences(prefs, DOMAINS[component])
+            docs.append(Document(f"{ident.identifier}.plist", component, None, None, data, value))
         else:
-            data = render_profile(profile(prefs, ident, component, style))
-            docs.append(Document(f"{ident.identifier}.mobileconfig", component, ident.identifier, ident.uuid, data))
+            data, value = render_profile(profile(prefs, ident, component, style))
+            docs.append(Document(f"{ident.identifier}.mobileconfig", component, ident.identifier, ident.uuid, data, value))
     return docs

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import plistlib
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pyexpat import ExpatError, ParserCreate
 from pyexpat import errors as expat_errors
 from typing import Any, NoReturn
 
 from profilegen.catalog import Component
+from profilegen.fastread import UNSURE, fast_value
 from profilegen.findings import Finding, Severity
 from profilegen.keylines import KeyLines, index_lines
 from profilegen.rules import finding
@@ -40,6 +41,8 @@ class Document:
     settings: list[Settings] = field(default_factory=list)
     signer: str | None = None
     lines: KeyLines | None = None  # unsigned XML only: where each key is in the file
+    # Read by the fast path (fastread.py): certainly clean XML, parsed once, but no line map.
+    fast: bool = False
 
 
 class _Stop(Exception):
@@ -48,12 +51,13 @@ class _Stop(Exception):
 
 
 def read_document(
-    data: bytes, name: str, *, domain: Component | None = None, trust: Any = None
+    data: bytes, name: str, *, domain: Component | None = None, trust: Any = None, careful: bool = False
 ) -> tuple[Document | None, list[Finding]]:
     """Decode ``data``; never raises for bad input. Returns (document or None, findings).
-    A signature is verified; ``trust`` (signing.trust.Trust, from --ca-file) adds the chain check."""
+    A signature is verified; ``trust`` (signing.trust.Trust, from --ca-file) adds the chain check.
+    ``careful`` skips the fast path for XML (fastread.py)."""
     try:
-        return _read(data, name, domain, trust)
+        return _read(data, name, domain, trust, careful)
     except _Stop as stop:
         return None, [stop.finding]
     except RecursionError:
@@ -66,7 +70,7 @@ def too_large(size: int | None) -> Finding:
     return finding("PG105", None, f"{amount} over the {MAX_BYTES >> 20} MiB ({MAX_BYTES:,} bytes) limit; not read")
 
 
-def _read(data: bytes, name: str, domain: Component | None, trust: Any = None) -> tuple[Document | None, list[Finding]]:
+def _read(data: bytes, name: str, domain: Component | None, trust: Any, careful: bool) -> tuple[Document | None, list[Finding]]:
     if len(data) > MAX_BYTES:
         raise _Stop(too_large(len(data)))
     findings: list[Finding] = []
@@ -87,6 +91,9 @@ def _read(data: bytes, name: str, domain: Component | None, trust: Any = None) -
             raise _Stop(finding("PG106", None, f"corrupt binary plist ({type(exc).__name__}); re-export it")) from None
     else:
         encoding = "xml"
+        value = UNSURE if careful else fast_value(data, MAX_DEPTH)
+        if value is not UNSURE:
+            return _document(value, name, encoding, domain, signer, findings, fast=True)
         tree = parse_xml(data)
         xml_findings = check_tree(*tree)  # a broken signature (PG111) does not stop the content check
         findings.extend(xml_findings)
@@ -96,18 +103,60 @@ def _read(data: bytes, name: str, domain: Component | None, trust: Any = None) -
             value = plistlib.loads(data, fmt=plistlib.FMT_XML)
         except Exception as exc:  # noqa: BLE001
             raise _Stop(finding("PG106", None, f"plist values cannot be decoded ({exc}); fix the value")) from None
+    return _document(value, name, encoding, domain, signer, findings, tree=tree)
+
+
+def read_value(value: Any, name: str, *, domain: Component | None = None) -> tuple[Document | None, list[Finding]]:
+    """read_document for a value already parsed (and proved by the renderer to be what was
+    meant): the same checks from the object count on, without parsing the XML again."""
+    try:
+        return _document(value, name, "xml", domain, None, [])
+    except _Stop as stop:
+        return None, [stop.finding]
+    except RecursionError:
+        return None, [finding("PG107", None, "nesting deeper than Python can follow; not read further")]
+
+
+def _document(
+    value: Any,
+    name: str,
+    encoding: str,
+    domain: Component | None,
+    signer: str | None,
+    findings: list[Finding],
+    *,
+    fast: bool = False,
+    tree: tuple[ET.Element, dict[int, int]] | None = None,
+) -> tuple[Document | None, list[Finding]]:
     _count_objects(value)
     if not isinstance(value, dict):
         raise _Stop(finding("PG106", None, f"the top level is {type(value).__name__}, not a dictionary; this is no profile"))
     is_profile = value.get("PayloadType") == "Configuration" or isinstance(value.get("PayloadContent"), list)
     settings, more = find_settings(value, name, is_profile=is_profile, domain=domain)
     findings.extend(more)
-    lines = index_lines(*tree, value) if tree is not None and signer is None else None
-    if lines is not None:
-        for s in settings:
-            if s.style == "direct":  # a copy of the payload without its Payload* keys
-                lines.alias(s.data, value["PayloadContent"][int(s.where.split("[")[1].rstrip("]"))])
-    return Document(name, encoding, value, is_profile, settings, signer, lines), findings
+    lines = _line_map(tree, value, settings) if tree is not None and signer is None else None
+    return Document(name, encoding, value, is_profile, settings, signer, lines, fast), findings
+
+
+def _line_map(tree: tuple[ET.Element, dict[int, int]], value: Any, settings: list[Settings]) -> KeyLines:
+    lines = index_lines(*tree, value)
+    for s in settings:
+        if s.style == "direct":  # a copy of the payload without its Payload* keys
+            lines.alias(s.data, value["PayloadContent"][int(s.where.split("[")[1].rstrip("]"))])
+    return lines
+
+
+def with_lines(doc: Document, data: bytes) -> Document:
+    """A fast-read document (unsigned XML) with the line map the careful path would have built:
+    our expat walk for the lines, paired with the values already read (they are plistlib's, so
+    the map is the same). Only the walk is repeated, not the grammar check, plistlib or rules."""
+    if not doc.fast or doc.signer is not None or doc.lines is not None:
+        return doc
+    try:
+        tree = parse_xml(data)
+    except _Stop:  # cannot happen for a document the fast path accepted; keep it without lines
+        return doc
+    return replace(doc, lines=_line_map(tree, doc.data, doc.settings))
 
 
 def _count_objects(value: Any) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from profilegen.findings import Severity
 from profilegen.rules import Rule
@@ -22,6 +22,53 @@ def summary(results: Sequence[FileResult]) -> dict[str, int]:
         "warnings": counts[Severity.WARNING],
         "infos": counts[Severity.INFO],
     }
+
+
+class Tally:
+    """Counts findings while a report streams; ``summary`` once the results are all through."""
+
+    def __init__(self) -> None:
+        self.files = 0
+        self.counts = {s: 0 for s in Severity}
+
+    def add(self, result: FileResult) -> FileResult:
+        self.files += 1
+        for f in result.findings:
+            self.counts[f.severity] += 1
+        return result
+
+    @property
+    def summary(self) -> dict[str, int]:
+        return {
+            "files": self.files,
+            "errors": self.counts[Severity.ERROR],
+            "warnings": self.counts[Severity.WARNING],
+            "infos": self.counts[Severity.INFO],
+        }
+
+
+def iter_json(results: Iterable[FileResult], tally: Tally) -> Iterator[str]:
+    """as_json in pieces, byte for byte, for a stream of results (keep the two in step)."""
+    first = True
+    for r in results:
+        tally.add(r)
+        body = json.dumps({"path": r.path, "findings": [f.as_json() for f in r.findings]}, indent=2, ensure_ascii=False)
+        yield ('{\n  "files": [\n    ' if first else ",\n    ") + json_safe(body).replace("\n", "\n    ")
+        first = False
+    summary_ = json.dumps(tally.summary, indent=2).replace("\n", "\n  ")
+    yield ('{\n  "files": [],' if first else "\n  ],") + f'\n  "summary": {summary_}\n}}\n'
+
+
+def iter_text(results: Iterable[FileResult], tally: Tally) -> Iterator[str]:
+    """as_text in pieces, byte for byte, for a stream of results (keep the two in step)."""
+    for r in results:
+        tally.add(r)
+        for f in r.findings:
+            key = f"{f.key}: " if f.key else ""
+            at = f":{f.line}" if f.line is not None else ""
+            yield printable(f"{r.path}{at}: {key}{f.code} {f.severity.value}: {f.message}") + "\n"
+    s = tally.summary
+    yield f"{s['files']} file(s): {s['errors']} error(s), {s['warnings']} warning(s), {s['infos']} info(s)\n"
 
 
 def as_json(results: Sequence[FileResult]) -> str:

@@ -70,12 +70,18 @@ def write_files(out_dir: Path, files: Sequence[tuple[str, bytes]], *, force: boo
         try:
             try:
                 for target, (_, data) in zip(targets, files):
-                    _write_temp(target, data, temps)
+                    _write_temp(target, data, temps, sync=False)
+                # Durability, batched: every file is synced once all are written (the first sync
+                # usually flushes them all; syncing each as it was written made every file wait
+                # for the disk), and the directory once the names are in place.
+                for tmp in temps:
+                    _sync_path(tmp)
             except OSError as exc:
                 raise InputError(f"{option}: cannot write in {out_dir}: {exc.strerror}; nothing was written") from None
             _test_gate(0)
             with _signals_held():
                 _place(temps, targets, force=force, option=option)
+            _sync_dir(out_dir)
         finally:
             for tmp in temps:
                 _unlink(tmp)
@@ -84,6 +90,7 @@ def write_files(out_dir: Path, files: Sequence[tuple[str, bytes]], *, force: boo
 
 def write_atomic(target: Path, data: bytes) -> None:
     os.replace(_write_temp(target, data), target)
+    _sync_dir(target.parent)
 
 
 def _refuse_existing(targets: Sequence[Path], option: str) -> None:
@@ -255,7 +262,7 @@ def _test_gate(point: int) -> None:
         time.sleep(0.01)
 
 
-def _write_temp(target: Path, data: bytes, temps: list[str] | None = None) -> str:
+def _write_temp(target: Path, data: bytes, temps: list[str] | None = None, *, sync: bool = True) -> str:
     with _signals_held():  # the name is in ``temps`` before any signal can interrupt us
         fd, tmp = tempfile.mkstemp(prefix=".profilegen.", suffix=".tmp", dir=target.parent)
         if temps is not None:
@@ -264,12 +271,38 @@ def _write_temp(target: Path, data: bytes, temps: list[str] | None = None) -> st
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
-            os.fsync(fh.fileno())
+            if sync:
+                os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)
     except BaseException:
         _unlink(tmp)
         raise
     return tmp
+
+
+def _sync_path(path: str) -> None:
+    """fsync a written file by name (a read-only descriptor is enough for fsync), so a batch of
+    thousands of files never holds thousands of descriptors open."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _sync_dir(directory: Path) -> None:
+    """Make renames in ``directory`` durable. Platforms that cannot open or sync a directory
+    keep the file-level durability only."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def _unlink(path: str) -> None:

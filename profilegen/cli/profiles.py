@@ -151,10 +151,14 @@ def validate(
     ca_file: Annotated[
         Optional[Path], typer.Option("--ca-file", help="PEM bundle of CA certificates; signers must chain to one.")
     ] = None,
+    jobs: Annotated[
+        Optional[int],
+        typer.Option("--jobs", min=1, help="Worker processes for many files (default: one per CPU; small batches use one)."),
+    ] = None,
 ) -> None:
     """Check existing profiles: structure, every Jamf Connect key, Entra ID and security rules."""
-    from profilegen.report import as_text, render, summary
-    from profilegen.validate import validate_paths
+    from profilegen.report import Tally, as_text, iter_json, iter_text, render, summary
+    from profilegen.validate import iter_results
     from profilegen.writer import write_files
 
     trust = None
@@ -163,14 +167,22 @@ def validate(
 
         trust = load_trust(ca_file)
     stdin = sys.stdin.buffer.read() if "-" in paths else None
-    results = validate_paths(paths, domain=domain.value if domain else None, stdin=stdin, trust=trust)
-    report = render(results, fmt.value, strict=strict)
-    if output is None or str(output) == "-":  # - is stdout, as for the inputs
-        echo(report, nl=False)
-    else:
-        write_files(output.parent, [(output.name, report.encode("utf-8"))], force=force, option="--output")
-        echo(as_text(results), nl=False)
-    counts = summary(results)
+    results = iter_results(paths, domain=domain.value if domain else None, stdin=stdin, trust=trust, jobs=jobs)
+    if fmt in (ValidateFormat.text, ValidateFormat.json) and (output is None or str(output) == "-"):
+        # Written as the run goes: a run over 50,000 files never holds its whole report.
+        tally = Tally()
+        for piece in (iter_json if fmt is ValidateFormat.json else iter_text)(results, tally):
+            echo(piece, nl=False)
+        counts = tally.summary
+    else:  # the CI formats and --output need every result before the first byte
+        held = list(results)
+        report = render(held, fmt.value, strict=strict)
+        if output is None or str(output) == "-":  # - is stdout, as for the inputs
+            echo(report, nl=False)
+        else:
+            write_files(output.parent, [(output.name, report.encode("utf-8"))], force=force, option="--output")
+            echo(as_text(held), nl=False)
+        counts = summary(held)
     if counts["errors"] or (strict and counts["warnings"]):
         raise typer.Exit(1)
 

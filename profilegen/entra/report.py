@@ -9,7 +9,7 @@ import json
 from collections.abc import Iterable, Iterator
 
 from profilegen.entra.classify import CATEGORIES, WRONG_PASSWORD, Verdict
-from profilegen.entra.signins import EXPLANATION, JamfFilter, SignIn, Triage
+from profilegen.entra.signins import EXPLANATION, JamfFilter, Triage
 from profilegen.text import display_width, one_line, pad, plural
 
 # ropg-check exit codes (issue 5): 0 password verified, 1 wrong password, 3 anything else (2 is usage).
@@ -84,11 +84,13 @@ def triage_notes(result: Triage, jamf: JamfFilter) -> list[str]:
     return lines
 
 
-def triage_json(result: Triage, rows: Iterable[SignIn]) -> Iterator[str]:
-    """The JSON document in pieces: rows are streamed, never collected, so memory stays flat."""
+def triage_json(result: Triage, rows: Iterable[str]) -> Iterator[str]:
+    """The JSON document in pieces: ``rows`` are the rows already serialised (signins.row_json,
+    as RowSpool keeps them), streamed, never collected, so memory stays flat."""
     users = [{"user": u, "counts": c} for u, c in result.user_counts()]
     yield '{"summary": ' + json.dumps(result.summary_counts()) + ', "users": ' + json.dumps(users) + ', "rows": ['
-    for n, s in enumerate(rows):
-        row = {"time": s.time, "user": s.user, "app_id": s.app_id, "error_code": s.error_code, "category": s.category}
-        yield (", " if n else "") + json.dumps(row)
+    first = True
+    for row in rows:
+        yield row if first else ", " + row
+        first = False
     yield "]}\n"

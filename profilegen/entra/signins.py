@@ -249,8 +249,9 @@ class JamfFilter:
 
 
 class RowSpool:
-    """Counted sign-ins kept in a temporary file (JSON lines) for the JSON report, so a huge
-    export is read once and never held in memory."""
+    """Counted sign-ins kept in a temporary file for the JSON report, so a huge export is read
+    once and never held in memory. Each line is the report's row already serialised (row_json):
+    the report copies the lines out instead of parsing and serialising every row again."""
 
     def __init__(self) -> None:
         self.file: IO[str] = tempfile.TemporaryFile("w+", encoding="utf-8")
@@ -262,13 +263,19 @@ class RowSpool:
         self.file.close()
 
     def add(self, signin: SignIn) -> None:
-        self.file.write(json.dumps([signin.time, signin.user, signin.app_id, signin.app_name, signin.error_code]) + "\n")
+        self.file.write(row_json(signin) + "\n")
 
-    def rows(self) -> Iterator[SignIn]:
+    def rows(self) -> Iterator[str]:
+        """The rows as JSON texts, in the order they were added."""
         self.file.seek(0)
         for line in self.file:
-            time, user, app_id, app_name, code = json.loads(line)
-            yield SignIn(time=time, user=user, app_id=app_id, app_name=app_name, error_code=code)
+            yield line[:-1]  # json.dumps escapes every newline inside a value: one row per line
+
+
+def row_json(s: SignIn) -> str:
+    """One row of the JSON report (its shape is the issue's; it may gain keys, never lose them)."""
+    row = {"time": s.time, "user": s.user, "app_id": s.app_id, "error_code": s.error_code, "category": s.category}
+    return json.dumps(row)
 
 
 MAX_SKIP_NOTES = 20  # rows named on stderr; the rest are counted
@@ -289,7 +296,10 @@ class Triage:
             return
         category = signin.category
         self.summary[category] += 1
-        self.users.setdefault(signin.user, Counter())[category] += 1
+        counts = self.users.get(signin.user)
+        if counts is None:  # not setdefault(user, Counter()): that builds a Counter for every row
+            counts = self.users[signin.user] = Counter()
+        counts[category] += 1
 
     def note(self, signin: SignIn) -> None:
         self.unusable += 1

@@ -39,11 +39,21 @@ def finding(code: str, key: str | None, message: str, *, line: int | None = None
     return load_all()[code].finding(key, message, line=line)
 
 
-def run(scope: str, *args: Any) -> Iterator[Finding]:
+@cache
+def by_scope() -> dict[str, tuple[Rule, ...]]:
+    """The rules that check something, grouped by scope, each group in code order."""
+    groups: dict[str, list[Rule]] = {}
     for r in load_all().values():
-        if r.scope == scope and r.check is not None:
-            for hit in r.check(*args):
-                yield r.finding(hit.key, hit.message)
+        if r.check is not None:
+            groups.setdefault(r.scope, []).append(r)
+    return {scope: tuple(rules) for scope, rules in groups.items()}
+
+
+def run(scope: str, *args: Any) -> Iterator[Finding]:
+    for r in by_scope().get(scope, ()):
+        assert r.check is not None
+        for hit in r.check(*args):
+            yield r.finding(hit.key, hit.message)
 
 
 def waive(findings: Iterable[Finding], peer: Mapping[str, Any]) -> list[Finding]:

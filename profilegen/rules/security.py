@@ -31,6 +31,23 @@ def walk(value: Any, prefix: str = "") -> Iterator[tuple[str, str, Any]]:
             yield from walk(item, f"{prefix}[{i}]")
 
 
+_walked: list[Any] = [None, ()]
+
+
+def walked(prefs: Mapping[str, Any]) -> tuple[tuple[str, str, Any], ...]:
+    """walk(prefs) as a tuple, computed once for the PG5xx rules that run one after the other on
+    the same preferences. Kept by identity until forget(), which validate calls when the
+    preferences' rules are done, so a dictionary changed between two runs is walked again."""
+    if _walked[0] is not prefs:
+        _walked[:] = [prefs, tuple(walk(prefs))]
+    result: tuple[tuple[str, str, Any], ...] = _walked[1]
+    return result
+
+
+def forget() -> None:
+    _walked[:] = [None, ()]
+
+
 def provider(prefs: Mapping[str, Any]) -> Any:
     return prefs.get("OIDCProvider") or idp(prefs).get("Provider")
 
@@ -40,7 +57,7 @@ def _secret_paths(prefs: Mapping[str, Any]) -> Iterator[str]:
     secret key is that key's value, not a second secret), misspelled keys included
     (catalog.check.is_secret_key)."""
     found: list[str] = []
-    for path, name, value in walk(prefs):
+    for path, name, value in walked(prefs):
         if any(path.startswith((f"{p}.", f"{p}[")) for p in found):
             continue
         if not path.endswith("]") and is_secret_key(name) and value not in (None, "", [], {}):
@@ -77,7 +94,7 @@ def secret_elsewhere(prefs: Mapping[str, Any]) -> Iterator[Hit]:
 def http_urls(prefs: Mapping[str, Any]) -> Iterator[Hit]:
     """An http:// URL. Discovery documents, password pages and help links fetched over plain HTTP
     can be altered in transit; Jamf Connect and Entra expect https://."""
-    for path, name, value in walk(prefs):
+    for path, name, value in walked(prefs):
         if isinstance(value, str) and value.strip().lower().startswith("http://"):
             yield Hit(path, "uses http://; change it to https://")
 
@@ -88,7 +105,7 @@ def credentials_in_url(prefs: Mapping[str, Any]) -> Iterator[Hit]:
     a secret in the query or fragment (client_secret=, RFC 6749 §2.3.1; access_token= or token=,
     RFC 6750 §2.3; password=, api_key=, sig=; see profilegen/credentials.py). Managed Preferences
     are readable by every local user; the credential is disclosed. The value is never shown."""
-    for path, name, value in walk(prefs):
+    for path, name, value in walked(prefs):
         kind = url_credentials(value) if isinstance(value, str) else None
         if kind == "user:password@":
             yield Hit(path, "the URL contains credentials (user:password@); remove them and change that password")
@@ -101,7 +118,7 @@ def placeholders(prefs: Mapping[str, Any]) -> Iterator[Hit]:
     """Placeholder text left from a sample ("[replace with your tenant]", "<client id>",
     "Client ID from ..."): an identifier or URL with brackets, spaces or filler words."""
     entra_ids = provider(prefs) in ENTRA_PROVIDERS
-    for path, name, value in walk(prefs):
+    for path, name, value in walked(prefs):
         if not isinstance(value, str) or not IDENTIFIER_KEYS.search(name):
             continue
         if (entra_ids and name in ENTRA_CLIENT_ID_KEYS) or is_secret_key(name):

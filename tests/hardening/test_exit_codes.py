@@ -100,7 +100,7 @@ def scenarios(f: dict[str, Path], d: Path, ropg: list[str], signer: list[str]) -
 
 
 # A function each command calls: replaced by one that raises, to stand for a bug (exit 70).
-BREAK = {"generate": "profilegen.generate:generate", "validate": "profilegen.validate:validate_paths",
+BREAK = {"generate": "profilegen.generate:generate", "validate": "profilegen.validate:iter_results",
          "rules": "profilegen.rules:load_all", "variants": "profilegen.variants:load_variant_file",
          "diff": "profilegen.diff:diff_bytes", "ropg-check": "profilegen.entra.ropg:check_password",
          "signins": "profilegen.entra.signins:triage_files", "azure blueprint": "profilegen.entra.blueprint:render_blueprint",
