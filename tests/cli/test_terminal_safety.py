@@ -22,8 +22,8 @@ from typer.testing import CliRunner
 
 from profilegen.cli import app
 from profilegen.text import json_safe, one_line, terminal_safe
-from tests.entra.conftest import CLIENT_ID, QuietServer
-from tests.helpers import CLIENT, TENANT
+from tests.entra.conftest import CLIENT_ID
+from tests.helpers import CLIENT, TENANT, QuietServer
 
 EVIL = "\x1b]0;pwned\x07\x9b31m"
 SHOWN = "\\x1b]0;pwned\\x07\\x9b31m"  # how it must appear

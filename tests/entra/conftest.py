@@ -12,7 +12,7 @@ import threading
 import urllib.parse
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import pytest
@@ -20,6 +20,7 @@ from typer.testing import CliRunner
 
 from profilegen.cli import app
 from profilegen.errors import ProfilegenError
+from tests.helpers import serving
 
 TENANT = "8eaef023-2b34-4da1-9baa-8bc8c9d6a490"
 CLIENT_ID = "2b8a9c1e-6f3d-4e2a-9b7c-1d5e8f0a3c46"
@@ -146,27 +147,11 @@ def _handler(fake: FakeEntra) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-class QuietServer(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        pass  # the slow scenario's client hangs up on purpose; a broken pipe is expected
-
-
 @pytest.fixture()
 def fake_entra() -> Iterator[FakeEntra]:
     fake = FakeEntra("")
-    server = QuietServer(("127.0.0.1", 0), _handler(fake))
-    fake.base = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
+    with serving(_handler(fake), on_stop=fake.release.set) as fake.base:
         yield fake
-    finally:
-        fake.release.set()
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
 
 
 @dataclass

@@ -21,8 +21,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from profilegen.scrub import MIN_SCRUB_LENGTH, WITHHELD
+from tests.helpers import QuietServer
 
-from .conftest import CLIENT_ID, QuietServer, run_cli
+from .conftest import CLIENT_ID, run_cli
 
 Body = tuple[int, bytes]
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 
 import pytest
 
 from tests.entra.conftest import CliResult, run_cli
+from tests.helpers import serving
 
-from .fake import CLIENT_ID, CLIENT_SECRET, FakeJamf, QuietServer, handler
+from .fake import CLIENT_ID, CLIENT_SECRET, FakeJamf, handler
 
 # Retry waits scaled down: a Retry-After of 2 s costs 2 ms here.
 ENV: dict[str, str | None] = {
@@ -21,16 +21,8 @@ ENV: dict[str, str | None] = {
 @pytest.fixture()
 def fake_jamf() -> Iterator[FakeJamf]:
     fake = FakeJamf()
-    server = QuietServer(("127.0.0.1", 0), handler(fake))
-    fake.base = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
+    with serving(handler(fake)) as fake.base:
         yield fake
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
 
 
 def jamf(fake: FakeJamf, *args: str, env: dict[str, str | None] | None = None, input: str | None = None) -> CliResult:
