@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from profilegen.cli.app import ConfigOpt, ForceOpt, ReportFormat, ReportFormatOpt, app
+from profilegen.cli.app import ConfigOpt, ForceOpt, ReportFormat, ReportFormatOpt, app, echo
+from profilegen.text import json_safe
 
 if TYPE_CHECKING:
     from profilegen.jamf.client import Session
@@ -41,18 +42,6 @@ ScaleOpt = Annotated[float, typer.Option("--backoff-scale", hidden=True, min=0.0
                                          help="Multiply retry waits (tests).")]
 
 
-def _safe(text: str) -> str:
-    """Control characters from files or Jamf Pro (names, paths) escaped as \\xNN: they must not
-    steer the terminal (ESC, C1 CSI)."""
-    import re
-
-    return re.sub(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]", lambda m: f"\\x{ord(m.group()):02x}", text)
-
-
-def _echo(text: str, *, err: bool = False) -> None:
-    typer.echo(_safe(text), err=err)
-
-
 def stdin_is_terminal() -> bool:
     return sys.stdin.isatty()
 
@@ -74,7 +63,7 @@ def _session(base: str, client_id: Optional[str], secret_stdin: bool, timeout: f
 
     creds = credentials(client_id=client_id, environ=os.environ, secret_stdin=secret_stdin, read_stdin=sys.stdin.read, prompt=prompt)
     conn = Connection(base, timeout=timeout, allow_http_loopback=allow_http_loopback, retry=Retry(scale=scale))
-    return Session(conn, creds, log=(lambda line: _echo(f"profilegen: {line}", err=True)) if verbose else (lambda _: None))
+    return Session(conn, creds, log=(lambda line: echo(f"profilegen: {line}", err=True)) if verbose else (lambda _: None))
 
 
 @jamf_app.command("push")
@@ -131,7 +120,7 @@ def push(
     if problems:
         raise InputError(*problems, "nothing was sent to Jamf Pro")
     for line in (n for p in prepared for n in (*p.warnings, *p.notes)):
-        _echo(f"profilegen: {line}", err=True)
+        echo(f"profilegen: {line}", err=True)
     session = _session(base, client_id, secret_stdin, timeout, allow_http_loopback, verbose, backoff_scale)
     results: list[Result] = []
     try:
@@ -143,7 +132,7 @@ def push(
             if fmt is ReportFormat.text:
                 _echo_result(result, dry_run)
             if result.problem:
-                _echo(f"profilegen: {result.problem}", err=True)
+                echo(f"profilegen: {result.problem}", err=True)
     except ServiceError:
         if fmt is ReportFormat.json:
             _echo_json(results)
@@ -159,20 +148,17 @@ def _echo_result(r: Result, dry_run: bool) -> None:
     ident = f" (id {r.id})" if r.id is not None else ""
     keys = f": {len(r.changes)} key{'s' if len(r.changes) != 1 else ''}" if r.changes else ""
     words = {"would-create": "would create", "would-update": "would update"}
-    _echo(f"{words.get(r.action, r.action)} {r.name}{ident}{keys if r.action != 'failed' else ''}")
+    echo(f"{words.get(r.action, r.action)} {r.name}{ident}{keys if r.action != 'failed' else ''}")
     if dry_run or r.action == "failed":
         for change in r.changes:
-            _echo(f"  {change.line()}")
+            echo(f"  {change.line()}")
 
 
 def _echo_json(results: list[Result]) -> None:
-    import re
-
     from profilegen.jamf.push import summary
 
     text = json.dumps({"profiles": [r.as_json() for r in results], "summary": summary(results)}, indent=2, ensure_ascii=False)
-    # json escapes C0 controls itself; DEL and C1 (U+009B is a one-character CSI) get \\u escapes.
-    typer.echo(re.sub(r"[\x7f-\x9f]", lambda m: f"\\u{ord(m.group()):04x}", text))
+    echo(json_safe(text))
 
 
 @jamf_app.command("pull")
@@ -208,5 +194,5 @@ def pull(
     files = pulled_files(pulled)
     write_files(out, files, force=force)
     for p in pulled:
-        _echo(f"{out / p.file}: {p.name} (id {p.id})", err=True)
-    _echo(f"pulled {len(pulled)} profile{'s' if len(pulled) != 1 else ''} into {out}")
+        echo(f"{out / p.file}: {p.name} (id {p.id})", err=True)
+    echo(f"pulled {len(pulled)} profile{'s' if len(pulled) != 1 else ''} into {out}")

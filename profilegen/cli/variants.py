@@ -32,6 +32,7 @@ from profilegen.cli.identity import (
     P12Opt,
     PasswordStdinOpt,
 )
+from profilegen.text import plural
 
 
 @app.command()
@@ -111,12 +112,12 @@ def _variants(
         drift = _with_notes(check_dir(out, files, complete=not only), notes)
         for line in drift.lines(out):
             echo(line)
-        echo(f"{_count(len(outcomes), 'variant')}, {_count(drift.unchanged, 'file')} up to date, {drift.drifted} drifted", err=True)
+        echo(f"{plural(len(outcomes), 'variant')}, {plural(drift.unchanged, 'file')} up to date, {drift.drifted} drifted", err=True)
         raise typer.Exit(0 if drift.clean else 1)
     written, unchanged = write_plan(out, files, force=force)
     if failed:  # the failures first: the summary is always the last line
         _echo_problems((*problems, f"{len(failed)} of {len(outcomes)} variants failed; the others were written"))
-    echo(f"{_count(len(outcomes), 'variant')}, {_count(len(written), 'file')} written, {unchanged} unchanged", err=True)
+    echo(f"{plural(len(outcomes), 'variant')}, {plural(len(written), 'file')} written, {unchanged} unchanged", err=True)
     if failed:
         raise typer.Exit(2)
 
@@ -204,7 +205,3 @@ def diff(
         echo(change.line())
     raise typer.Exit(1 if changes else 0)
 
-
-def _count(n: int, noun: str) -> str:
-    """'1 file', '2 files': the summary line is read by people first."""
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
