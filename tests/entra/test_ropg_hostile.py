@@ -91,16 +91,21 @@ DEEP = b"[" * 100_000 + b"]" * 100_000
 DEEP_OBJECT = b'{"a":' * 50_000 + b"1" + b"}" * 50_000
 
 
-@pytest.mark.parametrize("status", [200, 400, 503])
-@pytest.mark.parametrize("where", ["discovery", "token"])
-@pytest.mark.parametrize("body", [DEEP, DEEP_OBJECT, b'{"error_codes": [' + b"9" * 5000 + b"]}"])
-def test_deeply_nested_body_is_configuration_problem(hostile: Hostile, where: str, status: int, body: bytes) -> None:
+def _answer_with(hostile: Hostile, where: str, status: int, body: bytes) -> Any:
+    """Run ropg-check while the discovery or token endpoint answers ``status`` with ``body``."""
     _reset(hostile)
     if where == "discovery":
         hostile.discovery = lambda: (status, body)
     else:
         hostile.token = lambda password: (status, body)
-    result = run_cli(hostile.args(), env={"PROFILEGEN_PASSWORD": "S3cret-pw!"})
+    return run_cli(hostile.args(), env={"PROFILEGEN_PASSWORD": "S3cret-pw!"})
+
+
+@pytest.mark.parametrize("status", [200, 400, 503])
+@pytest.mark.parametrize("where", ["discovery", "token"])
+@pytest.mark.parametrize("body", [DEEP, DEEP_OBJECT, b'{"error_codes": [' + b"9" * 5000 + b"]}"])
+def test_deeply_nested_body_is_configuration_problem(hostile: Hostile, where: str, status: int, body: bytes) -> None:
+    result = _answer_with(hostile, where, status, body)
     assert result.exit_code == 3, result
     expected = "transient" if status >= 500 else "configuration_problem"
     if where == "token" and status == 200:
@@ -128,12 +133,7 @@ bodies = st.one_of(
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(where=st.sampled_from(["discovery", "token"]), status=st.sampled_from([200, 400, 401, 429, 500, 502]), body=bodies)
 def test_any_body_from_either_endpoint_never_crashes(hostile: Hostile, where: str, status: int, body: bytes) -> None:
-    _reset(hostile)
-    if where == "discovery":
-        hostile.discovery = lambda: (status, body)
-    else:
-        hostile.token = lambda password: (status, body)
-    result = run_cli(hostile.args(), env={"PROFILEGEN_PASSWORD": "S3cret-pw!"})
+    result = _answer_with(hostile, where, status, body)
     assert result.exit_code in (0, 1, 3), result
     verdict = json.loads(result.stdout)
     assert verdict["category"] and "S3cret-pw!" not in result.stdout + result.stderr
