@@ -44,8 +44,8 @@ WALK = (
 
 def documents(count: int) -> list[tuple[str, bytes]]:
     """``count`` distinct generated profiles (half the configs MCX, half direct style)."""
-    from profilegen.generate import generate
-    from profilegen.models import ProfileConfig
+    from profilegen.generate.models import ProfileConfig
+    from profilegen.generate.pipeline import generate
 
     out: list[tuple[str, bytes]] = []
     for i in range((count + 1) // 2):
@@ -125,7 +125,7 @@ def profile_inprocess(docs: list[tuple[str, bytes]]) -> None:
     import io
     import pstats
 
-    from profilegen.validate import validate_bytes
+    from profilegen.validate.pipeline import validate_bytes
 
     validate_bytes(docs[0][1], docs[0][0])
     profiler = cProfile.Profile()

@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from profilegen.variants import (
+from profilegen.variants.pipeline import (
     Outcome,
     VariantFile,
     load_variant_file,

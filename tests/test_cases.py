@@ -9,7 +9,7 @@ import pytest
 
 from profilegen.rules import load_all
 from profilegen.signing.trust import load_trust
-from profilegen.validate import validate_paths
+from profilegen.validate.pipeline import validate_paths
 
 CASES = Path(__file__).resolve().parent / "cases"
 FILES = sorted(p for p in CASES.glob("PG*/*") if p.name.startswith(("pass-", "fail-")))

@@ -6,8 +6,8 @@ import json
 import pytest
 
 from profilegen.cli import app
-from profilegen.report import rules_markdown
 from profilegen.rules import load_all
+from profilegen.validate.report import rules_markdown
 from tests.conftest import ROOT
 from tests.helpers import BASE_ARGS, SCOPE, TENANT
 

@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from profilegen.report import rules_markdown
 from profilegen.rules import load_all
+from profilegen.validate.report import rules_markdown
 
 START, END = "<!-- rules:start -->\n", "<!-- rules:end -->"
 readme = Path(__file__).resolve().parents[1] / "README.md"

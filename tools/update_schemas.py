@@ -3,7 +3,7 @@
 import json
 from pathlib import Path
 
-from profilegen.config_schema import SCHEMAS
+from profilegen.variants.schema import SCHEMAS
 
 root = Path(__file__).resolve().parents[1] / "schemas"
 root.mkdir(exist_ok=True)

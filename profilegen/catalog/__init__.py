@@ -7,6 +7,8 @@ legacy 1.x key (and its replacement), and the URL of the source that documents i
 Only ``required`` (with its own ``source``) and ``relations`` are enforced; ``required_when`` is
 the reference catalog's free text and stays descriptive, because not every phrase in it could be
 traced to a Jamf page (see docs/validate-corpus.md).
+
+May import: core.
 """
 
 from __future__ import annotations

@@ -4,6 +4,8 @@ The commands live in one module per area and register themselves on the shared T
 the order `profilegen --help` lists them. Nothing here imports typer at module level: scripts
 call `profilegen --version` to check an install, and typer's import is most of the start-up time
 (issue 12), so that one question is answered before typer is loaded.
+
+May import: everything; nothing imports the CLI.
 """
 
 from __future__ import annotations

@@ -27,8 +27,8 @@ from profilegen.cli.boundary import (
     usage_line,
 )
 from profilegen.cli.stdout import StdoutGuard, reopen_closed_stdin_stderr
-from profilegen.errors import ProfilegenError
-from profilegen.text import terminal_safe
+from profilegen.core.errors import ProfilegenError
+from profilegen.core.text import terminal_safe
 
 
 class _Group(TyperGroup):
@@ -163,7 +163,7 @@ def given_options(ctx: typer.Context) -> list[str]:
 
 def _echo_problems(lines: tuple[str, ...]) -> None:
     # A URL given on the command line or in a config may carry a password or token; no error
-    # line shows it (profilegen/credentials.py). A path or value from outside may carry escape
+    # line shows it (profilegen/core/credentials.py). A path or value from outside may carry escape
     # sequences; echo escapes them.
     for line in lines:
         echo_err(line)

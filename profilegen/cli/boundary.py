@@ -16,8 +16,8 @@ import typer
 from typer import _click as click  # typer vendors click; its exceptions are only reachable here
 
 from profilegen.cli.stdout import StdoutGuard, problem_exit
-from profilegen.credentials import mask_credentials
-from profilegen.text import terminal_safe
+from profilegen.core.credentials import mask_credentials
+from profilegen.core.text import terminal_safe
 
 # C0 and C1 controls and DEL: a user's token echoed back must not break the line or drive the terminal.
 _CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -113,7 +113,7 @@ def echo_err(line: str) -> None:
     """One line on stderr, even when stderr itself is broken (then it is lost, not a traceback).
     Problems quote values from outside (file names, keys, server text): control characters are
     escaped so they cannot steer the terminal, and a URL's password or token is masked
-    (profilegen/credentials.py), since a URL from the command line or a config may carry one."""
+    (profilegen/core/credentials.py), since a URL from the command line or a config may carry one."""
     try:
         typer.echo(terminal_safe(f"profilegen: {mask_credentials(line)}"), err=True)
     except (OSError, ValueError):

@@ -50,10 +50,10 @@ def ropg_check(
     The password comes from a hidden prompt, PROFILEGEN_PASSWORD or --password-stdin."""
     import getpass
 
-    from profilegen.entra.inputs import read_password, ropg_request
+    from profilegen.cli.entra_inputs import read_password, ropg_request
+    from profilegen.core.errors import InputError
     from profilegen.entra.report import ropg_exit_code, verdict_json, verdict_text
     from profilegen.entra.ropg import check_password
-    from profilegen.errors import InputError
 
     request = ropg_request(config=config, username=username, tenant=tenant, client_id=ropg_client_id, discovery_url=ropg_discovery_url,
                            scopes=ropg_scopes, timeout=timeout, allow_http_loopback=allow_http_loopback)
@@ -78,7 +78,7 @@ def signins(
     config: ConfigOpt = None,
 ) -> None:
     """Triage exported sign-in logs per user: MFA noise vs. real wrong passwords. Exit 0 read, 2 unreadable."""
-    from profilegen.entra.inputs import signin_app_ids
+    from profilegen.cli.entra_inputs import signin_app_ids
     from profilegen.entra.report import triage_json, triage_notes, triage_text
     from profilegen.entra.signins import JamfFilter, RowSpool, triage_files
 
@@ -111,8 +111,8 @@ def azure_blueprint(
     force: ForceOpt = False,
 ) -> None:
     """Write the two app registrations (Graph JSON), an az script and a portal checklist."""
+    from profilegen.core.writer import write_files
     from profilegen.entra.blueprint import BlueprintNames, render_blueprint
-    from profilegen.writer import write_files
 
     names = BlueprintNames(api_name=api_name, app_name=app_name, admin_role=admin_role, standard_role=standard_role)
     for path in write_files(out, render_blueprint(names, ca_design.value), force=force):

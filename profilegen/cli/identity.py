@@ -47,7 +47,7 @@ class IdentityOptions:
 
 
 def _password_source(opts: IdentityOptions, *, stdin_taken: bool) -> Any:
-    from profilegen.errors import InputError
+    from profilegen.core.errors import InputError
     from profilegen.signing.identity import Password
 
     def source(what: str) -> Optional[Password]:
@@ -70,7 +70,7 @@ def _password_source(opts: IdentityOptions, *, stdin_taken: bool) -> Any:
 
 def load_identity(opts: IdentityOptions, *, stdin_taken: bool = False) -> Optional[Identity]:
     """The checked identity, or None when no identity option was given. InputError otherwise."""
-    from profilegen.errors import InputError
+    from profilegen.core.errors import InputError
     from profilegen.signing.identity import check_identity, load_p12_identity, load_pem_identity
 
     if not opts.given:

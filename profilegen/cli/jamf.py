@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from profilegen.cli.app import ConfigOpt, ForceOpt, ReportFormat, ReportFormatOpt, app, echo
-from profilegen.text import json_safe
+from profilegen.core.text import json_safe
 
 if TYPE_CHECKING:
     from profilegen.jamf.client import Session
@@ -51,10 +51,10 @@ def _session(base: str, client_id: Optional[str], secret_stdin: bool, timeout: f
     """The credentials (asked for only now, after the inputs were checked) and the session."""
     import getpass
 
-    from profilegen.errors import InputError
+    from profilegen.core.errors import InputError
+    from profilegen.core.transport import Retry
     from profilegen.jamf.client import Connection, Session
     from profilegen.jamf.inputs import credentials
-    from profilegen.transport import Retry
 
     def prompt(text: str) -> str:
         if not stdin_is_terminal():  # getpass would read a pipe and may echo it
@@ -94,7 +94,7 @@ def push(
 
     Exit 0 all pushed or unchanged, 1 a profile refused or stored differently, 2 bad input
     (nothing sent), 3 connection, TLS, authentication or privilege problems."""
-    from profilegen.errors import InputError, ServiceError
+    from profilegen.core.errors import InputError, ServiceError
     from profilegen.jamf.inputs import jamf_url, placement_of, read_items
     from profilegen.jamf.places import missing_places
     from profilegen.jamf.prepare import Prepared, prepare
@@ -177,11 +177,11 @@ def pull(
     config: ConfigOpt = None,
 ) -> None:
     """Download the deployed Jamf Connect profiles and jamf.json. Exit 0, 2 bad input, 3 connection."""
-    from profilegen.errors import InputError
+    from profilegen.core.errors import InputError
+    from profilegen.core.writer import write_files
     from profilegen.jamf.inputs import jamf_url
     from profilegen.jamf.pull import pull as run_pull
     from profilegen.jamf.pull import pulled_files
-    from profilegen.writer import write_files
 
     if out is None:
         raise InputError("--out: required; give the directory for the profiles and jamf.json")

@@ -65,11 +65,11 @@ def generate(
 
     Required: --tenant, --client-id, --organization, --identifier (each may come from --config
     instead) and --out."""
-    from profilegen.config import load_config
-    from profilegen.errors import InputError
-    from profilegen.generate import COMPONENTS, review, unused_options
-    from profilegen.generate import generate as run_generate
-    from profilegen.writer import write_files
+    from profilegen.core.errors import InputError
+    from profilegen.core.writer import write_files
+    from profilegen.generate.config import load_config
+    from profilegen.generate.pipeline import COMPONENTS, review, unused_options
+    from profilegen.generate.pipeline import generate as run_generate
 
     if out is None:
         raise InputError("--out: required; give a directory for the profiles, or - for stdout")
@@ -114,7 +114,7 @@ def _signed(docs: list[Any], options: IdentityOptions, fmt: FormatChoice) -> lis
     from dataclasses import replace
 
     from profilegen.cli.identity import load_identity
-    from profilegen.errors import InputError
+    from profilegen.core.errors import InputError
     from profilegen.signing.sign import sign_bytes
 
     if fmt is FormatChoice.plist:
@@ -157,9 +157,9 @@ def validate(
     ] = None,
 ) -> None:
     """Check existing profiles: structure, every Jamf Connect key, Entra ID and security rules."""
-    from profilegen.report import Tally, as_text, iter_json, iter_text, render, summary
-    from profilegen.validate import iter_results
-    from profilegen.writer import write_files
+    from profilegen.core.writer import write_files
+    from profilegen.validate.pipeline import iter_results
+    from profilegen.validate.report import Tally, as_text, iter_json, iter_text, render, summary
 
     trust = None
     if ca_file is not None:
@@ -197,8 +197,8 @@ def rules(
     fmt: Annotated[RulesFormat, typer.Option("--format", help="text, or markdown (the README table).")] = RulesFormat.text,
 ) -> None:
     """List every validate rule with its code, severity and reason."""
-    from profilegen.report import rules_markdown, rules_text
     from profilegen.rules import load_all
+    from profilegen.validate.report import rules_markdown, rules_text
 
     registry = list(load_all().values())
     echo(rules_markdown(registry) if fmt is RulesFormat.markdown else rules_text(registry), nl=False)

@@ -22,6 +22,6 @@ def schema(
     """Print the JSON Schema (draft 2020-12) of a config or variants file, for editors."""
     import json
 
-    from profilegen.config_schema import SCHEMAS
+    from profilegen.variants.schema import SCHEMAS
 
     typer.echo(json.dumps(SCHEMAS[kind.value](), indent=2, ensure_ascii=False))

@@ -37,10 +37,11 @@ def sign(
     force: ForceOpt = False,
 ) -> None:
     """Sign profiles (CMS, SHA-256, content unchanged) for Apple Configurator, downloads or another MDM."""
-    from profilegen.errors import InputError
-    from profilegen.signing.sign import content_to_sign, sign_bytes
-    from profilegen.validate import expand
-    from profilegen.writer import write_files
+    from profilegen.core.errors import InputError
+    from profilegen.core.writer import write_files
+    from profilegen.signing.sign import sign_bytes
+    from profilegen.validate.pipeline import expand
+    from profilegen.validate.signable import content_to_sign
 
     if out is None:
         raise InputError("--out: required; give a directory for the signed profiles, or - for stdout")
@@ -85,8 +86,8 @@ def sign(
 
 
 def _read(path: str) -> bytes:
-    from profilegen.errors import InputError, read_problem
-    from profilegen.read import MAX_BYTES
+    from profilegen.core.errors import InputError, read_problem
+    from profilegen.profile.read import MAX_BYTES
 
     try:
         with open(path, "rb") as fh:
@@ -100,7 +101,7 @@ def _read(path: str) -> bytes:
 
 def parse_at(value: str) -> dt.datetime | str:
     """--at: now, signing-time, or an ISO-8601 date or time (UTC unless it names a zone)."""
-    from profilegen.errors import InputError
+    from profilegen.core.errors import InputError
 
     if value in ("now", "signing-time"):
         return value
@@ -119,12 +120,12 @@ def verify(
     fmt: ReportFormatOpt = ReportFormat.text,
 ) -> None:
     """Check signed profiles: digest, signature, signer certificate and, with --ca-file, its chain."""
-    from profilegen.errors import InputError
+    from profilegen.core.errors import InputError
     from profilegen.signing.cms import looks_signed
     from profilegen.signing.report import as_json, as_text
     from profilegen.signing.trust import load_trust
     from profilegen.signing.verify import Verdict, summarize, verify_bytes
-    from profilegen.validate import expand
+    from profilegen.validate.pipeline import expand
 
     when = parse_at(at)
     trust = load_trust(ca_file) if ca_file else None

@@ -32,7 +32,7 @@ from profilegen.cli.identity import (
     P12Opt,
     PasswordStdinOpt,
 )
-from profilegen.text import plural
+from profilegen.core.text import plural
 
 
 @app.command()
@@ -76,10 +76,10 @@ def _variants(
     identity: IdentityOptions = IdentityOptions(),
     given: Sequence[str] = (),
 ) -> None:
-    from profilegen.errors import InputError
-    from profilegen.generate import COMPONENTS, unused_options
-    from profilegen.manifest import check_dir, jamf_name_problems, plan, write_plan
-    from profilegen.variants import load_variant_file, render_variants, select
+    from profilegen.core.errors import InputError
+    from profilegen.generate.pipeline import COMPONENTS, unused_options
+    from profilegen.variants.manifest import check_dir, jamf_name_problems, plan, write_plan
+    from profilegen.variants.pipeline import load_variant_file, render_variants, select
 
     if out is None:
         raise InputError("--out: required; give the directory for the profiles and manifest.json")
@@ -130,7 +130,7 @@ def _sign_outcomes(outcomes: list[Any], out: Path, options: IdentityOptions, fmt
     from dataclasses import replace
 
     from profilegen.cli.identity import load_identity, load_signer_certificate
-    from profilegen.errors import InputError
+    from profilegen.core.errors import InputError
     from profilegen.signing.drift import settle_files
     from profilegen.signing.sign import sign_bytes
 
@@ -153,7 +153,7 @@ def _with_notes(drift: Any, notes: dict[str, tuple[str, ...]]) -> Any:
     """The drift, with each file whose signature state is wrong counted as changed."""
     if not notes:
         return drift
-    from profilegen.manifest import Drift
+    from profilegen.variants.manifest import Drift
 
     changed = dict(drift.changed)
     for name, lines in notes.items():
@@ -186,10 +186,10 @@ def diff(
     ] = False,
 ) -> None:
     """Key-level differences between two profiles; exit 0 same, 1 different."""
-    from profilegen.diff import diff_bytes
-    from profilegen.errors import InputError
-    from profilegen.findings import Finding
-    from profilegen.validate import read_input
+    from profilegen.core.errors import InputError
+    from profilegen.rules.findings import Finding
+    from profilegen.validate.pipeline import read_input
+    from profilegen.variants.diff import diff_bytes
 
     if a == "-" and b == "-":
         raise InputError("diff: only one side can be - (stdin)")

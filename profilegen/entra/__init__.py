@@ -1,8 +1,10 @@
 """The Entra ID side (issue 5): ROPG password check, sign-in log triage, app registration blueprint.
 
-Core modules only: they return values or raise ``profilegen.errors`` exceptions, never print.
+Core modules only: they return values or raise ``profilegen.core.errors`` exceptions, never print.
 This file stays import-free so that the CLI can read the defaults below without slowing
 ``profilegen --help``.
+
+May import: core.
 """
 
 # Display names from Jamf's Conditional Access guide (jamf/jamfconnect azure_conditional_access).

@@ -21,6 +21,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from profilegen.core.errors import InputError
 from profilegen.entra import (
     DEFAULT_ADMIN_ROLE,
     DEFAULT_API_NAME,
@@ -28,8 +29,7 @@ from profilegen.entra import (
     DEFAULT_STANDARD_ROLE,
 )
 from profilegen.entra.designs import DEFAULT_DESIGN, DesignName
-from profilegen.errors import InputError
-from profilegen.models import DEFAULT_REDIRECT_URI
+from profilegen.entra.facts import DEFAULT_REDIRECT_URI
 
 # Microsoft Graph and its delegated User.Read permission (verified ids:
 # https://learn.microsoft.com/en-us/graph/migrate-azure-ad-graph-permissions-differences).

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from profilegen.entra.designs import CHANGE_2026, SOURCE_A, SOURCE_B, DesignName
-from profilegen.models import DEFAULT_REDIRECT_URI
+from profilegen.entra.facts import DEFAULT_REDIRECT_URI
 
 
 class Names(Protocol):

@@ -11,8 +11,12 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from profilegen.credentials import mask_credentials
-from profilegen.text import shown
+from profilegen.core.credentials import mask_credentials
+from profilegen.core.text import shown
+
+# Jamf Connect's default OIDCRedirectURI, which the OIDC app registration must list (the key
+# catalog's OIDCRedirectURI entry); models and the blueprint both use it.
+DEFAULT_REDIRECT_URI = "https://127.0.0.1/jamfconnect"
 
 GUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 # A verified or initial domain such as contoso.onmicrosoft.com: DNS labels, at least one dot.

@@ -16,8 +16,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from profilegen.core.errors import InputError
 from profilegen.entra.exportfile import Encoding, not_text
-from profilegen.errors import InputError
 
 UTF8 = Encoding("UTF-8", "utf-8-sig")
 

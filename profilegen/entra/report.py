@@ -8,9 +8,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 
+from profilegen.core.text import display_width, one_line, pad, plural
 from profilegen.entra.classify import CATEGORIES, WRONG_PASSWORD, Verdict
 from profilegen.entra.signins import EXPLANATION, JamfFilter, Triage
-from profilegen.text import display_width, one_line, pad, plural
 
 # ropg-check exit codes (issue 5): 0 password verified, 1 wrong password, 3 anything else (2 is usage).
 ROPG_EXIT = {True: 0, False: 1, None: 3}

@@ -17,6 +17,9 @@ from dataclasses import dataclass
 
 from pydantic import SecretStr
 
+from profilegen.core.errors import InputError
+from profilegen.core.scrub import scrubber
+from profilegen.core.transport import SCRUBBED, scrub
 from profilegen.entra.classify import (
     CONFIGURATION_PROBLEM,
     UNKNOWN,
@@ -25,9 +28,6 @@ from profilegen.entra.classify import (
     json_body,
 )
 from profilegen.entra.transport import Scrub, check_url, send
-from profilegen.errors import InputError
-from profilegen.scrub import scrubber
-from profilegen.transport import SCRUBBED, scrub
 
 __all__ = ["DEFAULT_TIMEOUT", "SCRUBBED", "RopgRequest", "check_password", "check_url", "fetch_token_endpoint", "scrub"]
 

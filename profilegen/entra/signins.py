@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from profilegen.core.errors import InputError, read_problem
+from profilegen.core.text import one_line
 from profilegen.entra.classify import CATEGORIES, UNKNOWN, WRONG_PASSWORD, category_for_code
 from profilegen.entra.exportfile import (
     ACCEPTED,
@@ -32,8 +34,6 @@ from profilegen.entra.exportfile import (
     pick_delimiter,
 )
 from profilegen.entra.jsonstream import LongNumber, iter_json_records
-from profilegen.errors import InputError, read_problem
-from profilegen.text import one_line
 
 JAMF_CONNECT_NAME = "jamf connect"
 JSON_FIX = "is this a Graph signIn export (auditLogs/signIns) or the portal's JSON download?"

@@ -1,14 +1,14 @@
-"""ropg-check's view of the shared transport (profilegen.transport): the same https-only
+"""ropg-check's view of the shared transport (profilegen.core.transport): the same https-only
 checks and one exchange per request, never retried, with network failures as Verdicts."""
 
 from __future__ import annotations
 
 import urllib.request
 
+from profilegen.core.transport import MAX_BODY, Answer, Failure, Scrub, redact
+from profilegen.core.transport import check_url as _check_url
+from profilegen.core.transport import send as _send
 from profilegen.entra.classify import CATEGORY_TEXT, CONFIGURATION_PROBLEM, TRANSIENT, Verdict
-from profilegen.transport import MAX_BODY, Answer, Failure, Scrub, redact
-from profilegen.transport import check_url as _check_url
-from profilegen.transport import send as _send
 
 __all__ = ["MAX_BODY", "Answer", "Scrub", "check_url", "redact", "send"]
 

@@ -2,6 +2,8 @@
 
 Every Jamf Pro behaviour encoded here comes from ../shared/reference/jamf-pro-api.md, which
 names its sources; the comments next to the code repeat the source of each one.
+
+May import: core, catalog, rules, profile, validate, generate, variants.
 """
 
 from __future__ import annotations

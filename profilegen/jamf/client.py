@@ -1,4 +1,4 @@
-"""An authenticated Jamf Pro session over the project's one transport (profilegen.transport).
+"""An authenticated Jamf Pro session over the project's one transport (profilegen.core.transport).
 
 Token handling follows reference §1 and jamf-pro-sdk-python: fetched once per run, cached under
 a lock, renewed early when its lifetime is known to be nearly over, and renewed once when a call
@@ -22,11 +22,11 @@ from typing import Any, Literal
 
 from pydantic import SecretStr
 
-from profilegen.errors import ServiceError
+from profilegen.core.errors import ServiceError
+from profilegen.core.text import CONTROL_RE
+from profilegen.core.transport import Answer, Failure, Retry, send, send_retrying
+from profilegen.core.transport import scrub as scrub_secrets
 from profilegen.jamf import PRIVILEGES
-from profilegen.text import CONTROL_RE
-from profilegen.transport import Answer, Failure, Retry, send, send_retrying
-from profilegen.transport import scrub as scrub_secrets
 
 MAX_BODY = 32 << 20  # a profile is at most a few MiB; a list of thousands of names far less
 EARLY = 5.0  # seconds before a token's announced expiry at which it is renewed

@@ -14,8 +14,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from profilegen.catalog import COMPONENT_OF_DOMAIN, MCX_TYPE
-from profilegen.diff import Change, diff_views
 from profilegen.jamf.wire import AUTOMATIC, SELF_SERVICE, Placement, Stored
+from profilegen.variants.diff import Change, diff_views
 
 IDENTITY_KEYS = frozenset({"PayloadUUID", "PayloadIdentifier", "PayloadDisplayName"})
 CHANGE_WORDS = {"+": "added", "-": "removed", "~": "changed"}

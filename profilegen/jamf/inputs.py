@@ -17,11 +17,11 @@ from typing import Any
 
 from pydantic import SecretStr
 
-from profilegen.errors import InputError, read_problem
+from profilegen.core.errors import InputError, read_problem
+from profilegen.core.transport import check_url, redact
 from profilegen.jamf.client import Credentials
 from profilegen.jamf.wire import Placement
-from profilegen.read import MAX_BYTES
-from profilegen.transport import check_url, redact
+from profilegen.profile.read import MAX_BYTES
 
 ENV_CLIENT_ID = "PROFILEGEN_JAMF_CLIENT_ID"
 ENV_CLIENT_SECRET = "PROFILEGEN_JAMF_CLIENT_SECRET"
@@ -36,7 +36,7 @@ def jamf_url(url: str | None, config: Path | None, *, allow_http_loopback: bool)
     if config is not None:
         # Read a given --config even when --url makes its jamf.url unneeded: a config that cannot
         # be read is a mistake to report, not something to skip silently.
-        from profilegen.config import read_yaml
+        from profilegen.generate.config import read_yaml
 
         block = read_yaml(config).get("jamf")
         if url is None:

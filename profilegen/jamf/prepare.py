@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from profilegen.catalog import COMPONENT_OF_DOMAIN, DOMAINS, MCX_TYPE, Component
-from profilegen.findings import Finding, Severity
 from profilegen.jamf.lint import lint
 from profilegen.jamf.wire import Placement
+from profilegen.rules.findings import Finding, Severity
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ def prepare(
     file: str, data: bytes, *, name: str | None, domain: Component | None, placement: Placement, check: bool, force: bool
 ) -> tuple[Prepared | None, list[str]]:
     """(what to upload, None) or (None, problem lines)."""
-    from profilegen.validate import check_bytes
+    from profilegen.validate.pipeline import check_bytes
 
     result = check_bytes(data, file, domain=domain)
     doc = result.document
@@ -79,7 +79,7 @@ def prepare(
 
 
 def _wrap(prefs: Mapping[str, Any], component: Component, name: str) -> dict[str, Any]:
-    from profilegen.build import Identity, profile
+    from profilegen.generate.build import Identity, profile
 
     ident = Identity(f"{DOMAINS[component]}.profilegen", name, f"{DOMAINS[component]} settings, uploaded by profilegen.", "")
     out = profile(dict(prefs), ident, component, "mcx")

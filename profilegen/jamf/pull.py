@@ -10,7 +10,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from profilegen.errors import InputError
+from profilegen.core.errors import InputError
 from profilegen.jamf import PROFILES, READ
 from profilegen.jamf.client import Session
 from profilegen.jamf.wire import profile_list, stored_profile
@@ -28,7 +28,7 @@ class Pulled:
 
 
 def is_jamf_connect(data: bytes) -> bool:
-    from profilegen.read import read_document
+    from profilegen.profile.read import read_document
 
     doc, _ = read_document(data, "profile")
     return doc is not None and any(s.component for s in doc.settings)
@@ -59,7 +59,7 @@ def pull(session: Session, *, names: Sequence[str] = (), everything: bool = Fals
 
 
 def _file_name(name: str, pid: int, used: set[str]) -> str:
-    from profilegen.variants import slugify
+    from profilegen.variants.pipeline import slugify
 
     slug = slugify(name)[:100] or f"profile-{pid}"
     if slug.casefold() in used:

@@ -11,13 +11,13 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from profilegen.diff import Change
-from profilegen.errors import ServiceError
+from profilegen.core.errors import ServiceError
 from profilegen.jamf import CREATE, PROFILES, READ, UPDATE
 from profilegen.jamf.client import Session, server_text
 from profilegen.jamf.compare import CHANGE_WORDS, adopt_identity, placement_changes, profile_changes
 from profilegen.jamf.prepare import Prepared
 from profilegen.jamf.wire import Stored, created_id, profile_body, profile_list, stored_profile
+from profilegen.variants.diff import Change
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ class Result:
 
 def read_stored(session: Session, profile_id: int) -> tuple[Stored, dict[str, Any] | None]:
     """Jamf Pro's copy and its parsed profile (None when Jamf Pro holds something unreadable)."""
-    from profilegen.read import read_document
+    from profilegen.profile.read import read_document
 
     data = session.get_json(f"{PROFILES}/id/{profile_id}", privilege=READ)
     try:

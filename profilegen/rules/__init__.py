@@ -2,8 +2,10 @@
 explains why, with the Jamf or Microsoft fact behind it. Codes are never renumbered or reused.
 
 PG1xx file and XML · PG2xx envelope · PG3xx key catalog · PG4xx Entra ID / Conditional Access ·
-PG5xx security. Reader and catalog rules are checked by read.py / validate.py; the others are
+PG5xx security. Reader and catalog rules are checked by profile.read / validate.pipeline; the others are
 pure functions registered here by their modules.
+
+May import: core, catalog, entra.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
 from typing import Any
 
-from profilegen.findings import Finding
+from profilegen.rules.findings import Finding
 from profilegen.rules.registry import RULES, Rule
 
 __all__ = ["RULES", "Rule", "finding", "load_all", "run", "waive"]

@@ -4,7 +4,7 @@ validate.py runs catalog.check.check_preferences and maps each issue kind to a c
 """
 
 from profilegen.catalog.check import IssueKind
-from profilegen.findings import Severity
+from profilegen.rules.findings import Severity
 from profilegen.rules.registry import register
 
 register("PG301", "unknown-key", Severity.WARNING, "catalog",

@@ -11,8 +11,8 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from profilegen.entra import designs
-from profilegen.findings import Hit, Severity
 from profilegen.rules.entra import is_entra_login
+from profilegen.rules.findings import Hit, Severity
 from profilegen.rules.registry import retire, rule
 
 

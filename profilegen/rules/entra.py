@@ -13,7 +13,7 @@ from typing import Any
 
 from profilegen.entra import facts
 from profilegen.entra.discovery import discovery_problems
-from profilegen.findings import Hit, Severity
+from profilegen.rules.findings import Hit, Severity
 from profilegen.rules.registry import rule
 
 ENTRA_PROVIDERS = ("Azure", "EntraID")

@@ -10,8 +10,8 @@ from typing import Any
 
 from profilegen.entra import facts
 from profilegen.entra.discovery import check_discovery_url, unconfirmed_tenant
-from profilegen.findings import Hit, Severity
 from profilegen.rules.entra import idp, is_entra_login, is_entra_menubar
+from profilegen.rules.findings import Hit, Severity
 from profilegen.rules.registry import rule
 
 

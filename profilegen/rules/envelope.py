@@ -12,7 +12,7 @@ from typing import Any
 
 from profilegen.catalog import MCX_FREQUENCIES, MCX_TYPE
 from profilegen.entra.facts import is_guid
-from profilegen.findings import Hit, Severity
+from profilegen.rules.findings import Hit, Severity
 from profilegen.rules.registry import rule
 
 REQUIRED = {"PayloadIdentifier": str, "PayloadType": str, "PayloadUUID": str, "PayloadVersion": int}

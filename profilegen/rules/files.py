@@ -1,6 +1,6 @@
 """PG1xx: reading the file. These checks run inside read.py; the registry holds their docs."""
 
-from profilegen.findings import Severity
+from profilegen.rules.findings import Severity
 from profilegen.rules.registry import register
 
 register("PG101", "not-well-formed", Severity.ERROR, "file",

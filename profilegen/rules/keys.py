@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from profilegen.findings import Hit, Severity
+from profilegen.rules.findings import Hit, Severity
 from profilegen.rules.registry import rule
 
 SPACE_PROVIDERS = ("OktaIdentityEngine", "Okta-OIDC")

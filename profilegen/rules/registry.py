@@ -7,8 +7,8 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from profilegen.credentials import mask_credentials
-from profilegen.findings import Finding, Hit, Severity
+from profilegen.core.credentials import mask_credentials
+from profilegen.rules.findings import Finding, Hit, Severity
 
 Check = Callable[..., Iterator[Hit]]
 # Given the other preference domain's settings from the same profile or run: True when they

@@ -7,9 +7,9 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from profilegen.catalog.check import is_secret_key
-from profilegen.credentials import url_credentials
-from profilegen.findings import Hit, Severity
+from profilegen.core.credentials import url_credentials
 from profilegen.rules.entra import ENTRA_PROVIDERS, idp
+from profilegen.rules.findings import Hit, Severity
 from profilegen.rules.registry import rule
 
 PLACEHOLDER_RE = re.compile(r"\[[^\]]*\]|<[^>]*>|\breplace\b|\byour[ _-]|\bexample\b|\bxxx+\b|\bchangeme\b", re.I)
@@ -103,7 +103,7 @@ def http_urls(prefs: Mapping[str, Any]) -> Iterator[Hit]:
 def credentials_in_url(prefs: Mapping[str, Any]) -> Iterator[Hit]:
     """A URL with a credential in it: a user name and password (https://user:secret@host/...), or
     a secret in the query or fragment (client_secret=, RFC 6749 §2.3.1; access_token= or token=,
-    RFC 6750 §2.3; password=, api_key=, sig=; see profilegen/credentials.py). Managed Preferences
+    RFC 6750 §2.3; password=, api_key=, sig=; see profilegen/core/credentials.py). Managed Preferences
     are readable by every local user; the credential is disclosed. The value is never shown."""
     for path, name, value in walked(prefs):
         kind = url_credentials(value) if isinstance(value, str) else None

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from profilegen.findings import Finding
 from profilegen.rules import finding
+from profilegen.rules.findings import Finding
 from profilegen.signing.cms import SignedProfile, subject_of
 from profilegen.signing.verify import verify_signed
 

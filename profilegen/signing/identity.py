@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from profilegen.errors import InputError, read_problem
+from profilegen.core.errors import InputError, read_problem
 from profilegen.signing.keys import key_problem, validity_problem
 
 MAX_FILE = 1 << 20

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from profilegen.errors import InputError, read_problem
+from profilegen.core.errors import InputError, read_problem
 
 MAX_BUNDLE = 16 << 20
 

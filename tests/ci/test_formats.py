@@ -21,8 +21,8 @@ from hypothesis import strategies as st
 from junitparser import Failure, JUnitXml
 
 from profilegen.cli import app
-from profilegen.report_github import escape_data, escape_property
 from profilegen.rules import load_all
+from profilegen.validate.report.github import escape_data, escape_property
 from tests.ci.test_lines import LOGIN, mcx_profile
 
 CASES = Path(__file__).resolve().parents[1] / "cases"

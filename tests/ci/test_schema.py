@@ -137,7 +137,7 @@ def test_top_level_x_keys_hold_anchors_in_schema_and_generate(tmp_path):
     """generate reads `x-common: &c {...}` anchors and ignores the key; the schema must not flag it."""
     import jsonschema
 
-    from profilegen.config_schema import config_schema
+    from profilegen.variants.schema import config_schema
 
     text = (
         "x-common: &c\n  tenant: 8eaef023-2b34-4da1-9baa-8bc8c9d6a490\n"

@@ -66,7 +66,7 @@ def test_json_surrogate_pairs_read_as_the_character_they_encode(runner, tmp_path
 @given(st.text(min_size=1, max_size=20).filter(lambda t: not any(c in t for c in "\x00\x0b\x0c\ufffe\uffff")))
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_any_text_json_dumps_writes_comes_back_as_json_loads_reads_it(runner, tmp_path: Path, text: str) -> None:
-    from profilegen.yamlfile import parse_yaml
+    from profilegen.generate.yamlfile import parse_yaml
 
     written = json.dumps({"vars": {"x": text, text: 1}})
     assert parse_yaml(written, source="x.json") == json.loads(written) | {}

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from profilegen.catalog.check import is_secret_key
 from profilegen.cli import app
-from profilegen.credentials import mask_credentials, url_credentials
+from profilegen.core.credentials import mask_credentials, url_credentials
 from tests.helpers import BASE_ARGS, TENANT
 
 SECRET = "S3cr3tV4lue"

@@ -21,7 +21,7 @@ import typer
 from typer.testing import CliRunner
 
 from profilegen.cli import app
-from profilegen.text import json_safe, one_line, terminal_safe
+from profilegen.core.text import json_safe, one_line, terminal_safe
 from tests.entra.conftest import CLIENT_ID
 from tests.helpers import CLIENT, TENANT, QuietServer
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from profilegen.profile.shapes import Settings
 from profilegen.rules.security import walked
-from profilegen.shapes import Settings
-from profilegen.validate import check_settings, read_input, validate_paths
+from profilegen.validate.pipeline import check_settings, read_input, validate_paths
 from tests.helpers import CLIENT
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -112,7 +112,7 @@ def test_security_walk_is_redone_for_a_changed_dictionary():
 def test_streamed_report_is_the_whole_report(fmt, tmp_path):
     """The CLI writes the report while the run goes on; it is byte for byte the report built from
     all results at once (as_text / as_json), including a cross-file pair held to the end."""
-    from profilegen.report import as_json, as_text
+    from profilegen.validate.report import as_json, as_text
 
     for name in ("x.login.plist", "y.menubar.plist"):
         (tmp_path / name).write_bytes(GOOD.read_bytes() if "login" in name else plistlib.dumps({"IdPSettings": {"Provider": "Azure", "ROPGID": CLIENT, "TenantID": OTHER_TENANT}}))

@@ -19,7 +19,7 @@ import pytest
 from typer.testing import CliRunner
 
 from profilegen.cli import app
-from profilegen.errors import ProfilegenError
+from profilegen.core.errors import ProfilegenError
 from tests.helpers import serving
 
 TENANT = "8eaef023-2b34-4da1-9baa-8bc8c9d6a490"

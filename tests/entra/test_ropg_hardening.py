@@ -61,7 +61,7 @@ def test_non_utf8_password_is_usage_error(ropg_args: list[str]) -> None:
     from typer.testing import CliRunner
 
     from profilegen.cli import app
-    from profilegen.errors import InputError
+    from profilegen.core.errors import InputError
 
     result = CliRunner().invoke(app, [*ropg_args, "--username", "ok@contoso.com", "--password-stdin"],
                                 input=b"S3cr\xff\xfet\n", env={"PROFILEGEN_PASSWORD": None})
@@ -74,8 +74,8 @@ def test_non_utf8_password_is_usage_error(ropg_args: list[str]) -> None:
 
 
 def test_non_utf8_password_surrogates_refused() -> None:
-    from profilegen.entra.inputs import read_password
-    from profilegen.errors import InputError
+    from profilegen.cli.entra_inputs import read_password
+    from profilegen.core.errors import InputError
 
     with pytest.raises(InputError) as info:
         read_password(password_stdin=False, environ={"PROFILEGEN_PASSWORD": "S3cr\udcff\udcfet"},

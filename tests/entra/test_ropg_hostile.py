@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from profilegen.scrub import MIN_SCRUB_LENGTH, WITHHELD
+from profilegen.core.scrub import MIN_SCRUB_LENGTH, WITHHELD
 from tests.helpers import QuietServer
 
 from .conftest import CLIENT_ID, run_cli
@@ -258,7 +258,7 @@ def test_random_mixtures_of_the_issue_password() -> None:
     """Core check over many random per-character mixtures (fast, no server)."""
     from pydantic import SecretStr
 
-    from profilegen.scrub import scrub
+    from profilegen.core.scrub import scrub
 
     rng = random.Random(8)
     for _ in range(2000):

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
+from profilegen.core.errors import InputError
 from profilegen.entra.signins import JamfFilter, iter_signins, triage_files
-from profilegen.errors import InputError
 
 from .conftest import CLIENT_ID, run_cli
 

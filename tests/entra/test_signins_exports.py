@@ -188,7 +188,7 @@ def test_emoji_and_newline_names_keep_the_columns(tmp_path: Path) -> None:
     lines = result.stdout.split("\n")
     table = lines[1 : 2 + len(users) + 1]
     assert table[-1].startswith("  total") and not any("forged" in line and line.startswith("! forged") for line in lines)
-    from profilegen.text import display_width
+    from profilegen.core.text import display_width
 
     ends = {display_width(line) for line in table}
     assert len(ends) == 1, table  # every row ends in the same terminal column

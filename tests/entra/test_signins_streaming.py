@@ -10,9 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from profilegen.core.errors import InputError
 from profilegen.entra import jsonstream
 from profilegen.entra.signins import JamfFilter, iter_signins, triage_files
-from profilegen.errors import InputError
 
 RECORD = {
     "id": "66ea54eb-6301-4ee5-be62-ff5a759b0100",

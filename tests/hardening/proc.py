@@ -20,7 +20,7 @@ GATE = "PROFILEGEN_TEST_WRITE_GATE"
 
 
 class Gate:
-    """Holds a run at a point of its write phase (see profilegen/writer.py) until opened."""
+    """Holds a run at a point of its write phase (see profilegen/core/writer.py) until opened."""
 
     def __init__(self, base: Path, *points: int) -> None:
         self.base = base

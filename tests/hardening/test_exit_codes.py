@@ -100,12 +100,12 @@ def scenarios(f: dict[str, Path], d: Path, ropg: list[str], signer: list[str]) -
 
 
 # A function each command calls: replaced by one that raises, to stand for a bug (exit 70).
-BREAK = {"generate": "profilegen.generate:generate", "validate": "profilegen.validate:iter_results",
-         "rules": "profilegen.rules:load_all", "variants": "profilegen.variants:load_variant_file",
-         "diff": "profilegen.diff:diff_bytes", "ropg-check": "profilegen.entra.ropg:check_password",
+BREAK = {"generate": "profilegen.generate.pipeline:generate", "validate": "profilegen.validate.pipeline:iter_results",
+         "rules": "profilegen.rules:load_all", "variants": "profilegen.variants.pipeline:load_variant_file",
+         "diff": "profilegen.variants.diff:diff_bytes", "ropg-check": "profilegen.entra.ropg:check_password",
          "signins": "profilegen.entra.signins:triage_files", "azure blueprint": "profilegen.entra.blueprint:render_blueprint",
          "sign": "profilegen.signing.sign:sign_bytes", "verify": "profilegen.signing.verify:verify_bytes",
-         "schema": "profilegen.config_schema:SCHEMAS", "jamf push": "profilegen.jamf.inputs:jamf_url",
+         "schema": "profilegen.variants.schema:SCHEMAS", "jamf push": "profilegen.jamf.inputs:jamf_url",
          "jamf pull": "profilegen.jamf.inputs:jamf_url"}
 # Claims that need a whole Jamf Pro imitation are proven by its own suite; named here so that a
 # claim without any test still fails.

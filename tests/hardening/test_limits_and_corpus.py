@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from profilegen.cli import app
-from profilegen.read import MAX_BYTES
+from profilegen.profile.read import MAX_BYTES
 
 from .proc import env
 

@@ -182,7 +182,7 @@ def test_server_echo_of_secret_and_token_is_scrubbed(fake_jamf: FakeJamf, profil
 
 
 def test_retry_after_forms() -> None:
-    from profilegen.transport import retry_after
+    from profilegen.core.transport import retry_after
 
     assert retry_after({"Retry-After": "120"}) == 120.0
     assert retry_after({"retry-after": "Wed, 21 Oct 2015 07:28:00 GMT"}, now=1445412470.0) == 10.0

@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 
 from profilegen.cli import app
 from profilegen.signing.verify import verify_bytes
-from profilegen.validate import check_bytes
+from profilegen.validate.pipeline import check_bytes
 from tests.signing.conftest import PROFILE
 from tests.signing.pki import PKI, impostor
 

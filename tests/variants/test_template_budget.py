@@ -12,9 +12,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from profilegen.errors import InputError
-from profilegen.templating import render_value, template_context
-from profilegen.templating.budget import (
+from profilegen.core.errors import InputError
+from profilegen.variants.templating import render_value, template_context
+from profilegen.variants.templating.budget import (
     MAX_VALUE_CHARS,
     MAX_VARIANT_CHARS,
     VALUE_FLOOR,

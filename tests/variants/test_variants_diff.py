@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from profilegen.diff import diff_bytes
+from profilegen.variants.diff import diff_bytes
 
 SECRET = "s3cr3t-Value~never-print"
 

@@ -12,8 +12,8 @@ import pytest
 import yaml
 
 from profilegen.cli import app
-from profilegen.errors import InputError
-from profilegen.variants import load_variant_file, parse_variant_file, select
+from profilegen.core.errors import InputError
+from profilegen.variants.pipeline import load_variant_file, parse_variant_file, select
 from tests.variants.conftest import make_base
 
 PROFILEGEN = [sys.executable, "-m", "profilegen"]

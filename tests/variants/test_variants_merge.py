@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from profilegen.errors import InputError
-from profilegen.variants import load_variant_file, merge, slugify, variant_config
+from profilegen.core.errors import InputError
+from profilegen.variants.pipeline import load_variant_file, merge, slugify, variant_config
 
 
 def test_mappings_merge_lists_replace_null_deletes_at_depth() -> None:

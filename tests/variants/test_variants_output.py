@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from profilegen.build import payload_uuid
+from profilegen.generate.build import payload_uuid
 
 
 def files_of(out: Path) -> dict[str, bytes]:

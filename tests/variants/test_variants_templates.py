@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from profilegen.errors import InputError
-from profilegen.templating import render_value, template_context
+from profilegen.core.errors import InputError
+from profilegen.variants.templating import render_value, template_context
 
 
 def login_prefs(path: Path) -> dict[str, Any]:

@@ -1,0 +1,119 @@
+"""Parse once: the fast path (fastread.py) must answer exactly as the careful path (our expat
+walk, the plist grammar, plistlib) on every case file, the corpus, everything generate writes,
+generated plists and hostile variants; and it must leave every doubtful file to the careful path."""
+
+from __future__ import annotations
+
+import datetime as dt
+import plistlib
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from profilegen.profile.fastread import UNSURE, fast_value
+from profilegen.profile.read import MAX_DEPTH
+from profilegen.validate.pipeline import check_bytes
+from tests.conftest import GOLDEN
+from tests.unit.generate.test_render_properties import TEXT
+
+ROOT = Path(__file__).resolve().parents[3]
+CASES = sorted(p for p in (ROOT / "tests" / "cases").rglob("*") if p.is_file() and p.suffix in (".plist", ".mobileconfig"))
+GENERATED = sorted(p for p in GOLDEN.rglob("*") if p.is_file())
+
+
+def typed(value: Any) -> Any:
+    """``value`` with every type spelled out: True == 1 and 1.0 == 1 must not pass for equal."""
+    if isinstance(value, dict):
+        return ("dict", [(k, typed(v)) for k, v in value.items()])
+    if isinstance(value, list):
+        return ("list", [typed(v) for v in value])
+    return (type(value).__name__, repr(value))
+
+
+def same_answer(data: bytes, name: str) -> None:
+    fast = check_bytes(data, name)
+    careful = check_bytes(data, name, careful=True)
+    assert fast.findings == careful.findings
+    assert (fast.document is None) == (careful.document is None)
+    if fast.document is not None and careful.document is not None:
+        assert typed(fast.document.data) == typed(careful.document.data)
+    value = fast_value(data, MAX_DEPTH)
+    if value is not UNSURE:
+        assert typed(value) == typed(plistlib.loads(data, fmt=plistlib.FMT_XML))
+
+
+@pytest.mark.parametrize("path", [*CASES, *GENERATED], ids=lambda p: str(p.relative_to(ROOT)))
+def test_cases_and_generated(path):
+    same_answer(path.read_bytes(), path.name)
+
+
+def test_corpus(corpus):
+    files = [p for p in corpus.rglob("*") if p.is_file()]
+    assert files
+    for path in files:
+        same_answer(path.read_bytes(), path.name)
+
+
+def test_generated_profiles_take_the_fast_path():
+    assert GENERATED and all(fast_value(p.read_bytes(), MAX_DEPTH) is not UNSURE for p in GENERATED if p.suffix in (".mobileconfig", ".plist"))
+
+
+VALUES = st.recursive(
+    TEXT
+    | st.booleans()
+    | st.integers(min_value=-(2**63), max_value=2**64 - 1)
+    | st.floats(allow_nan=False)
+    | st.binary(max_size=40)
+    | st.datetimes(min_value=dt.datetime(1, 1, 1), max_value=dt.datetime(9999, 12, 31)).map(lambda d: d.replace(microsecond=0)),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(TEXT, inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(prefs=st.dictionaries(TEXT, VALUES, max_size=6), name=st.sampled_from(["x.login.plist", "x.menubar.plist", "x.plist"]))
+def test_generated_plists(prefs, name):
+    data = plistlib.dumps(prefs)
+    assert fast_value(data, MAX_DEPTH) is not UNSURE
+    same_answer(data, name)
+
+
+BODY = b"<plist version=\"1.0\"><dict><key>OIDCProvider</key><string>Azure</string><key>OIDCTenant</key><string>%s</string></dict></plist>"
+HOSTILE = {
+    "entity declared": b'<?xml version="1.0"?><!DOCTYPE plist [<!ENTITY e "x">]>' + BODY % b"&e;",
+    "undeclared entity": BODY % b"&nbsp;",
+    "external dtd and entity": b'<!DOCTYPE plist SYSTEM "http://127.0.0.1:9/x.dtd">' + BODY % b"&e;",
+    "comment": BODY % b"a<!-- c -->b",
+    "cdata": BODY % b"<![CDATA[<x>]]>",
+    "processing instruction": BODY % b"a<?pi x?>b",
+    "namespace": BODY.replace(b"<dict>", b'<dict xmlns:a="urn:x">') % b"t",
+    "default namespace": BODY.replace(b"<plist ", b'<plist xmlns="urn:x" ') % b"t",
+    "duplicate key": BODY.replace(b"<key>OIDCTenant</key>", b"<key>OIDCProvider</key>") % b"t",
+    "latin-1": b'<?xml version="1.0" encoding="ISO-8859-1"?>' + BODY % b"caf\xe9",
+    "utf-16": ('<?xml version="1.0" encoding="UTF-16"?>' + (BODY % b"t").decode()).encode("utf-16"),
+    "bad integer": BODY.replace(b"<string>Azure</string>", b"<integer>-0x10</integer>") % b"t",
+    "spaced date": BODY.replace(b"<string>Azure</string>", b"<date> 2020-01-01T00:00:00Z</date>") % b"t",
+    "year-only date": BODY.replace(b"<string>Azure</string>", b"<date>2020Z</date>") % b"t",
+    "invalid utf-8": BODY % b"\xff",
+    "attribute": BODY.replace(b"<string>Azure</string>", b'<string a="1">Azure</string>') % b"t",
+    "deep": b"<plist>" + b"<array>" * (MAX_DEPTH + 5) + b"</array>" * (MAX_DEPTH + 5) + b"</plist>",
+    "nearly deep": b"<plist>" + b"<array>" * (MAX_DEPTH - 2) + b"</array>" * (MAX_DEPTH - 2) + b"</plist>",
+    "not well-formed": BODY[:-8] % b"t",
+}
+
+
+@pytest.mark.parametrize("name", list(HOSTILE))
+def test_hostile_files_go_the_careful_way(name):
+    data = HOSTILE[name]
+    if name != "nearly deep":
+        assert fast_value(data, MAX_DEPTH) is UNSURE
+    same_answer(data, "hostile.login.plist")
+
+
+def test_references_the_fast_path_reads():
+    data = BODY % b"&amp;&lt;&gt;&quot;&apos;&#13;&#x1F600;\r\n"
+    assert fast_value(data, MAX_DEPTH) == {"OIDCProvider": "Azure", "OIDCTenant": "&<>\"'\r\U0001f600\n"}
+    same_answer(data, "refs.login.plist")
