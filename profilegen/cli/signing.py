@@ -109,7 +109,14 @@ def parse_at(value: str) -> dt.datetime | str:
         when = dt.datetime.fromisoformat(value)
     except ValueError:
         raise InputError(f"--at: {value!r} is not now, signing-time or an ISO-8601 time such as 2026-03-01T12:00Z") from None
-    return when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)
+    if when.tzinfo is None:
+        return when.replace(tzinfo=dt.timezone.utc)
+    try:
+        # In UTC from here on: the chain check converts anyway, and 9999-12-31T23:59-23:59 is
+        # a valid ISO time that no datetime can hold once converted (OverflowError there).
+        return when.astimezone(dt.timezone.utc)
+    except OverflowError:
+        raise InputError(f"--at: {value!r} falls outside the years 1 to 9999 in UTC; give a time within them") from None
 
 
 @app.command()

@@ -30,7 +30,8 @@ class Signer:
     signed_attrs: bytes | None  # DER, re-tagged as the SET OF that the signature covers
     message_digest: bytes | None
     content_type: str | None
-    signing_time: dt.datetime | None
+    signing_time: dt.datetime | None  # in UTC; None when absent or unusable (signing_time_problem)
+    signing_time_problem: str | None = None
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,7 @@ def parse(data: bytes) -> SignedProfile:
 def _signer(si: Any, cert_set: Any) -> Signer:
     attrs = si["signed_attrs"]
     raw_attrs = None
-    digest = ctype = when = None
+    digest = ctype = when = when_problem = None
     if attrs.native is not None and len(attrs):
         # The signature covers the attributes' DER with the universal SET OF tag, not [0] (RFC 5652 §5.4).
         dumped = attrs.dump()
@@ -104,7 +105,7 @@ def _signer(si: Any, cert_set: Any) -> Signer:
             elif kind == "content_type":
                 ctype = values[0].dotted
             elif kind == "signing_time":
-                when = values[0].native
+                when, when_problem = _signing_time(values[0].native)
     return Signer(
         sid="subject key identifier" if si["sid"].name == "subject_key_identifier" else "issuer and serial number",
         cert=signer_certificate(si["sid"], cert_set),
@@ -115,7 +116,22 @@ def _signer(si: Any, cert_set: Any) -> Signer:
         message_digest=digest,
         content_type=ctype,
         signing_time=when,
+        signing_time_problem=when_problem,
     )
+
+
+def _signing_time(value: Any) -> tuple[dt.datetime | None, str | None]:
+    """RFC 5652 §11.3: a signing time is in UTC, ending in Z. asn1crypto gives a naive datetime
+    for a GeneralizedTime without Z and an extended_datetime for year 0; neither compares with a
+    certificate's validity, so they are refused here with the reason instead of guessed at."""
+    if not isinstance(value, dt.datetime):
+        return None, "the signing time is outside the years 1 to 9999"
+    if value.tzinfo is None:
+        return None, f"the signing time {value.isoformat()} names no time zone (RFC 5652 §11.3 asks for UTC, ending in Z)"
+    try:
+        return value.astimezone(dt.timezone.utc), None
+    except OverflowError:
+        return None, "the signing time is outside the years 1 to 9999 in UTC"
 
 
 def signer_certificate(sid: Any, cert_set: Any) -> bytes | None:

@@ -98,4 +98,4 @@ def describe(cert: Any) -> dict[str, str]:
 
 
 def _day(when: dt.datetime) -> str:
-    return when.strftime("%Y-%m-%d %H:%M UTC")
+    return f"{when.year:04d}-" + when.strftime("%m-%d %H:%M UTC")  # %Y gives "1", not "0001", on glibc

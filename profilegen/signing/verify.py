@@ -115,7 +115,8 @@ def _time(at: dt.datetime | str, signer: Signer, verdict: Verdict) -> dt.datetim
         return at
     if at == "signing-time":
         if signer.signing_time is None:
-            verdict.certificate.append("--at signing-time: the signature carries no signing time; give --at now or a date")
+            why = signer.signing_time_problem or "the signature carries no signing time"
+            verdict.certificate.append(f"--at signing-time: {why}; give --at now or a date")
             return now
         return signer.signing_time
     return now
@@ -147,8 +148,10 @@ def signature_problems(content: bytes, signer: Signer) -> list[str]:
         _verify(cert.public_key(), signer.signature, covered, signer)
     except InvalidSignature:
         problems.append("the signature does not verify with the signer's key: the file was changed after it was signed")
-    except (UnsupportedAlgorithm, ValueError, TypeError, KeyError) as exc:
-        problems.append(f"the signature cannot be checked ({exc})")
+    except (UnsupportedAlgorithm, ValueError, TypeError, KeyError, OverflowError) as exc:
+        # Parameters from the file: asn1crypto parses them only now, cryptography checks them
+        # only as it verifies, and either raises these for values no signer writes.
+        problems.append(f"the signature cannot be checked ({printable(str(exc)[:300])})")
     return problems
 
 
@@ -170,10 +173,9 @@ def _verify(key: Any, signature: bytes, data: bytes, signer: Signer) -> None:
     except ValueError:  # rsaEncryption alone: the SignerInfo's digest algorithm applies
         hash_name = signer.digest_algorithm
     if kind == "rsassa_pss":
-        params = algo["parameters"]
-        mgf_hash = params["mask_gen_algorithm"]["parameters"]["algorithm"].native
-        pss = padding.PSS(padding.MGF1(_hash(mgf_hash)), params["salt_length"].native)
-        _rsa(key, rsa).verify(signature, data, pss, _hash(params["hash_algorithm"]["algorithm"].native))
+        rsa_key = _rsa(key, rsa)
+        pss, digest = _pss(algo["parameters"], rsa_key.key_size)
+        rsa_key.verify(signature, data, pss, digest)
     elif kind == "rsassa_pkcs1v15":
         _rsa(key, rsa).verify(signature, data, padding.PKCS1v15(), _hash(hash_name))
     elif kind == "ecdsa" and isinstance(key, ec.EllipticCurvePublicKey):
@@ -182,6 +184,42 @@ def _verify(key: Any, signature: bytes, data: bytes, signer: Signer) -> None:
         key.verify(signature, data)
     else:
         raise ValueError(f"signature algorithm {kind} does not fit a {type(key).__name__}")
+
+
+def _pss(params: Any, key_bits: int) -> tuple[Any, Any]:
+    """The padding and hash an RSASSA-PSS SignerInfo names, checked first: the parameters sit
+    outside what the signature covers, so anyone may set them (a salt length of 2^70 made
+    cryptography raise OverflowError). RFC 8017 §9.1.1 bounds the salt by the key: emLen =
+    ceil((modBits - 1) / 8) >= hLen + sLen + 2; RFC 4055 §3.1 allows MGF1 and trailer field 1 only."""
+    from cryptography.hazmat.primitives.asymmetric import padding
+
+    mgf = params["mask_gen_algorithm"]
+    if mgf["algorithm"].native != "mgf1":
+        raise ValueError(f"RSASSA-PSS mask generation {printable(str(mgf['algorithm'].dotted))} is not MGF1")
+    digest, mgf_digest = (_named_hash(params["hash_algorithm"]), _named_hash(mgf["parameters"]))
+    trailer = params["trailer_field"].native
+    if trailer != "trailer_field_bc":
+        raise ValueError(f"RSASSA-PSS trailer field {number(trailer)} is not 1 (RFC 4055 §3.1)")
+    salt = params["salt_length"].native
+    most = (key_bits - 1 + 7) // 8 - digest.digest_size - 2
+    if not 0 <= salt <= most:
+        raise ValueError(f"RSASSA-PSS salt length {number(salt)} does not fit a {key_bits}-bit key with {digest.name} (0 to {most})")
+    return padding.PSS(padding.MGF1(mgf_digest), salt), digest
+
+
+def _named_hash(algorithm: Any) -> Any:
+    name = algorithm["algorithm"].native
+    if name not in HASHES:
+        raise ValueError(f"RSASSA-PSS hash {printable(str(algorithm['algorithm'].dotted))} is not accepted")
+    return _hash(name)
+
+
+def number(value: object) -> str:
+    """An integer read from a stranger's ASN.1, short enough to print (str() of a 5,000-digit
+    integer raises ValueError since Python 3.11, and nobody reads one)."""
+    if isinstance(value, int) and abs(value) >= 10**18:
+        return f"(a {'negative ' if value < 0 else ''}{value.bit_length()}-bit number)"
+    return printable(str(value))
 
 
 def _rsa(key: Any, rsa: Any) -> Any:
