@@ -76,6 +76,7 @@ def push(
     domain: Annotated[Optional[Domain], typer.Option("--domain", help="Domain of a bare preference plist.")] = None,
     category: Annotated[Optional[str], typer.Option("--category", help="Category name.")] = None,
     scope_group: Annotated[Optional[list[str]], typer.Option("--scope-group", help="Computer group (static or smart) to scope to; repeatable.")] = None,
+    exclude_group: Annotated[Optional[list[str]], typer.Option("--exclude-group", help="Computer group to exclude from the scope; repeatable.")] = None,
     all_computers: Annotated[Optional[bool], typer.Option("--all-computers/--no-all-computers", help="Scope to all computers.")] = None,
     self_service: Annotated[Optional[bool], typer.Option("--self-service/--install-automatically", help="Distribution method.")] = None,
     redeploy: Annotated[Optional[Redeploy], typer.Option("--redeploy", help="Who gets an update (default newly-assigned).")] = None,
@@ -102,7 +103,8 @@ def push(
 
     options = {"category": category, "description": description, "self_service": self_service,
                "redeploy": redeploy.value if redeploy else None, "all_computers": all_computers,
-               "scope_groups": tuple(scope_group) if scope_group else None}
+               "scope_groups": tuple(scope_group) if scope_group else None,
+               "exclude_groups": tuple(exclude_group) if exclude_group else None}
     base = jamf_url(url, config, allow_http_loopback=allow_http_loopback)
     prepared: list[Prepared] = []
     problems: list[str] = []

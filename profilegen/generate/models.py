@@ -219,6 +219,7 @@ class JamfSettings(BaseModel):
     name: str | None = None
     category: str | None = None
     scope_groups: tuple[str, ...] | None = None
+    exclude_groups: tuple[str, ...] | None = None  # Scope → Exclusions → computer groups
     all_computers: bool | None = None
     self_service: bool | None = None
     redeploy: Literal["all", "newly-assigned"] | None = None
@@ -233,7 +234,7 @@ class JamfSettings(BaseModel):
             raise ValueError("empty; give a name or leave the key out")
         return value.strip() if value is not None else None
 
-    @field_validator("scope_groups")
+    @field_validator("scope_groups", "exclude_groups")
     @classmethod
     def _groups(cls, value: tuple[str, ...] | None) -> tuple[str, ...] | None:
         if value is not None and any(not g.strip() or CONTROL_RE.search(g) for g in value):

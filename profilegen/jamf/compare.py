@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from profilegen.catalog import COMPONENT_OF_DOMAIN, MCX_TYPE
+from profilegen.jamf.scope import Scope, scope_changes
 from profilegen.jamf.wire import AUTOMATIC, SELF_SERVICE, Placement, Stored
 from profilegen.variants.diff import Change, diff_views
 
@@ -57,9 +58,10 @@ def profile_changes(old: Mapping[str, Any] | None, new: Mapping[str, Any] | None
     return diff_views(settings_view(old or {}), settings_view(new or {}))
 
 
-def placement_changes(stored: Stored, placement: Placement) -> list[Change]:
-    """General and scope settings an option sets that differ from Jamf Pro's. The redeploy
-    choice is not compared: it says how an update is delivered, not what is deployed."""
+def placement_changes(stored: Stored, placement: Placement, scope: Scope) -> list[Change]:
+    """General settings an option sets that differ from Jamf Pro's, and every scope category that
+    differs from ``scope`` (the live scope merged with the options, profilegen.jamf.scope). The
+    redeploy choice is not compared: it says how an update is delivered, not what is deployed."""
     out: list[Change] = []
 
     def differ(path: str, old: Any, new: Any) -> None:
@@ -70,13 +72,7 @@ def placement_changes(stored: Stored, placement: Placement) -> list[Change]:
     differ("general.description", stored.description, placement.description)
     if placement.self_service is not None:
         differ("general.distribution_method", stored.distribution_method, SELF_SERVICE if placement.self_service else AUTOMATIC)
-    differ("scope.all_computers", stored.all_computers, placement.all_computers)
-    if placement.scope_groups is not None:
-        have = sorted(stored.groups, key=str.casefold)
-        want = sorted(placement.scope_groups, key=str.casefold)
-        if [g.casefold() for g in have] != [g.casefold() for g in want]:
-            out.append(Change("~", "scope.computer_groups", have, want))
-    return out
+    return out + scope_changes(stored.scope, scope)
 
 
 def adopt_identity(profile: Mapping[str, Any], stored: Mapping[str, Any] | None, uuid: str) -> dict[str, Any]:

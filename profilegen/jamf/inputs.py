@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -27,7 +28,8 @@ ENV_CLIENT_ID = "PROFILEGEN_JAMF_CLIENT_ID"
 ENV_CLIENT_SECRET = "PROFILEGEN_JAMF_CLIENT_SECRET"
 ENV_USERNAME = "PROFILEGEN_JAMF_USERNAME"
 ENV_PASSWORD = "PROFILEGEN_JAMF_PASSWORD"
-PLACEMENT_KEYS = ("category", "description", "self_service", "redeploy", "all_computers", "scope_groups")
+PLACEMENT_KEYS = ("category", "description", "self_service", "redeploy", "all_computers", "scope_groups", "exclude_groups")
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 def jamf_url(url: str | None, config: Path | None, *, allow_http_loopback: bool) -> str:
@@ -83,8 +85,9 @@ def placement_of(block: Mapping[str, Any] | None, options: Mapping[str, Any]) ->
     """A manifest's jamf: block with the command-line options on top (None = not given)."""
     values = {k: v for k, v in (block or {}).items() if k in PLACEMENT_KEYS and v is not None}
     values.update({k: v for k, v in options.items() if v is not None})
-    if "scope_groups" in values:
-        values["scope_groups"] = tuple(values["scope_groups"])
+    for key in ("scope_groups", "exclude_groups"):
+        if key in values:
+            values[key] = tuple(values[key])
     return Placement(**values)
 
 
@@ -120,22 +123,85 @@ def _read(path: Path, what: str) -> bytes:
 
 
 def _manifest(path: Path) -> list[Item]:
-    """The files of a variants manifest, checked against the sha256 it recorded."""
+    """The files of a variants manifest, checked against the sha256 it recorded. The whole
+    manifest is checked before any file is read and before anything is sent: a bad value in the
+    last variant must not leave the first variants' profiles pushed."""
     try:
         data = json.loads(_read(path, "FILE"))
-        variants = data["variants"]
-        assert isinstance(variants, list)
-    except (ValueError, KeyError, TypeError, AssertionError):
-        raise InputError(f"{path}: not a manifest written by profilegen variants; give its manifest.json") from None
+    except RecursionError:
+        raise InputError(f"{path}: JSON nested too deeply to be a manifest; give the manifest.json variants wrote") from None
+    except ValueError:  # UnicodeDecodeError included
+        data = None
+    variants = data.get("variants") if isinstance(data, dict) else None
+    if not isinstance(variants, list):
+        raise InputError(f"{path}: not a manifest written by profilegen variants; give its manifest.json")
+    problems: list[str] = []
+    wanted: list[tuple[Path, str, str | None, dict[str, Any]]] = []
+    for i, variant in enumerate(variants):
+        where = f"{path}: variants[{i}]"
+        if not isinstance(variant, dict):
+            problems.append(f"{where}: not an object; run variants again")
+            continue
+        block, trouble = _jamf_block(variant.get("jamf"), where)
+        problems += trouble
+        files = variant.get("files")
+        if not isinstance(files, list):
+            problems.append(f"{where}.files: not a list of files; run variants again")
+            continue
+        for j, entry in enumerate(files):
+            problem = _entry_problem(entry)
+            if problem:
+                problems.append(f"{where}.files[{j}]: {problem}; run variants again")
+            else:
+                wanted.append((path.parent / entry["path"], entry["sha256"], entry.get("jamf_name"), block))
+    if problems:
+        raise InputError(*problems)
     items = []
-    for variant in variants:
-        block = variant.get("jamf") if isinstance(variant, dict) else None
-        for entry in variant.get("files", []) if isinstance(variant, dict) else []:
-            file = path.parent / str(entry.get("path"))
-            content = _read(file, str(path))
-            if hashlib.sha256(content).hexdigest() != entry.get("sha256"):
-                raise InputError(f"{file}: changed since variants wrote {path}; run variants again")
-            items.append(Item(str(file), content, entry.get("jamf_name"), block if isinstance(block, dict) else {}))
+    for file, digest, jamf_name, block in wanted:
+        content = _read(file, str(path))
+        if hashlib.sha256(content).hexdigest() != digest:
+            raise InputError(f"{file}: changed since variants wrote {path}; run variants again")
+        items.append(Item(str(file), content, jamf_name, block))
     if not items:
         raise InputError(f"{path}: lists no files; run variants first")
     return items
+
+
+def _entry_problem(entry: Any) -> str | None:
+    if not isinstance(entry, dict):
+        return "not an object with path and sha256"
+    name = entry.get("path")
+    if not isinstance(name, str) or not name or "/" in name or "\\" in name or name in (".", "..") or "\x00" in name:
+        # variants writes every file beside manifest.json: a path elsewhere is not one of its files.
+        return "path: not the name of a file beside manifest.json"
+    if not isinstance(entry.get("sha256"), str) or not _SHA256.fullmatch(entry["sha256"]):
+        return "sha256: not a sha256 in hex"
+    jamf_name = entry.get("jamf_name")
+    if jamf_name is not None and (not isinstance(jamf_name, str) or not jamf_name.strip()):
+        return "jamf_name: not a name"
+    return None
+
+
+def _jamf_block(block: Any, where: str) -> tuple[dict[str, Any], list[str]]:
+    """A manifest's jamf: block checked with the variants file's own rules (JamfSettings), in
+    strict mode: JSON true/false only ("false" and "no" are refused: read loosely, "false" is a
+    non-empty string), lists of strings, the redeploy values. ``url`` and ``name`` never appear
+    in a manifest (variants leaves them out)."""
+    if block is None:
+        return {}, []
+    if not isinstance(block, dict):
+        return {}, [f"{where}.jamf: not an object; run variants again"]
+    from pydantic import ValidationError
+
+    from profilegen.generate.models import JamfSettings
+
+    unknown = sorted(str(k) for k in block if k not in PLACEMENT_KEYS)
+    if unknown:
+        return {}, [f"{where}.jamf.{unknown[0]}: not a jamf: setting ({', '.join(PLACEMENT_KEYS)}); run variants again"]
+    try:
+        settings = JamfSettings.model_validate_json(json.dumps(block), strict=True)
+    except ValueError as exc:  # ValidationError is a ValueError
+        if not isinstance(exc, ValidationError):
+            return {}, [f"{where}.jamf: not readable as a jamf: block; run variants again"]
+        return {}, [f"{where}.jamf.{'.'.join(str(x) for x in e['loc'])}: {e['msg']}" for e in exc.errors(include_url=False)]
+    return settings.model_dump(exclude_none=True, exclude={"url", "name"}, mode="json"), []

@@ -36,7 +36,7 @@ def missing_places(session: Session, items: Sequence[Prepared]) -> list[str]:
         for name in sorted(wanted - set(known.values())):  # exact: the name is sent as written
             hint = suggest(name, list(known.values()))
             problems.append(f"category {name!r}: Jamf Pro has no such category" + (f"; did you mean {hint}?" if hint else "; create it first"))
-    groups = {g for p in items for g in p.placement.scope_groups or ()}
+    groups = {g for p in items for g in (*(p.placement.scope_groups or ()), *(p.placement.exclude_groups or ()))}
     if groups:
         data = session.get_json("/JSSResource/computergroups", privilege="Read Smart Computer Groups and Read Static Computer Groups")
         known = _names(data, "computer_groups")

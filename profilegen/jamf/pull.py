@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from profilegen.core.errors import InputError
 from profilegen.jamf import PROFILES, READ
 from profilegen.jamf.client import Session
-from profilegen.jamf.wire import profile_list, stored_profile
+from profilegen.jamf.scope import Scope
+from profilegen.jamf.wire import stored_profile
 
 
 @dataclass(frozen=True)
@@ -22,8 +23,7 @@ class Pulled:
     name: str
     file: str
     category: str | None
-    all_computers: bool
-    groups: tuple[str, ...]
+    scope: Scope
     data: bytes
 
 
@@ -35,7 +35,9 @@ def is_jamf_connect(data: bytes) -> bool:
 
 
 def pull(session: Session, *, names: Sequence[str] = (), everything: bool = False) -> list[Pulled]:
-    listed = profile_list(session.get_json(PROFILES, privilege=READ))
+    from profilegen.jamf.push import read_list
+
+    listed = read_list(session)
     if names:
         wanted = {n.casefold() for n in names}
         found = {name.casefold() for _, name in listed}
@@ -54,7 +56,7 @@ def pull(session: Session, *, names: Sequence[str] = (), everything: bool = Fals
         if not (everything or names) and not is_jamf_connect(data):
             continue
         out.append(Pulled(pid, stored.name or name, _file_name(stored.name or name, pid, used), stored.category,
-                          stored.all_computers, stored.groups, data))
+                          stored.scope, data))
     return out
 
 
@@ -72,7 +74,7 @@ def pulled_files(pulled: Sequence[Pulled]) -> list[tuple[str, bytes]]:
     """The profiles and jamf.json, ready for the project's all-or-nothing writer."""
     entries = [
         {"id": p.id, "name": p.name, "file": p.file, "category": p.category,
-         "scope": {"all_computers": p.all_computers, "computer_groups": list(p.groups)}}
+         "scope": p.scope.as_json()}
         for p in pulled
     ]
     index = json.dumps({"profiles": entries}, indent=2, ensure_ascii=False) + "\n"

@@ -16,7 +16,8 @@ from profilegen.jamf import CREATE, PROFILES, READ, UPDATE
 from profilegen.jamf.client import Session, server_text
 from profilegen.jamf.compare import CHANGE_WORDS, adopt_identity, placement_changes, profile_changes
 from profilegen.jamf.prepare import Prepared
-from profilegen.jamf.wire import Stored, created_id, profile_body, profile_list, stored_profile
+from profilegen.jamf.scope import Scope, merge_scope, scope_changes
+from profilegen.jamf.wire import Placement, Stored, created_id, profile_body, profile_list, stored_profile
 from profilegen.variants.diff import Change
 
 
@@ -41,8 +42,8 @@ def read_stored(session: Session, profile_id: int) -> tuple[Stored, dict[str, An
     data = session.get_json(f"{PROFILES}/id/{profile_id}", privilege=READ)
     try:
         stored = stored_profile(data)
-    except ValueError:
-        raise ServiceError(f"Jamf Pro: profile id {profile_id} has no general/payloads; is this Jamf Pro?") from None
+    except ValueError as exc:
+        raise ServiceError(f"Jamf Pro: profile id {profile_id}: {exc}; is this Jamf Pro?") from None
     doc, _ = read_document(stored.payloads.encode("utf-8"), f"Jamf Pro profile {profile_id}")
     return stored, dict(doc.data) if doc is not None and doc.is_profile else None
 
@@ -58,7 +59,7 @@ class Pusher:
         and JamfUploader matches them case-insensitively too (reference §6)."""
         if self._index is None:
             self._index = {}
-            for pid, name in profile_list(self.session.get_json(PROFILES, privilege=READ)):
+            for pid, name in read_list(self.session):
                 self._index.setdefault(name.casefold(), []).append((pid, name))
         return self._index
 
@@ -77,35 +78,50 @@ class Pusher:
             return self._create(item)
         pid = matches[0][0]
         stored, stored_doc = read_stored(self.session, pid)
-        changes = profile_changes(stored_doc, item.profile) + placement_changes(stored, item.placement)
+        # The whole live scope, with the options' change merged in: Jamf Pro replaces every
+        # category of a sent <scope> (profilegen.jamf.scope), so all of it is sent back.
+        scope = _merged(stored.scope, item.placement)
+        changes = profile_changes(stored_doc, item.profile) + placement_changes(stored, item.placement, scope)
         if not changes:
             return Result(item.file, item.name, pid, "unchanged")
         if self.dry_run:
             return Result(item.file, item.name, pid, "would-update", tuple(changes))
         profile = adopt_identity(item.profile, stored_doc, stored.uuid)
-        body = profile_body(name=item.name, payloads=_text(profile), placement=item.placement, create=False)
+        body = profile_body(name=item.name, payloads=_text(profile), placement=item.placement, create=False,
+                            scope=scope if item.placement.touches_scope else None)
         answer = self.session.call("PUT", f"{PROFILES}/id/{pid}", privilege=UPDATE, body=body)
         if answer.status not in (200, 201):  # reference §2: an update answers 201
             return Result(item.file, item.name, pid, "failed", tuple(changes), self._refused(item.name, answer))
-        return self._read_back(item, pid, profile, "updated", tuple(changes))
+        return self._read_back(item, pid, profile, scope, "updated", tuple(changes))
 
     def _create(self, item: Prepared) -> Result:
         if self.dry_run:
             return Result(item.file, item.name, None, "would-create")
-        body = profile_body(name=item.name, payloads=item.text(), placement=item.placement, create=True)
+        # A new profile is scoped to nobody unless an option says otherwise.
+        scope = _merged(Scope(), item.placement)
+        body = profile_body(name=item.name, payloads=item.text(), placement=item.placement, create=True, scope=scope)
         # A create is not resent after a 502, 504 or reset: it may have happened (transport).
         answer = self.session.call("POST", f"{PROFILES}/id/0", privilege=CREATE, body=body, resend_safe=False)
-        pid = created_id(answer.body) if answer.status in (200, 201) else None
-        if pid is None:
+        if answer.status not in (200, 201):
             return Result(item.file, item.name, None, "failed", problem=self._refused(item.name, answer))
+        pid = created_id(answer.body)
+        if pid is None:
+            said = server_text(answer, self.session.clean, 80)
+            raise ServiceError(f"{item.name!r}: created in Jamf Pro (HTTP {answer.status}), but its answer holds no usable "
+                               f"id ({said}); check the profile in Jamf Pro, then run push again: it finds it by name")
         self.index().setdefault(item.name.casefold(), []).append((pid, item.name))
-        return self._read_back(item, pid, item.profile, "created", ())
+        return self._read_back(item, pid, item.profile, scope, "created", ())
 
-    def _read_back(self, item: Prepared, pid: int, sent: Mapping[str, Any], action: str, changes: tuple[Change, ...]) -> Result:
+    def _read_back(self, item: Prepared, pid: int, sent: Mapping[str, Any], scope: Scope, action: str,
+                   changes: tuple[Change, ...]) -> Result:
         """An upload is done when what Jamf Pro stored equals what was sent, key by key: this is
-        how its damage is caught rather than assumed (reference §4)."""
-        stored, stored_doc = read_stored(self.session, pid)
-        damage = profile_changes(sent, stored_doc)
+        how its damage is caught rather than assumed (reference §4). Every scope category is
+        compared too, so a category Jamf Pro emptied shows as a failure, not as success."""
+        try:
+            stored, stored_doc = read_stored(self.session, pid)
+        except ServiceError as exc:
+            raise ServiceError(f"{item.name!r} (id {pid}): {action}, but reading it back failed: {exc}") from None
+        damage = profile_changes(sent, stored_doc) + scope_changes(scope, stored.scope)
         if damage:
             keys = ", ".join(c.path for c in damage[:5]) + (" …" if len(damage) > 5 else "")
             return Result(item.file, item.name, pid, "failed", tuple(damage),
@@ -123,6 +139,18 @@ class Pusher:
         if answer.status == 409:
             return f"{name!r}: Jamf Pro refused it (HTTP 409: {said}); check the category and scope group names"
         return f"{name!r}: Jamf Pro answered HTTP {answer.status} ({said})"
+
+
+def read_list(session: Session) -> list[tuple[int, str]]:
+    try:
+        return profile_list(session.get_json(PROFILES, privilege=READ))
+    except ValueError as exc:
+        raise ServiceError(f"Jamf Pro: GET {PROFILES}: {exc}; is this Jamf Pro?") from None
+
+
+def _merged(live: Scope, placement: Placement) -> Scope:
+    return merge_scope(live, all_computers=placement.all_computers, groups=placement.scope_groups,
+                       exclude_groups=placement.exclude_groups)
 
 
 def _text(profile: Mapping[str, Any]) -> str:

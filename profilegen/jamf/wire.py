@@ -6,16 +6,20 @@ Body shape: reference §2 (jamf/Classic-API-Postman-Collection; JamfUploader's
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape
+
+from profilegen.jamf.scope import Scope, parse_scope, scope_xml
 
 # Reference §2: the two values of general/distribution_method and general/redeploy_on_update.
 SELF_SERVICE = "Make Available in Self Service"
 AUTOMATIC = "Install Automatically"
 REDEPLOY = {"all": "All", "newly-assigned": "Newly Assigned"}
 NO_CATEGORY = ("", "No category assigned")  # [inf] how the Classic API names "none"
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,11 @@ class Placement:
     redeploy: str = "newly-assigned"
     all_computers: bool | None = None
     scope_groups: tuple[str, ...] | None = None
+    exclude_groups: tuple[str, ...] | None = None
+
+    @property
+    def touches_scope(self) -> bool:
+        return self.all_computers is not None or self.scope_groups is not None or self.exclude_groups is not None
 
 
 @dataclass(frozen=True)
@@ -42,8 +51,15 @@ class Stored:
     category: str | None
     description: str
     distribution_method: str
-    all_computers: bool
-    groups: tuple[str, ...]
+    scope: Scope
+
+    @property
+    def all_computers(self) -> bool:
+        return self.scope.all_computers
+
+    @property
+    def groups(self) -> tuple[str, ...]:
+        return tuple(m.name for m in self.scope.members("computer_groups"))
 
 
 def wire_payloads(mobileconfig: str) -> str:
@@ -59,10 +75,12 @@ def wire_payloads(mobileconfig: str) -> str:
     return f"<![CDATA[{text}]]>"
 
 
-def profile_body(*, name: str, payloads: str, placement: Placement, create: bool) -> bytes:
+def profile_body(*, name: str, payloads: str, placement: Placement, create: bool, scope: Scope | None) -> bytes:
     """The XML for POST …/id/0 (create) or PUT …/id/N (update). An update sends only what an
     option set; a create also sends the defaults: computer level, not removable, installed
-    automatically, scoped to nobody unless told (a new profile never reaches every Mac by surprise)."""
+    automatically, scoped to nobody unless told (a new profile never reaches every Mac by surprise).
+    ``scope`` is the whole scope (profilegen.jamf.scope: Jamf Pro replaces every category of a
+    sent <scope>), or None to send no <scope> and leave Jamf Pro's as it is."""
     general = [f"<name>{escape(name)}</name>"]
     if placement.description is not None or create:
         general.append(f"<description>{escape(placement.description or '')}</description>")
@@ -75,58 +93,73 @@ def profile_body(*, name: str, payloads: str, placement: Placement, create: bool
         general += ["<user_removable>false</user_removable>", "<level>computer</level>"]
     general.append(f"<redeploy_on_update>{REDEPLOY[placement.redeploy]}</redeploy_on_update>")
     general.append(f"<payloads>{wire_payloads(payloads)}</payloads>")
-    scope = []
-    if placement.all_computers is not None or create:
-        scope.append(f"<all_computers>{'true' if placement.all_computers else 'false'}</all_computers>")
-    if placement.scope_groups is not None:
-        groups = "".join(f"<computer_group><name>{escape(g)}</name></computer_group>" for g in placement.scope_groups)
-        scope.append(f"<computer_groups>{groups}</computer_groups>")
     body = "<os_x_configuration_profile><general>" + "".join(general) + "</general>"
-    if scope:
-        body += "<scope>" + "".join(scope) + "</scope>"
+    if scope is not None:
+        body += scope_xml(scope)
     return ('<?xml version="1.0" encoding="UTF-8"?>' + body + "</os_x_configuration_profile>").encode("utf-8")
 
 
 def created_id(body: bytes) -> int | None:
-    """The id in ``<os_x_configuration_profile><id>N</id></os_x_configuration_profile>`` (reference §2)."""
-    import re
-
-    match = re.search(rb"<id>\s*(\d+)\s*</id>", body)
-    return int(match.group(1)) if match else None
+    """The id in ``<os_x_configuration_profile><id>N</id></os_x_configuration_profile>`` (reference §2);
+    None when there is none or it is no sensible id (thousands of digits, 0)."""
+    match = re.search(rb"<id>\s*(\d{1,30})\s*</id>", body[:65536])
+    return whole_id(int(match.group(1))) if match else None
 
 
 def profile_list(data: Any) -> list[tuple[int, str]]:
-    """(id, name) of every profile in the JSON list (reference §2)."""
+    """(id, name) of every profile in the JSON list (reference §2); ValueError when an entry is not
+    an id and a name: skipping it could create a second profile of a name Jamf Pro already has."""
     items = data.get("os_x_configuration_profiles") if isinstance(data, Mapping) else None
+    if not isinstance(items, list):
+        raise ValueError("no os_x_configuration_profiles list")
     out = []
-    for item in items if isinstance(items, list) else []:
-        if isinstance(item, Mapping) and isinstance(item.get("id"), int) and isinstance(item.get("name"), str):
-            out.append((item["id"], item["name"]))
+    for item in items:
+        pid = whole_id(item.get("id")) if isinstance(item, Mapping) else None
+        name = item.get("name") if isinstance(item, Mapping) else None
+        if pid is None or not isinstance(name, str) or _SURROGATE.search(name):
+            raise ValueError("an entry of the profile list is not a whole-number id and a name")
+        out.append((pid, name))
     return out
 
 
+def _text(general: Mapping[str, Any], key: str, default: str = "") -> str:
+    value = general.get(key)
+    if value is None:
+        return default
+    if not isinstance(value, str):
+        raise ValueError(f"general.{key} is not text")
+    if _SURROGATE.search(value):
+        raise ValueError(f"general.{key} holds a lone surrogate (not Unicode text)")
+    return value
+
+
+def whole_id(value: Any) -> int | None:
+    """A Jamf Pro id: a whole number in 1..2**63-1 (true, 1.0, Infinity, "7" and lists are not)."""
+    return value if type(value) is int and 0 < value < 1 << 63 else None
+
+
 def stored_profile(data: Any) -> Stored:
-    """The JSON of GET …/id/N (reference §4); ValueError when it has another shape."""
+    """The JSON of GET …/id/N (reference §4); ValueError naming the part that has another shape."""
     root = data.get("os_x_configuration_profile") if isinstance(data, Mapping) else None
     if not isinstance(root, Mapping):
         raise ValueError("no os_x_configuration_profile")
     general = root.get("general")
     if not isinstance(general, Mapping) or not isinstance(general.get("payloads"), str):
         raise ValueError("no general/payloads")
-    raw_scope = root.get("scope")
-    scope: Mapping[str, Any] = raw_scope if isinstance(raw_scope, Mapping) else {}
+    ident = general.get("id")
+    if ident is not None and whole_id(ident) is None:
+        raise ValueError("general.id is not a whole number")
     category = general.get("category")
     cat_name = category.get("name") if isinstance(category, Mapping) else None
-    groups = scope.get("computer_groups")
-    names = tuple(g["name"] for g in groups if isinstance(g, Mapping) and isinstance(g.get("name"), str)) if isinstance(groups, list) else ()
+    if cat_name is not None and (not isinstance(cat_name, str) or _SURROGATE.search(cat_name)):
+        raise ValueError("general.category.name is not text")
     return Stored(
-        id=int(general.get("id") or 0),
-        name=str(general.get("name") or ""),
-        uuid=str(general.get("uuid") or ""),
-        payloads=general["payloads"],
-        category=None if cat_name in (None, *NO_CATEGORY) else str(cat_name),
-        description=str(general.get("description") or ""),
-        distribution_method=str(general.get("distribution_method") or AUTOMATIC),
-        all_computers=scope.get("all_computers") is True,
-        groups=names,
+        id=ident or 0,
+        name=_text(general, "name"),
+        uuid=_text(general, "uuid"),
+        payloads=_text(general, "payloads"),
+        category=None if cat_name in (None, *NO_CATEGORY) else cat_name,
+        description=_text(general, "description"),
+        distribution_method=_text(general, "distribution_method") or AUTOMATIC,
+        scope=parse_scope(root.get("scope")),
     )

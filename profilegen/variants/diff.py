@@ -46,7 +46,8 @@ class Change:
         if self.kind == "+":
             return f"+ {self.path} = {self._show(self.new)}"
         if self.kind == "-":
-            return f"- {self.path}"
+            # A removed member of a list (jamf scope) names what left; a removed key does not.
+            return f"- {self.path}" if self.old is None else f"- {self.path} = {self._show(self.old)}"
         return f"~ {self.path}: {self._show(self.old)} -> {self._show(self.new)}"
 
     def _show(self, value: Any) -> str:
@@ -140,9 +141,12 @@ def _is_container_list(value: Any) -> bool:
 
 
 def same(a: Any, b: Any) -> bool:
-    """Equality that tells plist types apart: true is not 1, and 1 is not 1.0."""
+    """Equality that tells plist types apart: true is not 1, and 1 is not 1.0; and a <real>nan</real>
+    equals itself (IEEE NaN != NaN would make a profile differ from its own copy)."""
     if type(a) is not type(b):
         return False
+    if isinstance(a, float) and a != a:
+        return b != b
     if isinstance(a, Mapping):
         return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
     if isinstance(a, list):

@@ -57,7 +57,7 @@ def read_manifest(out_dir: Path) -> list[dict[str, Any]]:
     """Entries of an existing manifest.json; [] when there is none or it is not ours."""
     try:
         data = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # RecursionError: JSON nested thousands deep
         return []
     entries = data.get("variants") if isinstance(data, dict) else None
     return [e for e in entries if isinstance(e, dict) and isinstance(e.get("slug"), str)] if isinstance(entries, list) else []
@@ -163,7 +163,7 @@ def _explain_manifest(expected: bytes, current: bytes) -> list[str]:
     want = {e["slug"]: e for e in json.loads(expected)["variants"]}
     try:
         have = {e["slug"]: e for e in json.loads(current)["variants"]}
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, RecursionError):
         return ["not a profilegen manifest (unreadable JSON or wrong shape)"]
     lines = [f"+ variants.{s}" for s in want if s not in have]
     lines += [f"- variants.{s}" for s in have if s not in want]

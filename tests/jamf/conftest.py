@@ -34,3 +34,19 @@ def jamf(fake: FakeJamf, *args: str, env: dict[str, str | None] | None = None, i
     for secret in (CLIENT_SECRET, *fake.issued):
         assert secret not in shown
     return result
+
+
+def pulled_scope(**lists: list[str]) -> dict[str, object]:
+    """A scope as jamf.json records it: every category, written out here (not taken from the code);
+    ``lists`` sets categories by path, e.g. ``computer_groups=[...]``, ``exclusions__computer_groups=[...]``."""
+    out: dict[str, object] = {
+        "all_computers": False, "all_jss_users": False, "computers": [], "computer_groups": [], "buildings": [],
+        "departments": [], "jss_users": [], "jss_user_groups": [],
+        "limitations": {"users": [], "user_groups": [], "network_segments": [], "ibeacons": []},
+        "exclusions": {"computers": [], "computer_groups": [], "buildings": [], "departments": [], "users": [],
+                       "user_groups": [], "network_segments": [], "ibeacons": []},
+    }
+    for key, value in lists.items():
+        head, _, tail = key.rpartition("__")
+        (out[head] if head else out)[tail] = value  # type: ignore[index]
+    return out

@@ -29,6 +29,19 @@ PASSWORD = "Pa55&word/ü"
 ALL_PRIVILEGES = frozenset({"Create macOS Configuration Profiles", "Read macOS Configuration Profiles",
                             "Update macOS Configuration Profiles", "Read Categories", "Read Smart Computer Groups",
                             "Read Static Computer Groups"})
+# The scope's categories as the Classic API spells them: (path, list element, item element).
+# Targets, limitations and exclusions (jamf/Classic-API-Postman-Collection; the osxconfiguration-
+# profiles scope structs of deploymenttheory/go-api-sdk-jamfpro). Written here on its own, not
+# imported from profilegen, so a wrong name in profilegen is caught by the fake.
+CATEGORIES = tuple((f"{head}{lst}", lst, item) for head, pairs in (
+    ("", (("computers", "computer"), ("computer_groups", "computer_group"), ("buildings", "building"),
+          ("departments", "department"), ("jss_users", "user"), ("jss_user_groups", "user_group"))),
+    ("limitations.", (("users", "user"), ("user_groups", "user_group"), ("network_segments", "network_segment"),
+                      ("ibeacons", "ibeacon"))),
+    ("exclusions.", (("computers", "computer"), ("computer_groups", "computer_group"), ("buildings", "building"),
+                     ("departments", "department"), ("users", "user"), ("user_groups", "user_group"),
+                     ("network_segments", "network_segment"), ("ibeacons", "ibeacon"))),
+) for lst, item in pairs)
 ENTITY = re.compile(r"&(amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);")
 NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
 
@@ -77,7 +90,14 @@ class Profile:
     distribution_method: str = "Install Automatically"
     redeploy: str = "Newly Assigned"
     all_computers: bool = False
-    groups: list[str] = field(default_factory=list)
+    all_jss_users: bool = False
+    # Every scope category, as the JSON lists it: {"computer_groups": [{"id", "name"}], ...,
+    # "exclusions.computer_groups": [...]} (paths as in profilegen.jamf.scope.CATEGORIES).
+    scope: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+    @property
+    def groups(self) -> list[str]:
+        return [g["name"] for g in self.scope.get("computer_groups", [])]
 
 
 @dataclass
@@ -91,7 +111,12 @@ class FakeJamf:
     bodies: list[bytes] = field(default_factory=list)
     privileges: frozenset[str] = ALL_PRIVILEGES
     categories: set[str] = field(default_factory=lambda: {"Jamf Connect"})
-    groups: set[str] = field(default_factory=lambda: {"Engineering Macs", "Sales Macs", "Finance Pilot Macs", "All Staff"})
+    groups: set[str] = field(default_factory=lambda: {"Engineering Macs", "Sales Macs", "Finance Pilot Macs", "All Staff",
+                                                      "Kiosk Macs"})
+    # The other objects a scope can name, by item element: {id: name}.
+    directory: dict[str, dict[int, str]] = field(default_factory=lambda: {
+        "computer": {1: "Kiosk-01", 2: "Lab-07"}, "building": {1: "HQ"}, "department": {1: "Finance"},
+        "user": {1: "alice"}, "user_group": {1: "Staff"}, "network_segment": {1: "Lab LAN"}, "ibeacon": {1: "Lobby"}})
     expire_after: int | None = None  # API calls a token is good for (a token expiring mid-run)
     throttle: int = 0  # answer this many API calls with 429 + Retry-After
     retry_after: str = "2"
@@ -104,6 +129,8 @@ class FakeJamf:
     echo: bool = False  # a misbehaving server that echoes the credentials and token in its errors
     unlisted: set[str] = field(default_factory=set)  # names the list leaves out (created after it was read)
     mask_inner: bool = False  # also replace inner PayloadUUID/Identifier (jamfplatform PR #154)
+    drop_on_write: set[str] = field(default_factory=set)  # scope categories a broken server loses on write
+    answers: dict[str, Any] = field(default_factory=dict)  # hostile answers: see _hostile
     lock: threading.Lock = field(default_factory=threading.Lock)
     uses: dict[str, int] = field(default_factory=dict)
 
@@ -112,6 +139,18 @@ class FakeJamf:
         self.profiles[p.id] = p
         self.next_id += 1
         return p
+
+    def known(self, item: str) -> dict[int, str]:
+        """Objects of one kind by id; computer groups get the ids their list shows."""
+        if item == "computer_group":  # ids as the group list numbers them; listed_only groups are gone
+            return {i: n for i, n in enumerate(sorted(self.groups | self.listed_only), 1) if n in self.groups}
+        return self.directory.get(item, {})
+
+    def set_scope(self, profile: Profile, path: str, names: list[str]) -> None:
+        """A change made "in the web page": one category of one profile, by names."""
+        item = next(i for p, _, i in CATEGORIES if p == path)
+        ids = {n: i for i, n in self.known(item).items()}
+        profile.scope[path] = [{"id": ids[n], "name": n} for n in names]
 
     def by_name(self, name: str) -> Profile | None:
         return next((p for p in self.profiles.values() if p.name == name), None)
@@ -149,21 +188,28 @@ class FakeJamf:
         return plistlib.dumps(doc).decode("utf-8")
 
 
-def _profile_json(p: Profile) -> dict[str, Any]:
+def _scope_json(p: Profile) -> dict[str, Any]:
+    scope: dict[str, Any] = {"all_computers": p.all_computers, "all_jss_users": p.all_jss_users,
+                             "limitations": {}, "exclusions": {}}
+    for path, _, _ in CATEGORIES:
+        head, _, tail = path.rpartition(".")
+        (scope[head] if head else scope)[tail] = [dict(m) for m in p.scope.get(path, [])]
+    return scope
+
+
+def _profile_json(p: Profile, answers: dict[str, Any]) -> dict[str, Any]:
     """Reference §4: GET …/id/{id} with Accept: application/json."""
     return {"os_x_configuration_profile": {
         "general": {"id": p.id, "name": p.name, "description": p.description, "site": {"id": -1, "name": "None"},
                     "category": {"id": -1 if p.category == "No category assigned" else 1, "name": p.category},
                     "distribution_method": p.distribution_method, "user_removable": False, "level": "computer",
                     "uuid": p.uuid, "redeploy_on_update": p.redeploy, "payloads": p.payloads},
-        "scope": {"all_computers": p.all_computers, "all_jss_users": False, "computers": [],
-                  "computer_groups": [{"id": i + 1, "name": g} for i, g in enumerate(p.groups)],
-                  "buildings": [], "departments": [], "exclusions": {}, "limitations": {}},
+        "scope": answers.get("scope", _scope_json(p)),
     }}
 
 
 def _profile_xml(p: Profile) -> bytes:
-    groups = "".join(f"<computer_group><name>{escape(g)}</name></computer_group>" for g in p.groups)
+    groups = "".join(f"<computer_group><name>{escape(str(g))}</name></computer_group>" for g in p.groups)
     return (f"<?xml version=\"1.0\" encoding=\"UTF-8\"?><os_x_configuration_profile><general><id>{p.id}</id>"
             f"<name>{escape(p.name)}</name><uuid>{p.uuid}</uuid><category><name>{escape(p.category)}</name></category>"
             f"<payloads>{escape(p.payloads)}</payloads></general><scope><all_computers>{str(p.all_computers).lower()}"
@@ -267,6 +313,32 @@ def handler(fake: FakeJamf) -> type[BaseHTTPRequestHandler]:
             groups = [{"id": i, "name": n, "is_smart": i % 2 == 0} for i, n in enumerate(names, 1)]
             return self._send(200, {"computer_groups": groups})
 
+        def _scope(self, element: ET.Element | None) -> tuple[Any, str | None]:
+            """(all_computers, all_jss_users, categories) of a sent <scope>, or the 409 Jamf Pro
+            answers for an object it does not know (reference §3 [inf: 409])."""
+            if element is None:
+                return None, None
+            lists: dict[str, list[dict[str, Any]]] = {}
+            for path, lst, item in CATEGORIES:
+                head = path.rpartition(".")[0]
+                parent = element.find(head) if head else element
+                found = parent.find(lst) if parent is not None else None
+                known = fake.known(item)
+                members = []
+                for node in found.findall(item) if found is not None else []:
+                    ident, name = node.findtext("id"), node.findtext("name")
+                    if ident is not None and ident.strip().isdigit() and int(ident) in known:
+                        members.append({"id": int(ident), "name": known[int(ident)]})
+                    elif ident is None and name in known.values():
+                        members.append({"id": next(i for i, n in known.items() if n == name), "name": name})
+                    else:
+                        thing = "computer group" if item == "computer_group" else item.replace("_", " ")
+                        return None, f"Problem with {thing} in scope: {name if name is not None else ident}"
+                if members:
+                    lists[path] = members
+            flags = [element.findtext(k) == "true" for k in ("all_computers", "all_jss_users")]
+            return (flags[0], flags[1], lists), None
+
         def _bearer(self) -> str | None:
             auth = self.headers.get("Authorization", "")
             return auth[7:] if auth.startswith("Bearer ") else None
@@ -315,7 +387,7 @@ def handler(fake: FakeJamf) -> type[BaseHTTPRequestHandler]:
                 profile = None
             if profile is None:
                 return self._error(404, "The server has not found anything matching the request URI")
-            return self._send(200, _profile_json(profile)) if wants_json else self._send(200, _profile_xml(profile))
+            return self._send(200, _profile_json(profile, fake.answers)) if wants_json else self._send(200, _profile_xml(profile))
 
         def _write(self, method: str, rest: str, body: bytes) -> None:
             root = ET.fromstring(body)
@@ -341,10 +413,9 @@ def handler(fake: FakeJamf) -> type[BaseHTTPRequestHandler]:
             category = root.findtext("general/category/name")
             if category is not None and category not in fake.categories:
                 return self._error(409, "Problem with category")
-            groups = [g.findtext("name") or "" for g in root.findall("scope/computer_groups/computer_group")]
-            unknown = [g for g in groups if g not in fake.groups]
-            if unknown:
-                return self._error(409, f"Problem with computer group in scope: {unknown[0]}")
+            scope, problem = self._scope(root.find("scope"))
+            if problem:
+                return self._error(409, problem)
             profile_uuid = target.uuid if target else str(uuid.uuid4()).upper()
             wire = root.findtext("general/payloads")
             stored = fake.store(name, wire, profile_uuid) if wire is not None else (target.payloads if target else None)
@@ -362,10 +433,14 @@ def handler(fake: FakeJamf) -> type[BaseHTTPRequestHandler]:
                     value = root.findtext(f"general/{tag}")
                     if value is not None:
                         setattr(target, attr, value)
-                if root.findtext("scope/all_computers") is not None:
-                    target.all_computers = root.findtext("scope/all_computers") == "true"
-                if root.find("scope/computer_groups") is not None:
-                    target.groups = groups
+                if scope is not None:
+                    # The 2026 crud.go of Jamf-Concepts/terraform-provider-jamfplatform (reference
+                    # jamf-pro-api.md, "2026 update"): a sent <scope> replaces the whole subtree;
+                    # every category left out (targets, limitations, exclusions) is emptied.
+                    # [inf] an omitted all_computers/all_jss_users is read as false.
+                    target.all_computers, target.all_jss_users, target.scope = scope
+                for path in fake.drop_on_write:
+                    target.scope.pop(path, None)
             # Reference §2: create and update both answer 201 with the id.
             self._send(201, f"<?xml version=\"1.0\" encoding=\"UTF-8\"?><os_x_configuration_profile><id>{target.id}</id></os_x_configuration_profile>".encode())
 

@@ -11,7 +11,7 @@ import yaml
 from tests.entra.conftest import run_cli
 from tests.helpers import CLIENT, TENANT
 
-from .conftest import jamf
+from .conftest import jamf, pulled_scope
 from .fake import FakeJamf
 
 # &, <, ", ]]> and non-ASCII letters in values: each breaks a naive upload somewhere.
@@ -73,7 +73,7 @@ def test_round_trip(fake_jamf: FakeJamf, tmp_path: Path) -> None:
     assert result.stdout == f"pulled 1 profile into {pulled}\n"
     index = json.loads((pulled / "jamf.json").read_text())
     assert index == {"profiles": [{"id": 1, "name": "Jamf Connect Login Window", "file": "jamf-connect-login-window.mobileconfig",
-                                   "category": None, "scope": {"all_computers": False, "computer_groups": []}}]}
+                                   "category": None, "scope": pulled_scope()}]}
     checked = run_cli(["validate", str(pulled), "--format", "json"])
     assert checked.exit_code == 0, checked.stdout
     assert json.loads(checked.stdout)["summary"]["errors"] == 0

@@ -206,7 +206,7 @@ def test_general_and_scope_options(fake_jamf: FakeJamf, tmp_path: Path) -> None:
     assert jamf(fake_jamf, "push", str(profile), *opts).stdout.startswith("unchanged")
     assert jamf(fake_jamf, "push", str(profile)).stdout.startswith("unchanged")  # no option: left as it is
     moved = jamf(fake_jamf, "push", str(profile), "--scope-group", "All Staff", "--redeploy", "all")
-    assert moved.stdout == "updated Jamf Connect Login Window (id 1): 1 key\n"
+    assert moved.stdout == "updated Jamf Connect Login Window (id 1): 2 keys\n"  # one group out, one in
     assert stored.groups == ["All Staff"] and stored.redeploy == "All" and stored.category == "Jamf Connect"
 
 

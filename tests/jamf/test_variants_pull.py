@@ -9,7 +9,7 @@ import yaml
 
 from tests.entra.conftest import run_cli
 
-from .conftest import jamf
+from .conftest import jamf, pulled_scope
 from .fake import FakeJamf
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
@@ -74,7 +74,7 @@ def test_pull_only_jamf_connect_unless_all(fake_jamf: FakeJamf, tmp_path: Path) 
     result = jamf(fake_jamf, "pull", "--out", str(out))
     assert result.exit_code == 0 and result.stdout == f"pulled 6 profiles into {out}\n"
     index = json.loads((out / "jamf.json").read_text())["profiles"]
-    assert index[0]["scope"] == {"all_computers": False, "computer_groups": ["Engineering Macs"]}
+    assert index[0]["scope"] == pulled_scope(computer_groups=["Engineering Macs"])
     assert index[0]["category"] == "Jamf Connect" and index[0]["file"] == "jamf-connect-login-window-engineering.mobileconfig"
     assert run_cli(["validate", str(out)]).exit_code == 0
     everything = jamf(fake_jamf, "pull", "--out", str(out), "--all", "--force")
