@@ -30,3 +30,26 @@ def test_variants_page_example_runs(tmp_path: Path) -> None:
     assert [code for code, _ in codes] == [0, 0, 1], codes  # written, no drift, the two differ
     assert "~ login.OIDCAdmin" in codes[2][1] and "- login.DenyLocal" in codes[2][1]
     assert (tmp_path / "out" / "departments" / "manifest.json").is_file()
+
+
+# Issue 22: the page's "last stderr line" sentence, for each of the four endings it names.
+def test_last_stderr_line_is_what_the_page_says(runner, tmp_path: Path) -> None:
+    from profilegen.cli import app
+
+    page = " ".join((ROOT / "docs" / "variants.md").read_text(encoding="utf-8").split())
+    cfg = tmp_path / "v.yaml"
+    cfg.write_text("organization: Contoso\nidentifier: com.contoso.jamfconnect\nazure: {tenant: contoso.onmicrosoft.com, "
+                   "client_id: 00000000-0000-4000-8000-00000000000a}\nvariants:\n  - name: Good\n  - name: Bad\n"
+                   "    login: {OIDCProvider: Nope}\n", encoding="utf-8")
+    runs = {
+        "fails": (["variants", str(cfg), "--out", str(tmp_path / "a")], 2, "profilegen: 1 of 2 variants failed; nothing written"),
+        "keep-going": (["variants", str(cfg), "--out", str(tmp_path / "b"), "--keep-going"], 2, "2 variants, 3 files written, 0 unchanged"),
+        "good": (["variants", str(ROOT / "samples" / "departments.yaml"), "--out", str(tmp_path / "c")], 0, "3 variants, 7 files written, 0 unchanged"),
+        "check": (["variants", str(ROOT / "samples" / "departments.yaml"), "--out", str(tmp_path / "c"), "--check"], 0, "3 variants, 7 files up to date, 0 drifted"),
+    }
+    for name, (args, code, last) in runs.items():
+        result = runner.invoke(app, args)
+        assert result.exit_code == code and result.stderr.splitlines()[-1] == last, (name, result.stderr)
+    assert "the last stderr line is `N variants, M files written, K unchanged`" in page
+    assert "`N variants, M files up to date, K drifted`" in page and "`F of N variants failed; nothing written`" in page
+    assert "`F of N variants failed; the others were written`" in page

@@ -1,7 +1,7 @@
 """The one error boundary of the console script: usage errors, stdout trouble, signals, bugs.
 
 Whatever goes wrong ends as one stderr line `profilegen: <where>: <problem>; <fix>` and an exit
-code from the README's table: 2 usage or input, 70 a bug in profilegen, 130/143 interrupted.
+code from the table in docs/cli.md: 2 usage or input, 70 a bug in profilegen, 130/143 interrupted.
 """
 
 from __future__ import annotations

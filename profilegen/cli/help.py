@@ -81,6 +81,8 @@ class Command(TyperCommand):
             if record is None:
                 continue
             names = click.formatting.join_options(param.opts)[0]
+            if getattr(param, "secondary_opts", None):  # --all-computers / --no-all-computers
+                names += " / " + click.formatting.join_options(param.secondary_opts)[0]
             if not getattr(param, "is_flag", False) and not getattr(param, "count", False):
                 names += f" {value_name(param, ctx)}"
             opts.append((names, record[1]))

@@ -194,7 +194,7 @@ class RulesFormat(str, Enum):
 
 @app.command()
 def rules(
-    fmt: Annotated[RulesFormat, typer.Option("--format", help="text, or markdown (the README table).")] = RulesFormat.text,
+    fmt: Annotated[RulesFormat, typer.Option("--format", help="text, or markdown (the table in docs/validate.md).")] = RulesFormat.text,
 ) -> None:
     """List every validate rule with its code, severity and reason."""
     from profilegen.rules import load_all

@@ -25,7 +25,7 @@ class Rule:
     doc: str
     check: Check | None = None
     # A retired rule never reports; it stays registered so that its code is never reused and its
-    # documentation says what it did and why it went (`profilegen rules`, README table).
+    # documentation says what it did and why it went (`profilegen rules`, the table in docs/validate.md).
     retired: bool = False
     # A login or menu bar rule whose finding does not apply when the other domain's settings in
     # the same profile or run satisfy this (validate.py applies it once the pair is known).

@@ -133,11 +133,11 @@ def test_docs_examples_run(runner, tmp_path, monkeypatch):
     assert "design B, excluded API" in (tmp_path / "blueprint" / "CHECKLIST.md").read_text(encoding="utf-8")
 
 
-def test_readme_config_sample_with_ca_design_generates(runner, tmp_path):
+def test_docs_config_sample_with_ca_design_generates(runner, tmp_path):
     from tests.conftest import ROOT
 
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    sample = re.search(r"### Config file\n.*?```yaml\n(.*?)```", readme, flags=re.S)
+    page = (ROOT / "docs" / "generate.md").read_text(encoding="utf-8")
+    sample = re.search(r"## Config file\n.*?```yaml\n(.*?)```", page, flags=re.S)
     assert sample and "ca_design: scoped-policy" in sample.group(1)
     lines = [ln for ln in sample.group(1).splitlines() if "..." not in ln]  # the optional fields left out
     cfg = tmp_path / "readme.yaml"

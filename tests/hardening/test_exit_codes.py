@@ -1,6 +1,6 @@
-"""The README's exit-code table, claim by claim (issue 8, done-means), and PROFILEGEN_DEBUG (§1.6).
+"""The exit-code table of docs/cli.md, claim by claim (issue 8, done-means), and PROFILEGEN_DEBUG (§1.6).
 
-Each row's codes are read from the README and each must have a scenario here that produces it:
+Each row's codes are read from the page and each must have a scenario here that produces it:
 a claim added to the table without one fails the test."""
 
 from __future__ import annotations
@@ -27,13 +27,13 @@ from tests.variants.conftest import make_base
 
 from .proc import env
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+PAGE = Path(__file__).resolve().parents[2] / "docs" / "cli.md"
 GEN = ["generate", "--tenant", TENANT, "--client-id", CLIENT, "--custom-scope", f"api://{API}/jamfconnect",
        "--organization", "C", "--identifier", "com.c"]
 
 
 def table() -> dict[str, set[int]]:
-    text = README.read_text(encoding="utf-8").split("## Exit codes", 1)[1]
+    text = PAGE.read_text(encoding="utf-8").split("## Exit codes", 1)[1]
     rows: dict[str, set[int]] = {}
     for line in text.splitlines():
         m = re.match(r"\| `([a-z -]+)` \|(.*)\|(.*)\|(.*)\|(.*)\|$", line)

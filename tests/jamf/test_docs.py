@@ -49,18 +49,3 @@ def test_worked_example(fake_jamf: FakeJamf, tmp_path: Path, monkeypatch: pytest
     assert outputs[5] == "pulled 8 profiles into deployed\n"
     again = run_cli(to_args(commands[2], fake_jamf.base), env=ENV)
     assert again.stdout == "unchanged Jamf Connect Login Window (id 1)\nunchanged Jamf Connect Menu Bar (id 2)\n"
-
-
-def test_readme_section_runs(fake_jamf: FakeJamf, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme.split("## Upload to Jamf Pro\n", 1)[1]
-    assert "docs/jamf-pro.md" in section.split("\n## ", 1)[0]
-    block = section.split("```sh\n", 1)[1].split("```", 1)[0]
-    shutil.copytree(ROOT / "samples", tmp_path / "samples")
-    monkeypatch.chdir(tmp_path)
-    commands = [c.strip() for line in block.splitlines() for c in line.split(" && ")]
-    assert len(commands) == 6
-    for command in commands:
-        result = run_cli(to_args(command, fake_jamf.base), env=ENV)
-        assert result.exit_code == 0, (command, result.stdout, result.stderr)
-    assert len(fake_jamf.profiles) == 8

@@ -29,4 +29,4 @@ def test_worked_example_runs(openssl, tmp_path: Path) -> None:
 
 def test_readme_links_to_the_signing_page() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert "## Signing" in readme and "docs/signing.md" in readme
+    assert "`sign` / `verify`" in readme and "(docs/signing.md)" in readme

@@ -20,9 +20,9 @@ from profilegen.rules.findings import Finding, Severity
 from profilegen.validate.pipeline import FileResult
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
-# Where people read about profilegen; every rule's helpUri is the README's rule table (## Rules).
+# Where people read about profilegen; every rule's helpUri is the rule table in docs/validate.md (## Rules).
 PROJECT_URL = "https://github.com/profilegen/profilegen"
-RULES_URL = f"{PROJECT_URL}#rules"
+RULES_URL = f"{PROJECT_URL}/blob/main/docs/validate.md#rules"
 
 # SARIF has error, warning, note (and none); profilegen's info is a note (§3.27.10).
 LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
