@@ -206,14 +206,16 @@ def _locked(out_dir: Path, option: str) -> Iterator[None]:
         try:
             if _try_lock(fcntl, fd) and _same_file(fd, path):
                 break
+            if time.monotonic() > deadline:
+                raise InputError(f"{option}: another profilegen run has been writing in {out_dir} for "
+                                 f"{LOCK_WAIT:.0f} s; wait for it to finish or stop it") from None
+            # The file stays open while this run waits, so that `ls -l /proc/PID/fd` (and the
+            # concurrency tests) can see which run waits for which lock.
+            time.sleep(0.01)
         except BaseException:
             os.close(fd)
             raise
         os.close(fd)
-        if time.monotonic() > deadline:
-            raise InputError(f"{option}: another profilegen run has been writing in {out_dir} for "
-                             f"{LOCK_WAIT:.0f} s; wait for it to finish or stop it") from None
-        time.sleep(0.01)
     try:
         yield
     finally:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import platform
 import subprocess
 import sys
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -60,3 +62,27 @@ def stray_files(directory: Path) -> list[str]:
 def problems(stderr: str) -> list[str]:
     """Our own diagnostic lines; `note:` lines (generate's infos) are not problems."""
     return [line for line in stderr.splitlines() if line.startswith("profilegen: ")]
+
+
+# read(2)'s number in /proc/PID/syscall, by machine (asm/unistd.h): a process blocked on stdin shows "NR 0x0 ...".
+READ_SYSCALL = {"x86_64": "0", "aarch64": "63"}
+
+
+def wait_blocked_on_stdin(proc: subprocess.Popen[str], timeout: float = 30) -> None:
+    """Until ``proc`` sits in read(0, ...): started, its signal handlers in place, waiting for
+    stdin. Where /proc/PID/syscall cannot tell (another kernel or machine), a fixed pause."""
+    number = READ_SYSCALL.get(platform.machine())
+    deadline = time.monotonic() + timeout
+    while True:
+        assert proc.poll() is None, proc.communicate()
+        try:
+            fields = Path(f"/proc/{proc.pid}/syscall").read_text().split()
+        except OSError:
+            fields = None
+        if number is None or fields is None:
+            time.sleep(1.5)
+            return
+        if fields[:2] == [number, "0x0"]:
+            return
+        assert time.monotonic() < deadline, "the run never started reading stdin"
+        time.sleep(0.01)

@@ -39,9 +39,11 @@ def wait_for(done: Callable[[], bool], proc: subprocess.Popen[str], timeout: flo
 
 
 def settle(proc: subprocess.Popen[str], timeout: float = 20) -> None:
-    """Until ``proc`` has finished, or has opened the lock file and so waits for the lock."""
+    """Until ``proc`` has finished, or has opened the lock file and so waits for the lock (a
+    waiting run keeps the file open between its tries, profilegen/core/writer.py)."""
     deadline = time.monotonic() + timeout
-    while proc.poll() is None and time.monotonic() < deadline and not opened_lock(proc.pid):
+    while proc.poll() is None and not opened_lock(proc.pid):
+        assert time.monotonic() < deadline, "the second run neither finished nor waited for the lock"
         time.sleep(0.01)
 
 

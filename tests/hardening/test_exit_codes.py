@@ -10,7 +10,6 @@ import re
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -197,10 +196,10 @@ WAITING = {  # commands that block reading stdin: a signal arrives while they wa
 @pytest.mark.parametrize("case", list(WAITING))
 def test_signals_while_waiting(case: str, name: str) -> None:
     sig, code = {"SIGINT": (signal.SIGINT, 130), "SIGTERM": (signal.SIGTERM, 143)}[name]
-    from .proc import start
+    from .proc import start, wait_blocked_on_stdin
 
     proc = start(WAITING[case], stdin=subprocess.PIPE)
-    time.sleep(1.5)  # started and blocked on stdin (a slower start still ends in the handler or before it)
+    wait_blocked_on_stdin(proc)  # started and blocked on stdin, so the signal reaches the handler
     proc.send_signal(sig)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == code, err
