@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from profilegen.core.errors import InputError, read_problem
-from profilegen.signing.keys import key_problem, validity_problem
+from profilegen.signing.keys import key_problem, quiet_serials, serial_problem, validity_problem
 
 MAX_FILE = 1 << 20
 
@@ -61,6 +61,7 @@ def read_small(path: Path, option: str, wanted: str) -> bytes:
     return data
 
 
+@quiet_serials
 def load_certificates(path: Path, option: str) -> list[Any]:
     from cryptography import x509
 
@@ -100,6 +101,7 @@ def load_pem_identity(cert: Path, key: Path | None, chain: Path | None, password
     return Identity(leaf, private, _chain(leaf, extra), str(cert))
 
 
+@quiet_serials
 def load_p12_identity(path: Path, password: PasswordSource) -> Identity:
     from cryptography.hazmat.primitives.serialization import pkcs12
 
@@ -135,6 +137,7 @@ def _chain(leaf: Any, extra: list[Any]) -> tuple[Any, ...]:
     return tuple(out)
 
 
+@quiet_serials
 def check_identity(identity: Identity, *, allow_expired: bool = False, now: dt.datetime | None = None) -> None:
     """Refuse an identity that cannot make a sound signature. InputError names the file."""
     from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
@@ -146,6 +149,11 @@ def check_identity(identity: Identity, *, allow_expired: bool = False, now: dt.d
     weak = key_problem(identity.key)
     if weak:
         raise InputError(f"{where}: {weak}")
+    # Refused, not noted: verify would report the signature it makes (PG112), and a future
+    # cryptography refuses to read the certificate at all.
+    serial = serial_problem(identity.cert)
+    if serial:
+        raise InputError(f"{where}: {serial}")
     if not allow_expired:
         problem = validity_problem(identity.cert, now or dt.datetime.now(dt.timezone.utc))
         if problem:

@@ -8,8 +8,13 @@ cryptography's verifier accepted a 1024-bit signer, so they are checked here.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
-from typing import Any
+import warnings
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 # Names in certificates come from outside: escape every control character (C0, DEL, C1) before a
 # subject reaches a terminal or a report.
@@ -18,6 +23,36 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 def printable(text: str) -> str:
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def quiet_serials(func: F) -> F:
+    """Run ``func`` without cryptography's warning about a serial number that is not positive.
+
+    cryptography warns (CryptographyDeprecationWarning, with a source line) when it parses such a
+    certificate or reads its serial; whoever made the file chose the serial, so it is reported as
+    ``serial_problem`` says instead. Only that one warning is silenced."""
+
+    @functools.wraps(func)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        from cryptography.utils import CryptographyDeprecationWarning
+
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=r"(?s).*serial number", category=CryptographyDeprecationWarning)
+            return func(*args, **kwargs)
+
+    return run  # type: ignore[return-value]
+
+
+@quiet_serials
+def serial_problem(cert: Any, whose: str = "the certificate's") -> str | None:
+    """RFC 5280 §4.1.2.2: "The serial number MUST be a positive integer"; cryptography says it will
+    refuse to load other certificates in a future release (so a profile signed with one could
+    not be verified by profilegen then)."""
+    if cert.serial_number > 0:
+        return None
+    kind = "zero" if cert.serial_number == 0 else "negative"
+    return f"{whose} serial number is {kind}; RFC 5280 §4.1.2.2 requires a positive one, have the CA reissue it"
+
 
 MIN_RSA = 2048
 MIN_EC = 256
@@ -79,13 +114,14 @@ def purpose_problem(cert: Any) -> str | None:
 
 
 def certificate_problems(cert: Any, when: dt.datetime) -> list[str]:
-    found = [validity_problem(cert, when), purpose_problem(cert)]
+    found = [validity_problem(cert, when), purpose_problem(cert), serial_problem(cert, "the signer certificate's")]
     weak = key_problem(cert.public_key())
     if weak:
         found.append(f"the signer's {weak}")
     return [p for p in found if p]
 
 
+@quiet_serials
 def describe(cert: Any) -> dict[str, str]:
     """The signer as verify's JSON reports it."""
     return {

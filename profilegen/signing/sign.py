@@ -9,8 +9,10 @@ signing-time attribute is always added, so two signatures of the same bytes diff
 from __future__ import annotations
 
 from profilegen.signing.identity import Identity
+from profilegen.signing.keys import quiet_serials
 
 
+@quiet_serials
 def sign_bytes(content: bytes, identity: Identity) -> bytes:
     from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.serialization import Encoding, pkcs7

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from profilegen.core.errors import InputError, read_problem
+from profilegen.signing.keys import quiet_serials
 
 MAX_BUNDLE = 16 << 20
 
@@ -27,6 +28,7 @@ class Trust:
     source: str
     roots: tuple[Any, ...]
 
+    @quiet_serials
     def check(self, leaf: Any, intermediates: Sequence[Any], when: dt.datetime) -> tuple[list[Any], str | None]:
         """(chain from leaf to a root, None) or ([], why the signer is not trusted)."""
         from cryptography.x509.verification import PolicyBuilder, Store, VerificationError
@@ -68,6 +70,7 @@ def _ee_policy() -> Any:
     return ExtensionPolicy.permit_all()
 
 
+@quiet_serials
 def load_trust(path: Path, *, option: str = "--ca-file") -> Trust:
     """Every certificate in a PEM bundle (or one DER certificate). InputError when there is none."""
     from cryptography import x509

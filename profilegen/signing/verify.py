@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from profilegen.signing.cms import CmsError, SignedProfile, Signer, parse
-from profilegen.signing.keys import certificate_problems, describe, printable
+from profilegen.signing.keys import certificate_problems, describe, printable, quiet_serials
 from profilegen.signing.trust import Trust, chain_in_file
 
 HASHES = {"sha1", "sha224", "sha256", "sha384", "sha512"}
@@ -62,6 +62,7 @@ def verify_bytes(data: bytes, *, trust: Trust | None = None, at: dt.datetime | s
     return verify_signed(signed, trust=trust, at=at)
 
 
+@quiet_serials
 def verify_signed(signed: SignedProfile, *, trust: Trust | None = None, at: dt.datetime | str = "now") -> Verdict:
     verdict = Verdict(True, content=signed.content)
     if not signed.signers:
@@ -95,6 +96,7 @@ def verify_signed(signed: SignedProfile, *, trust: Trust | None = None, at: dt.d
     return verdict
 
 
+@quiet_serials
 def _load(der: bytes) -> Any:
     """A cryptography certificate, or None for bytes that asn1crypto took but cryptography refuses."""
     from cryptography import x509

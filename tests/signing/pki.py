@@ -167,3 +167,16 @@ def impostor(pki: PKI, name: str) -> x509.Certificate:
         .add_extension(ski, critical=False)
         .sign(pki.inter_key, hashes.SHA256())
     )
+
+
+def reissued_with_serial(cert: x509.Certificate, issuer_key: Any, serial: int) -> bytes:
+    """DER of ``cert`` with another serial number, signed again by ``issuer_key`` (RSA, SHA-256).
+    Built with asn1crypto: cryptography's builder refuses serials that are not positive."""
+    from asn1crypto import x509 as asn1_x509
+    from cryptography.hazmat.primitives.asymmetric import padding
+
+    parsed = asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
+    tbs = parsed["tbs_certificate"]
+    tbs["serial_number"] = serial
+    parsed["signature_value"] = issuer_key.sign(tbs.dump(force=True), padding.PKCS1v15(), hashes.SHA256())
+    return bytes(parsed.dump(force=True))
