@@ -52,7 +52,7 @@ def test_shell_examples_run(repo):
 
 
 def test_workflow_example(repo):
-    workflow, private = (yaml.safe_load(b) for b in blocks(ROOT / "docs" / "ci.md", "yaml")[:2])
+    _action, workflow, private = (yaml.safe_load(b) for b in blocks(ROOT / "docs" / "ci.md", "yaml")[:3])
     steps = workflow["jobs"]["validate"]["steps"]
     runs = [s["run"] for s in steps if "run" in s and s["run"].startswith("profilegen ")]
     upload = next(s for s in steps if s.get("uses", "").startswith("github/codeql-action/upload-sarif@"))
@@ -65,7 +65,7 @@ def test_workflow_example(repo):
 
 
 def test_pre_commit_example_names_real_hooks_and_runs(repo):
-    config = yaml.safe_load(blocks(ROOT / "docs" / "ci.md", "yaml")[2])
+    config = yaml.safe_load(blocks(ROOT / "docs" / "ci.md", "yaml")[3])
     hooks = {h["id"]: h for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())}
     (used,) = config["repos"]
     for hook in used["hooks"]:
