@@ -6,8 +6,8 @@ allows, for each character of the password on its own, every way an encoder writ
 character:
 
 - itself, in any letter case (some servers fold case);
-- percent-encoded, each UTF-8 byte as ``%XX`` in either hex case, once or twice encoded
-  (``%2F``, ``%2f``, ``%252F``); ``+`` for a space (``quote_plus``, HTML forms). Since every
+- percent-encoded, each UTF-8 byte as ``%XX`` in either hex case, encoded any number of times
+  (``%2F``, ``%2f``, ``%252F``, ``%25252F``); ``+`` for a space (``quote_plus``, HTML forms). Since every
   character may be encoded or not, every ``safe=`` set of ``urllib.parse.quote`` is covered;
 - an HTML character reference: decimal ``&#47;``, hex ``&#x2F;`` (leading zeros, either case,
   with or without ``;``) and every HTML5 named reference for it (``&amp;``, ``&sol;``, ``&quot``);
@@ -18,10 +18,14 @@ A password shorter than MIN_SCRUB_LENGTH would match inside ordinary words ("s" 
 every sentence), so masking it character by character would mangle the message while
 telling a reader which letters the password has: text that contains such a password in any
 spelling is dropped whole instead (WITHHELD), text that does not is left as it is.
+
+Markup comes off only after scrubbing (``server_words``): a secret that holds ``<q7>`` loses
+that part to tag stripping, and what is left no longer matches it (issue 19).
 """
 
 from __future__ import annotations
 
+import html
 import html.entities
 import re
 from collections.abc import Callable
@@ -51,7 +55,7 @@ def _named_references() -> dict[str, tuple[str, ...]]:
 
 
 def _percent(char: str) -> str:
-    return "".join(f"%(?:25){{0,2}}{byte:02x}" for byte in char.encode("utf-8", "surrogatepass"))
+    return "".join(f"%(?:25)*{byte:02x}" for byte in char.encode("utf-8", "surrogatepass"))
 
 
 def _json_unicode(char: str) -> str:
@@ -108,3 +112,16 @@ def scrub(text: str, *secrets: SecretStr | str) -> str:
     if not patterns or not text:
         return text
     return re.sub("|".join(f"(?:{p})" for p in patterns), SCRUBBED, text, flags=re.IGNORECASE)
+
+
+# A tag as an error page writes it; a bare '<' (a comparison, a secret's character) has no '>'.
+_TAG_RE = re.compile(r"<[^<>]*>")
+
+
+def server_words(text: str, clean: Callable[[str], str]) -> str:
+    """An HTML or plain error body as one line of words: ``clean`` (the caller's scrubber)
+    runs on the raw text while every secret is still whole, then tags are dropped and
+    character references decoded, then ``clean`` runs once more for a spelling that only the
+    decoding produced (``&amp;lt;`` -> ``&lt;``)."""
+    text = html.unescape(_TAG_RE.sub(" ", clean(text)))
+    return " ".join(clean(text).split())

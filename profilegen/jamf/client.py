@@ -23,6 +23,7 @@ from typing import Any, Literal
 from pydantic import SecretStr
 
 from profilegen.core.errors import ServiceError
+from profilegen.core.scrub import server_words
 from profilegen.core.text import CONTROL_RE
 from profilegen.core.transport import Answer, Failure, Retry, send, send_retrying
 from profilegen.core.transport import scrub as scrub_secrets
@@ -189,10 +190,6 @@ _HINTS = {
 
 def server_text(answer: Answer, clean: Callable[[str], str], limit: int = 200) -> str:
     """What Jamf Pro said, as one short line: tags dropped, secrets and control characters removed."""
-    import html
-
-    text = answer.body.decode("utf-8", "replace")
-    # Unescaped before scrubbing: a secret echoed in an HTML error page is spelled &amp;/&quot;.
-    text = html.unescape(re.sub(r"<[^>]*>", " ", text))
-    text = " ".join(clean(text).split())
+    # Scrubbed before the tags go (core.scrub.server_words): a secret may hold "<q7>".
+    text = server_words(answer.body.decode("utf-8", "replace"), clean)
     return (text[:limit] + "…" if len(text) > limit else text) or f"HTTP {answer.status} with no text"
