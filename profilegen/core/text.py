@@ -18,11 +18,18 @@ import unicodedata
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 # Everything a terminal may act on or that cannot be written as UTF-8: C0 (tab, CR and LF
-# included), DEL, C1 (U+0080-U+009F: U+009B is a one-character CSI, U+009D an OSC) and lone
-# surrogates (what a JSON "\ud800" escape or an undecodable file name decodes to).
-UNSAFE_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
-UNSAFE_EXCEPT_NEWLINE_RE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
-_JSON_UNSAFE_RE = re.compile(r"[\x7f-\x9f\ud800-\udfff\u2028\u2029]")
+# included), DEL, C1 (U+0080-U+009F: U+009B is a one-character CSI, U+009D an OSC), lone
+# surrogates (what a JSON "\ud800" escape or an undecodable file name decodes to) and BIDI.
+# The bidirectional controls are escaped too: U+202E (RIGHT-TO-LEFT OVERRIDE) and its kin make
+# a terminal or a review tool show text in an order other than the bytes' ("Trojan Source",
+# CVE-2021-42574, trojansource.codes): U+061C ALM, U+200E/U+200F LRM/RLM, U+202A-U+202E
+# embeddings and overrides, U+2066-U+2069 isolates (Unicode UAX #9, table 4).
+BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+UNSAFE_RE = re.compile(rf"[\x00-\x1f\x7f-\x9f\ud800-\udfff{BIDI}]")
+UNSAFE_EXCEPT_NEWLINE_RE = re.compile(rf"[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff{BIDI}]")
+# JSON: the same characters as \uXXXX escapes (the value read back is unchanged), plus the
+# JavaScript line separators U+2028/U+2029.
+_JSON_UNSAFE_RE = re.compile(rf"[\x7f-\x9f\ud800-\udfff\u2028\u2029{BIDI}]")
 _NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
 

@@ -9,20 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import re
 import warnings
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+# Names in certificates come from outside: every control and bidi character is escaped (the
+# project's one escaping, core.text.one_line) before a subject reaches a terminal or a report.
+from profilegen.core.text import one_line as printable
+
 F = TypeVar("F", bound=Callable[..., Any])
-
-# Names in certificates come from outside: escape every control character (C0, DEL, C1) before a
-# subject reaches a terminal or a report.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-
-def printable(text: str) -> str:
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def quiet_serials(func: F) -> F:
