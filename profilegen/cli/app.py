@@ -28,7 +28,7 @@ from profilegen.cli.boundary import (
 )
 from profilegen.cli.stdout import StdoutGuard, reopen_closed_stdin_stderr
 from profilegen.core.errors import ProfilegenError
-from profilegen.core.text import terminal_safe
+from profilegen.core.text import one_line, terminal_safe
 
 
 class _Group(TyperGroup):
@@ -150,6 +150,13 @@ def echo(text: str, *, err: bool = False, nl: bool = True) -> None:
     """The one way commands print text: every control character from outside (a profile, a
     config value, a log export, a server's answer) is escaped, so it cannot steer the terminal."""
     typer.echo(terminal_safe(text), err=err, nl=nl)
+
+
+def echo_line(text: str, *, err: bool = False) -> None:
+    """One line that quotes something from outside (a path, a name, a server's words): every
+    control character is escaped, line feeds too, so a file name holding "\nprofilegen: ..."
+    cannot forge a second line of ours (issue 19)."""
+    typer.echo(one_line(text), err=err)
 
 
 def given_options(ctx: typer.Context) -> list[str]:

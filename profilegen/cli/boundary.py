@@ -17,7 +17,7 @@ from typer import _click as click  # typer vendors click; its exceptions are onl
 
 from profilegen.cli.stdout import StdoutGuard, problem_exit
 from profilegen.core.credentials import mask_credentials
-from profilegen.core.text import terminal_safe
+from profilegen.core.text import one_line
 
 # C0 and C1 controls and DEL: a user's token echoed back must not break the line or drive the terminal.
 _CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -112,10 +112,11 @@ def interrupted(exc: BaseException) -> tuple[str, int]:
 def echo_err(line: str) -> None:
     """One line on stderr, even when stderr itself is broken (then it is lost, not a traceback).
     Problems quote values from outside (file names, keys, server text): control characters are
-    escaped so they cannot steer the terminal, and a URL's password or token is masked
+    escaped so they cannot steer the terminal, line feeds included (a file name holding
+    "\nprofilegen: ..." must not forge a second line; every problem is one line by design), and a URL's password or token is masked
     (profilegen/core/credentials.py), since a URL from the command line or a config may carry one."""
     try:
-        typer.echo(terminal_safe(f"profilegen: {mask_credentials(line)}"), err=True)
+        typer.echo(one_line(f"profilegen: {mask_credentials(line)}"), err=True)
     except (OSError, ValueError):
         pass
 

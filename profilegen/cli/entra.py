@@ -17,6 +17,7 @@ from profilegen.cli.app import (
     ReportFormatOpt,
     app,
     echo,
+    echo_line,
 )
 
 # Thin: parse, call profilegen.entra (imported inside each command to keep --help fast), report.
@@ -88,7 +89,7 @@ def signins(
         # file, not in memory. Raises for unreadable files.
         result = triage_files(files, jamf, spool.add if fmt is ReportFormat.json else None, stdin=sys.stdin.buffer)
         for line in triage_notes(result, jamf):
-            echo(f"profilegen: {line}", err=True)
+            echo_line(f"profilegen: {line}", err=True)
         if fmt is ReportFormat.text:
             echo(triage_text(result, jamf), nl=False)
             return
@@ -117,4 +118,4 @@ def azure_blueprint(
     names = BlueprintNames(api_name=api_name, app_name=app_name, admin_role=admin_role, standard_role=standard_role)
     for path in write_files(out, render_blueprint(names, ca_design.value), force=force):
         path.chmod(0o755 if path.suffix == ".sh" else 0o644)
-        echo(f"wrote {path}", err=True)
+        echo_line(f"wrote {path}", err=True)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from profilegen.cli.app import ConfigOpt, ForceOpt, ReportFormat, ReportFormatOpt, app, echo
+from profilegen.cli.app import ConfigOpt, ForceOpt, ReportFormat, ReportFormatOpt, app, echo, echo_line
 from profilegen.core.text import json_safe
 
 if TYPE_CHECKING:
@@ -63,7 +63,7 @@ def _session(base: str, client_id: Optional[str], secret_stdin: bool, timeout: f
 
     creds = credentials(client_id=client_id, environ=os.environ, secret_stdin=secret_stdin, read_stdin=sys.stdin.read, prompt=prompt)
     conn = Connection(base, timeout=timeout, allow_http_loopback=allow_http_loopback, retry=Retry(scale=scale))
-    return Session(conn, creds, log=(lambda line: echo(f"profilegen: {line}", err=True)) if verbose else (lambda _: None))
+    return Session(conn, creds, log=(lambda line: echo_line(f"profilegen: {line}", err=True)) if verbose else (lambda _: None))
 
 
 @jamf_app.command("push")
@@ -122,7 +122,7 @@ def push(
     if problems:
         raise InputError(*problems, "nothing was sent to Jamf Pro")
     for line in (n for p in prepared for n in (*p.warnings, *p.notes)):
-        echo(f"profilegen: {line}", err=True)
+        echo_line(f"profilegen: {line}", err=True)
     session = _session(base, client_id, secret_stdin, timeout, allow_http_loopback, verbose, backoff_scale)
     results: list[Result] = []
     try:
@@ -134,7 +134,7 @@ def push(
             if fmt is ReportFormat.text:
                 _echo_result(result, dry_run)
             if result.problem:
-                echo(f"profilegen: {result.problem}", err=True)
+                echo_line(f"profilegen: {result.problem}", err=True)
     except ServiceError:
         if fmt is ReportFormat.json:
             _echo_json(results)
@@ -150,10 +150,10 @@ def _echo_result(r: Result, dry_run: bool) -> None:
     ident = f" (id {r.id})" if r.id is not None else ""
     keys = f": {len(r.changes)} key{'s' if len(r.changes) != 1 else ''}" if r.changes else ""
     words = {"would-create": "would create", "would-update": "would update"}
-    echo(f"{words.get(r.action, r.action)} {r.name}{ident}{keys if r.action != 'failed' else ''}")
+    echo_line(f"{words.get(r.action, r.action)} {r.name}{ident}{keys if r.action != 'failed' else ''}")
     if dry_run or r.action == "failed":
         for change in r.changes:
-            echo(f"  {change.line()}")
+            echo_line(f"  {change.line()}")
 
 
 def _echo_json(results: list[Result]) -> None:
@@ -196,5 +196,5 @@ def pull(
     files = pulled_files(pulled)
     write_files(out, files, force=force)
     for p in pulled:
-        echo(f"{out / p.file}: {p.name} (id {p.id})", err=True)
-    echo(f"pulled {len(pulled)} profile{'s' if len(pulled) != 1 else ''} into {out}")
+        echo_line(f"{out / p.file}: {p.name} (id {p.id})", err=True)
+    echo_line(f"pulled {len(pulled)} profile{'s' if len(pulled) != 1 else ''} into {out}")

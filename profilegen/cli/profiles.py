@@ -21,6 +21,7 @@ from profilegen.cli.app import (
     StyleOpt,
     app,
     echo,
+    echo_line,
     given_options,
 )
 from profilegen.cli.identity import (
@@ -89,7 +90,7 @@ def generate(
     cfg = load_config(config, options, stdin=sys.stdin.buffer if str(config) == "-" else None)
     components = COMPONENTS[component.value]
     for note in unused_options(given_options(ctx), components=components, fmt=fmt.value):
-        echo(note, err=True)
+        echo_line(note, err=True)
     if out == "-" and len(components) != 1:
         raise InputError("--out -: stdout takes one document; add --component login or --component menubar")
     docs = run_generate(cfg, components=components, style=payload_style.value, fmt=fmt.value)
@@ -97,14 +98,14 @@ def generate(
     if errors:
         raise InputError(*errors)
     for note in [*cfg.azure.notes(), *(f"note: {n}" for n in notes)]:
-        echo(note, err=True)
+        echo_line(note, err=True)
     docs = _signed(docs, IdentityOptions(cert, key, chain, p12, password_stdin, allow_expired), fmt)
     if out == "-":
         sys.stdout.buffer.write(docs[0].data)
         sys.stdout.buffer.flush()
         return
     for path in write_files(Path(out), [(d.filename, d.data) for d in docs], force=force):
-        echo(f"wrote {path}", err=True)
+        echo_line(f"wrote {path}", err=True)
 
 
 def _signed(docs: list[Any], options: IdentityOptions, fmt: FormatChoice) -> list[Any]:

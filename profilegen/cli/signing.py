@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from profilegen.cli.app import ForceOpt, ReportFormat, ReportFormatOpt, app, echo
+from profilegen.cli.app import ForceOpt, ReportFormat, ReportFormatOpt, app, echo, echo_line
 from profilegen.cli.identity import (
     AllowExpiredOpt,
     CertOpt,
@@ -65,7 +65,7 @@ def sign(
             problems.extend(exc.problems)
             continue
         for note in notes:
-            echo(f"profilegen: note: {note}", err=True)
+            echo_line(f"profilegen: note: {note}", err=True)
         target = f"{Path(path).stem}.mobileconfig"
         if target in contents:
             problems.append(f"{name}: would be written as {target}, like {contents[target][0]}; sign them into different directories")
@@ -82,7 +82,7 @@ def sign(
         sys.stdout.buffer.flush()
         return
     for written in write_files(Path(out), [(t, d) for t, (_, d) in outputs.items()], force=force):
-        echo(f"signed {written} ({identity.subject})", err=True)
+        echo_line(f"signed {written} ({identity.subject})", err=True)
 
 
 def _read(path: str) -> bytes:

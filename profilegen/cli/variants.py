@@ -21,6 +21,7 @@ from profilegen.cli.app import (
     _echo_problems,
     app,
     echo,
+    echo_line,
     given_options,
 )
 from profilegen.cli.identity import (
@@ -88,7 +89,7 @@ def _variants(
     if str(file) == "-" and identity.password_stdin:
         raise InputError("FILE -: --password-stdin reads stdin too; give the variants file as a path")
     for note in unused_options(given, components=COMPONENTS[component.value], fmt=fmt.value):
-        echo(note, err=True)
+        echo_line(note, err=True)
     vf = load_variant_file(file, stdin=sys.stdin.buffer if str(file) == "-" else None)
     chosen = select(vf, only)
     with _progress(len(chosen)) as tick:
@@ -105,19 +106,19 @@ def _variants(
     if clashes:
         raise InputError(*clashes, "nothing written")
     for note in (n for o in outcomes if o.ok for n in o.notes):  # as generate: notes on what is written
-        echo(f"note: {note}", err=True)
+        echo_line(f"note: {note}", err=True)
     outcomes, notes = _sign_outcomes(outcomes, out, identity, fmt, check=check)
     files = plan(vf, outcomes, out_dir=out, partial=bool(only))
     if check:
         drift = _with_notes(check_dir(out, files, complete=not only), notes)
         for line in drift.lines(out):
-            echo(line)
-        echo(f"{plural(len(outcomes), 'variant')}, {plural(drift.unchanged, 'file')} up to date, {drift.drifted} drifted", err=True)
+            echo_line(line)
+        echo_line(f"{plural(len(outcomes), 'variant')}, {plural(drift.unchanged, 'file')} up to date, {drift.drifted} drifted", err=True)
         raise typer.Exit(0 if drift.clean else 1)
     written, unchanged = write_plan(out, files, force=force)
     if failed:  # the failures first: the summary is always the last line
         _echo_problems((*problems, f"{len(failed)} of {len(outcomes)} variants failed; the others were written"))
-    echo(f"{plural(len(outcomes), 'variant')}, {plural(len(written), 'file')} written, {unchanged} unchanged", err=True)
+    echo_line(f"{plural(len(outcomes), 'variant')}, {plural(len(written), 'file')} written, {unchanged} unchanged", err=True)
     if failed:
         raise typer.Exit(2)
 
@@ -202,6 +203,6 @@ def diff(
     left, right = (d for d in sides if isinstance(d, bytes))
     changes = diff_bytes(left, right, name_a=names[0], name_b=names[1], ignore_payload_ids=ignore_payload_ids)
     for change in changes:
-        echo(change.line())
+        echo_line(change.line())
     raise typer.Exit(1 if changes else 0)
 

@@ -35,7 +35,7 @@ def verdict_text(verdict: Verdict) -> str:
     lines = [f"{verdict.category}{code}: {state[verdict.password_verified]}", verdict.explanation]
     if verdict.detail:
         lines.append(f"Entra said: {verdict.detail}")
-    return "\n".join(lines)
+    return "\n".join(map(one_line, lines))  # what Entra said stays on its line
 
 
 def describe_filter(jamf: JamfFilter) -> str:

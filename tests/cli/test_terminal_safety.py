@@ -27,6 +27,11 @@ from tests.helpers import CLIENT, TENANT, QuietServer
 
 EVIL = "\x1b]0;pwned\x07\x9b31m"
 SHOWN = "\\x1b]0;pwned\\x07\\x9b31m"  # how it must appear
+# Issue 19 classes 4 and 13: a line feed in a name must not forge a line of our own, and the
+# bidi controls (Trojan Source) are escaped like the other controls.
+BIDI = "\u202e\u2066\u061c"
+FORGE = f"\nprofilegen: forged{BIDI}"
+FORGE_SHOWN = "\\nprofilegen: forged\\u202e\\u2066\\u061c"
 CASES = Path(__file__).resolve().parents[1] / "cases"
 
 
@@ -58,7 +63,8 @@ def evil_server() -> Iterator[str]:
 
         def do_POST(self) -> None:
             self.rfile.read(int(self.headers.get("Content-Length", "0")))
-            self._send(400, {"error": "invalid_grant", "error_codes": [50126], "error_description": f"AADSTS50126: {EVIL}"})
+            self._send(400, {"error": "invalid_grant", "error_codes": [50126],
+                             "error_description": f"AADSTS50126: {EVIL} {BIDI}{FORGE}"})
 
     server = QuietServer(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
@@ -68,41 +74,41 @@ def evil_server() -> Iterator[str]:
     server.server_close()
 
 
-def _profile(tmp: Path) -> Path:
+def _profile(tmp: Path, evil: str = EVIL) -> Path:
     """A real profile whose file name and a key name carry EVIL (plist XML cannot hold ESC
     itself in a string, but a file name and a binary plist's key can)."""
     source = CASES / "PG402" / "pass-design-a.login.plist"
     data = plistlib.loads(source.read_bytes())
-    data[f"Unknown{EVIL}Key"] = "x"
-    path = tmp / f"{EVIL}.login.plist"
+    data[f"Unknown{evil}Key"] = "x"
+    path = tmp / f"{evil}.login.plist"
     path.write_bytes(plistlib.dumps(data, fmt=plistlib.FMT_BINARY))
     return path
 
 
-def _signins(tmp: Path) -> Path:
+def _signins(tmp: Path, evil: str = EVIL) -> Path:
     path = tmp / "s.json"
-    path.write_text(json.dumps([{"userPrincipalName": f"{EVIL}@contoso.com", "appDisplayName": "Jamf Connect",
+    path.write_text(json.dumps([{"userPrincipalName": f"{evil}@contoso.com", "appDisplayName": "Jamf Connect",
                                  "status": {"errorCode": 50126}}]))
     return path
 
 
-Recipe = Callable[[Path, str], list[str]]
+Recipe = Callable[[Path, str, str], list[str]]
 RECIPES: dict[str, Recipe | None] = {
-    "generate": lambda tmp, url: ["generate", "--tenant", TENANT, "--client-id", CLIENT, "--organization", "Contoso",
-                                  "--identifier", "com.contoso.jc", "--out", str(tmp / f"out{EVIL}")],
-    "validate": lambda tmp, url: ["validate", str(_profile(tmp))],
+    "generate": lambda tmp, url, evil=EVIL: ["generate", "--tenant", TENANT, "--client-id", CLIENT, "--organization", "Contoso",
+                                  "--identifier", "com.contoso.jc", "--out", str(tmp / f"out{evil}")],
+    "validate": lambda tmp, url, evil=EVIL: ["validate", str(_profile(tmp, evil))],
     "rules": None,  # prints only profilegen's own rule table: nothing from outside reaches it
-    "variants": lambda tmp, url: ["variants", str(tmp / f"{EVIL}.yaml"), "--out", str(tmp / "v")],
-    "diff": lambda tmp, url: ["diff", str(_profile(tmp)), str(CASES / "PG402" / "pass-design-a.login.plist")],
-    "ropg-check": lambda tmp, url: ["ropg-check", "--ropg-discovery-url", url, "--ropg-client-id", CLIENT_ID,
+    "variants": lambda tmp, url, evil=EVIL: ["variants", str(tmp / f"{evil}.yaml"), "--out", str(tmp / "v")],
+    "diff": lambda tmp, url, evil=EVIL: ["diff", str(_profile(tmp, evil)), str(CASES / "PG402" / "pass-design-a.login.plist")],
+    "ropg-check": lambda tmp, url, evil=EVIL: ["ropg-check", "--ropg-discovery-url", url, "--ropg-client-id", CLIENT_ID,
                                     "--allow-http-loopback", "--username", "a@contoso.com"],
-    "signins": lambda tmp, url: ["signins", str(_signins(tmp))],
-    "sign": lambda tmp, url: ["sign", str(tmp / f"{EVIL}.mobileconfig"), "--p12", str(tmp / "id.p12"), "--out", str(tmp / "s")],
-    "verify": lambda tmp, url: ["verify", str(tmp / f"{EVIL}.mobileconfig")],
+    "signins": lambda tmp, url, evil=EVIL: ["signins", str(_signins(tmp, evil))],
+    "sign": lambda tmp, url, evil=EVIL: ["sign", str(tmp / f"{evil}.mobileconfig"), "--p12", str(tmp / "id.p12"), "--out", str(tmp / "s")],
+    "verify": lambda tmp, url, evil=EVIL: ["verify", str(tmp / f"{evil}.mobileconfig")],
     "schema": None,  # prints profilegen's own JSON Schema: nothing from outside reaches it
-    "jamf push": lambda tmp, url: ["jamf", "push", str(tmp / "x.mobileconfig"), "--config", str(tmp / f"{EVIL}.yaml")],
-    "jamf pull": lambda tmp, url: ["jamf", "pull", "--config", str(tmp / f"{EVIL}.yaml"), "--out", str(tmp / "d")],
-    "azure blueprint": lambda tmp, url: ["azure", "blueprint", "--out", str(tmp / f"bp{EVIL}")],
+    "jamf push": lambda tmp, url, evil=EVIL: ["jamf", "push", str(tmp / "x.mobileconfig"), "--config", str(tmp / f"{evil}.yaml")],
+    "jamf pull": lambda tmp, url, evil=EVIL: ["jamf", "pull", "--config", str(tmp / f"{evil}.yaml"), "--out", str(tmp / "d")],
+    "azure blueprint": lambda tmp, url, evil=EVIL: ["azure", "blueprint", "--out", str(tmp / f"bp{evil}")],
 }
 
 
@@ -114,7 +120,7 @@ def test_every_command_has_a_recipe() -> None:
 def test_outside_text_is_escaped_in_text_output(tmp_path: Path, evil_server: str, command: str) -> None:
     recipe = RECIPES[command]
     assert recipe is not None
-    result = CliRunner().invoke(app, recipe(tmp_path, evil_server), env={"PROFILEGEN_PASSWORD": "S3cret-pw!"})
+    result = CliRunner().invoke(app, recipe(tmp_path, evil_server, EVIL), env={"PROFILEGEN_PASSWORD": "S3cret-pw!"})
     out = result.stdout + result.stderr
     assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit), result.exception
     assert SHOWN in out, out  # the hostile text did reach the output ...
@@ -126,10 +132,24 @@ def test_outside_text_is_escaped_in_text_output(tmp_path: Path, evil_server: str
 def test_json_output_stays_valid_and_safe(tmp_path: Path, evil_server: str, command: str) -> None:
     recipe = RECIPES[command]
     assert recipe is not None
-    args = [*recipe(tmp_path, evil_server), "--format", "json"]
+    args = [*recipe(tmp_path, evil_server, EVIL), "--format", "json"]
     result = CliRunner().invoke(app, args, env={"PROFILEGEN_PASSWORD": "S3cret-pw!"})
     assert not any(char in result.stdout for char in "\x1b\x07\x9b")
     assert any(EVIL in text for text in _strings(json.loads(result.stdout)))  # the same value, read back
+
+
+@pytest.mark.parametrize("command", sorted(c for c, r in RECIPES.items() if r is not None))
+def test_line_feeds_and_bidi_controls_are_escaped(tmp_path: Path, evil_server: str, command: str) -> None:
+    recipe = RECIPES[command]
+    assert recipe is not None
+    result = CliRunner().invoke(app, recipe(tmp_path, evil_server, FORGE), env={"PROFILEGEN_PASSWORD": "S3cret-pw!"})
+    out = result.stdout + result.stderr
+    assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit), result.exception
+    # ropg-check shows only the first line of what Entra said, so there the forged line never
+    # comes through at all, and the bidi controls before it must show escaped.
+    assert (FORGE_SHOWN if command != "ropg-check" else "\\u202e\\u2066\\u061c") in out, out
+    assert "\nprofilegen: forged" not in out
+    assert not any(char in out for char in BIDI)
 
 
 def _strings(value: Any) -> Iterator[str]:
@@ -146,6 +166,9 @@ def _strings(value: Any) -> Iterator[str]:
 def test_escaping_functions() -> None:
     assert terminal_safe("a\nb\tc\x1b\x9b\x7f\ud800") == "a\nb\\tc\\x1b\\x9b\\x7f\\ud800"
     assert one_line("a\nb\r") == "a\\nb\\r"
+    bidi = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+    assert one_line(bidi) == terminal_safe(bidi) == "".join(f"\\u{ord(c):04x}" for c in bidi)
+    assert json.loads(json_safe(json.dumps(bidi, ensure_ascii=False))) == bidi and json_safe(json.dumps(bidi, ensure_ascii=False)).isascii()
     document = json.dumps({"k\x9b": "\ud800\x85\u2028"}, ensure_ascii=False)
     safe = json_safe(document)
     assert safe.isascii() and json.loads(safe) == json.loads(document)
