@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
+from profilegen.core.text import json_safe, one_line
 from profilegen.signing.verify import Verdict
 
 
@@ -23,7 +24,8 @@ def verdict_json(path: str, v: Verdict) -> dict[str, object]:
 
 def as_json(results: Sequence[tuple[str, Verdict]]) -> str:
     body = {"files": [verdict_json(p, v) for p, v in results]}
-    return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
+    # Escaped for JSON (core.text.json_safe), not for a terminal: the value read back is the same.
+    return json_safe(json.dumps(body, indent=2, ensure_ascii=False)) + "\n"
 
 
 def as_text(results: Sequence[tuple[str, Verdict]], *, trust_source: str | None) -> str:
@@ -45,4 +47,5 @@ def as_text(results: Sequence[tuple[str, Verdict]], *, trust_source: str | None)
         lines.extend(f"{path}: - {p}" for p in v.problems)
     good = sum(v.ok for _, v in results)
     lines.append(f"{len(results)} file(s): {good} verified, {len(results) - good} with problems")
-    return "\n".join(lines) + "\n"
+    # One file, one line: a file name or subject holding a line feed cannot add a line.
+    return "\n".join(map(one_line, lines)) + "\n"

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from profilegen.core.text import BIDI
 from profilegen.rules.findings import Finding, Severity
 from profilegen.validate.pipeline import FileResult
 from profilegen.validate.report.sarif import relative_path
@@ -22,11 +23,17 @@ COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: 
 
 # Control characters other than CR and LF (which GitHub's escaping covers) would reach the log
 # viewer as they are (an ESC starts a colour sequence): they are shown as \xNN instead.
-_CONTROLS = re.compile(r"[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# The bidi controls likewise (as \uXXXX): GitHub shows annotations on the pull request's code.
+_CONTROLS = re.compile(rf"[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f{BIDI}]")
+
+
+def _shown(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def escape_data(text: str) -> str:
-    text = _CONTROLS.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    text = _CONTROLS.sub(_shown, text)
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 

@@ -12,12 +12,19 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
+from profilegen.core.text import BIDI
 from profilegen.rules.findings import Finding, Severity
 from profilegen.validate.pipeline import FileResult
 
 SUITE = "profilegen validate"
 # Characters XML 1.0 cannot carry at all, not even escaped (https://www.w3.org/TR/xml/#charsets).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+# Characters XML carries but a terminal acts on (tab and CR in text, DEL, C1, the bidi
+# controls): written as character references, which every XML reader turns back into the
+# same character, so the report is safe to print and keeps its values.
+_REFERENCED = re.compile(f"[\t\r\x7f-\x9f{BIDI}]")
 
 
 def _clean(text: str) -> str:
@@ -50,4 +57,5 @@ def as_junit(results: Sequence[FileResult], *, strict: bool = False) -> str:
         if other:
             ET.SubElement(case, "system-out").text = "\n".join(_line(f) for f in other)
     ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+    document = _REFERENCED.sub(lambda m: f"&#x{ord(m.group()):x};", ET.tostring(root, encoding="unicode"))
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + document + "\n"

@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import quote
 
 from profilegen import __version__
+from profilegen.core.text import json_safe
 from profilegen.rules import Rule, load_all
 from profilegen.rules.findings import Finding, Severity
 from profilegen.validate.pipeline import FileResult
@@ -106,4 +107,6 @@ def as_sarif(results: Sequence[FileResult], *, cwd: Path | None = None) -> str:
             }
         ],
     }
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    # Escaped for JSON (\u009b), not for a terminal (\x9b is no JSON escape): stdout and
+    # --output carry the same valid document (issue 19).
+    return json_safe(json.dumps(log, indent=2, ensure_ascii=False)) + "\n"
