@@ -21,7 +21,7 @@ __all__ = ["app", "main"]
 def _load_app() -> Any:
     # isort: off
     from profilegen.cli.app import app
-    from profilegen.cli import profiles, variants, signing, entra, jamf, schema  # noqa: F401  (registers the commands)
+    from profilegen.cli import profiles, variants, signing, entra, entra_ca, jamf, schema  # noqa: F401  (registers the commands)
     from profilegen.cli.help import plain_help
     # isort: on
 
