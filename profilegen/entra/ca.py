@@ -170,7 +170,7 @@ def _users(policy: Policy) -> tuple[bool, str]:
         return False, "nobody (includeUsers: None)"
     else:
         for key, word in (("includeUsers", "user"), ("includeGroups", "group"), ("includeRoles", "role")):
-            n = len([u for u in strings(policy.data, ("conditions", "users"), key) if u != "None"])
+            n = len([u for u in strings(policy.data, ("conditions", "users"), key) if u not in ("None", "GuestsOrExternalUsers")])
             if n:
                 parts.append(f"{n} {word}{'s' if n != 1 else ''}")
         if "GuestsOrExternalUsers" in include or users.get("includeGuestsOrExternalUsers"):

@@ -126,7 +126,7 @@ def to_policy(item: Any, where: str) -> Policy:
             raise InputError(f"{where}: {key} must be a string, found {type(value).__name__}; fix or remove the policy")
     if not isinstance(state, str):
         raise InputError(f"{where}: state must be one of {', '.join(STATES)}; fix or remove the policy")
-    label = f"{where} ({shown(name or '', limit=60)}{', id ' + one_line(pid[:60]) if pid else ''})"
+    label = f"{where}: policy {shown(name or '', limit=60)}{' (id ' + one_line(pid[:60]) + ')' if pid else ''}"
     check_shape(item, label)
     return Policy(pid or "", name or "", state, item, label)
 
