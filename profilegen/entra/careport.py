@@ -70,9 +70,7 @@ def render_text(outcome: Outcome) -> str:
     head = f"{pad('POLICY', width)}  {'STATE':<12}  " + "  ".join(f"{COLUMNS[k]:<14}" for k in SIGNIN_KEYS)
     out.append(head.rstrip())
     for result in outcome.results:
-        name = _name(result)
-        if display_width(name) > width:
-            name = name[: width - 3] + "..."
+        name = _name(result)  # never cut: a longer name shifts its row rather than hide what it says
         state = {"enabledForReportingButNotEnforced": "report-only"}.get(result.policy.state, safe(result.policy.state, 12))
         cells = "  ".join(f"{result.verdicts[k].verdict:<14}" for k in SIGNIN_KEYS)
         out.append(f"{pad(name, width)}  {state:<12}  {cells}".rstrip())

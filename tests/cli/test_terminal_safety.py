@@ -92,6 +92,15 @@ def _signins(tmp: Path, evil: str = EVIL) -> Path:
     return path
 
 
+def _policies(tmp: Path, evil: str = EVIL) -> Path:
+    path = tmp / "policies.json"
+    path.write_text(json.dumps({"value": [{"id": "p1", "displayName": f"MFA {evil}", "state": "enabled",
+                                           "conditions": {"applications": {"includeApplications": ["All"]},
+                                                          "users": {"includeUsers": ["All"]}},
+                                           "grantControls": {"operator": "OR", "builtInControls": ["mfa"]}}]}))
+    return path
+
+
 Recipe = Callable[[Path, str, str], list[str]]
 RECIPES: dict[str, Recipe | None] = {
     "generate": lambda tmp, url, evil=EVIL: ["generate", "--tenant", TENANT, "--client-id", CLIENT, "--organization", "Contoso",
@@ -109,6 +118,8 @@ RECIPES: dict[str, Recipe | None] = {
     "jamf push": lambda tmp, url, evil=EVIL: ["jamf", "push", str(tmp / "x.mobileconfig"), "--config", str(tmp / f"{evil}.yaml")],
     "jamf pull": lambda tmp, url, evil=EVIL: ["jamf", "pull", "--config", str(tmp / f"{evil}.yaml"), "--out", str(tmp / "d")],
     "azure blueprint": lambda tmp, url, evil=EVIL: ["azure", "blueprint", "--out", str(tmp / f"bp{evil}")],
+    "azure ca-check": lambda tmp, url, evil=EVIL: ["azure", "ca-check", "--policies", str(_policies(tmp, evil)),
+                                                   "--ca-design", "D", "--client-id", CLIENT],
 }
 
 
@@ -128,7 +139,7 @@ def test_outside_text_is_escaped_in_text_output(tmp_path: Path, evil_server: str
         assert char not in out  # ... escaped
 
 
-@pytest.mark.parametrize("command", ["validate", "signins", "ropg-check"])
+@pytest.mark.parametrize("command", ["validate", "signins", "ropg-check", "azure ca-check"])
 def test_json_output_stays_valid_and_safe(tmp_path: Path, evil_server: str, command: str) -> None:
     recipe = RECIPES[command]
     assert recipe is not None
