@@ -99,10 +99,13 @@ def test_signins_refuses_an_unreadable_export(tmp_path: Path):
 
 def test_ropg_check_refuses_a_plain_http_url():
     done = run(
-        "ropg-check", "--tenant", TENANT, "--client-id", CLIENT, "--username", "a@contoso.com",
-        "--password-stdin", "--discovery-url", "http://example.com/x", stdin="pw\n",
+        "ropg-check", "--tenant", TENANT, "--ropg-client-id", CLIENT, "--username", "a@contoso.com",
+        "--password-stdin", "--ropg-discovery-url", "http://example.com/x", stdin="pw\n",
     )
-    assert done.returncode == 2, done.stderr
+    # The refusal itself, not a usage error about unknown options (issue 23).
+    assert (done.returncode, done.stderr) == (
+        2, "profilegen: --ropg-discovery-url: http://example.com/x uses http://; Entra endpoints are https:// only\n")
+    assert done.stdout == ""
 
 
 def test_sign_then_verify(tmp_path: Path):
