@@ -74,7 +74,8 @@ def test_a_run_reports_killed_and_survived(mutate, tmp_path: Path, capsys) -> No
     finally:
         mutate.sites = sites
     report = capsys.readouterr().out
-    assert "survived: profilegen/core/scrub.py:59: `<` -> `<=`    if code < 0x10000:" in report
+    line = next(s.line for s in sites(SCRUB) if s.index == keep)
+    assert f"survived: profilegen/core/scrub.py:{line}: `<` -> `<=`    if code < 0x10000:" in report
     assert re.search(r"profilegen/core/scrub.py\s+2\s+1\s+1\s+0\s+50.0 %", report), report
     outcomes = {m["op"]: m["outcome"] for m in json.loads(out.read_text())["mutants"]}
     assert outcomes == {"6 -> 5": "killed", "`<` -> `<=`": "survived"}

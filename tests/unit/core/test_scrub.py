@@ -13,7 +13,7 @@ from urllib.parse import quote, quote_plus
 import pytest
 from pydantic import SecretStr
 
-from profilegen.core.scrub import MIN_SCRUB_LENGTH, SCRUBBED, WITHHELD, password_pattern, scrub, scrubber
+from profilegen.core.scrub import MIN_SCRUB_LENGTH, SCRUBBED, WITHHELD, password_pattern, scrub, scrubber, server_words
 
 PASSWORD = "Pa/ss w\"o&rd\\é€𝄞"
 
@@ -55,9 +55,9 @@ def test_three_times_percent_encoded_is_scrubbed() -> None:
     # The issue's planted bug: %25 repeated twice (three encodings) must still match.
     assert scrub("p=%252525%25252F%25252f", SecretStr("%//")) == "p=********"
     assert scrub("x %25252F%25252F%25252F%25252F%25252F%25252F y", "//////") == "x ******** y"
-    # Four encodings is further than any server plausibly goes: left as it is (documented limit).
-    four = _times(lambda t: quote(t, safe=""), "//////", 4)
-    assert scrub(four, "//////") == four
+    # Any number of encodings (issue 19 made %25 repeat without a limit).
+    for times in (4, 7):
+        assert scrub(_times(lambda t: quote(t, safe=""), "//////", times), "//////") == "********"
 
 
 def test_other_text_is_left_alone() -> None:
@@ -99,7 +99,8 @@ def test_pattern_spells_one_character_every_way() -> None:
     for spelling in ("/", "%2F", "%2f", "%252F", "%25252f", "&#47;", "&#047", "&#x2F;", "&#x002f", "&sol;",
                      "\\u002F", "\\/", "\\x2f"):
         assert pattern.fullmatch(spelling), spelling
-    for other in ("%2525252F", "&#48;", "\\u0030", "+", "%2G", "&#x30;"):
+    assert pattern.fullmatch("%2525252F")
+    for other in ("%25", "%252", "&#48;", "\\u0030", "+", "%2G", "&#x30;"):
         assert not pattern.fullmatch(other), other
     space = password_pattern(" ")
     assert space.fullmatch("+") and space.fullmatch("%20") and not space.fullmatch("%2B")
@@ -111,3 +112,11 @@ def test_pattern_spells_one_character_every_way() -> None:
     assert password_pattern("\uffff").fullmatch("\\uffff")
     # Characters from 0x100 up have no \x spelling; below it they do.
     assert password_pattern("\xff").fullmatch("\\xff") and not password_pattern("ā").fullmatch("\\x101")
+
+
+def test_server_words_scrubs_before_and_after_markup() -> None:
+    clean = scrubber(SecretStr("a<q7>bcdef"))
+    assert server_words("<p>user a<q7>bcdef  sent</p>\n<b>x</b>", clean) == "user ******** sent x"
+    # Only the decoding spells it out: the second pass catches it.
+    assert server_words("pw a&amp;lt;q7&amp;gt;bcdef!", clean) == "pw ********!"
+    assert server_words("", clean) == ""
