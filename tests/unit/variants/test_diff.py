@@ -50,7 +50,10 @@ def test_a_removed_secret_dictionary_prints_only_paths() -> None:
 
 def test_lines_of_each_kind() -> None:
     assert Change("+", "a.b", new="x").line() == '+ a.b = "x"'
-    assert Change("-", "a.b", old="x").line() == "- a.b"
+    assert Change("-", "a.b").line() == "- a.b"
+    # A removed list member (jamf scope, issue 18) names what left; a secret one stays hidden.
+    assert Change("-", "a.b", old="x").line() == '- a.b = "x"'
+    assert Change("-", "a.b", old="x", secret=True).line() == "- a.b = <hidden>"
     assert Change("~", "a.b", "x", 2).line() == '~ a.b: "x" -> 2'
     assert Change("~", "a.b", "x", 2, secret=True).line() == "~ a.b: <hidden> -> <hidden>"
     assert Change("+", "a\nb", new="x").line() == '+ a\\nb = "x"'
@@ -70,6 +73,7 @@ def test_empty_containers_and_list_lengths() -> None:
     (True, 1, False), (1, 1.0, False), (1, 1, True), ({"a": 1}, {"a": 1}, True), ({"a": 1}, {"b": 1}, False),
     ({"a": 1}, {"a": True}, False), ([1, 2], [1, 2], True), ([1], [1, 2], False), ([1, 2], [1], False),
     ([True], [1], False), ("a", "a", True), ("a", "b", False),
+    (float("nan"), float("nan"), True), (float("nan"), 1.0, False), ([float("nan")], [float("nan")], True),
 ])
 def test_same_tells_plist_types_apart(a: object, b: object, equal: bool) -> None:
     assert same(a, b) is equal
