@@ -17,6 +17,9 @@ def test_validate_page_examples_run(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
     assert report["summary"] == {"files": 2, "errors": 0, "warnings": 0, "infos": 1}
+    # --explain's second line and `rules PG420 PG402`'s designs in full (issue 20)
+    assert "details: profilegen rules PG420\n    design A (scoped policy): the login window asks" in done.stdout
+    assert "\nPG402  warning" in done.stdout and "\n    design D (no custom scope): no custom API scope" in done.stdout
 
 
 def test_upload_by_hand_examples_run(tmp_path: Path) -> None:

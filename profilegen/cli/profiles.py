@@ -156,12 +156,20 @@ def validate(
         Optional[int],
         typer.Option("--jobs", min=1, help="Worker processes for many files (default: one per CPU; small batches use one)."),
     ] = None,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="Under each finding, why: the rule's reason and source (PG420: the design in full).")
+    ] = False,
 ) -> None:
     """Check existing profiles: structure, every Jamf Connect key, Entra ID and security rules."""
+    from profilegen.core.errors import InputError
     from profilegen.core.writer import write_files
     from profilegen.validate.pipeline import iter_results
     from profilegen.validate.report import Tally, as_text, iter_json, iter_text, render, summary
 
+    to_stdout = output is None or str(output) == "-"
+    if explain and to_stdout and fmt not in (ValidateFormat.text, ValidateFormat.json):
+        # SARIF carries each rule's documentation itself; JUnit and GitHub annotations have no room.
+        raise InputError(f"--explain: the {fmt.value} report has no place for explanations; use --format text or json, or --output")
     trust = None
     if ca_file is not None:
         from profilegen.signing.trust import load_trust
@@ -169,20 +177,20 @@ def validate(
         trust = load_trust(ca_file)
     stdin = sys.stdin.buffer.read() if "-" in paths else None
     results = iter_results(paths, domain=domain.value if domain else None, stdin=stdin, trust=trust, jobs=jobs)
-    if fmt in (ValidateFormat.text, ValidateFormat.json) and (output is None or str(output) == "-"):
+    if fmt in (ValidateFormat.text, ValidateFormat.json) and to_stdout:
         # Written as the run goes: a run over 50,000 files never holds its whole report.
         tally = Tally()
-        for piece in (iter_json if fmt is ValidateFormat.json else iter_text)(results, tally):
+        for piece in (iter_json if fmt is ValidateFormat.json else iter_text)(results, tally, explain=explain):
             echo(piece, nl=False)
         counts = tally.summary
     else:  # the CI formats and --output need every result before the first byte
         held = list(results)
-        report = render(held, fmt.value, strict=strict)
-        if output is None or str(output) == "-":  # - is stdout, as for the inputs
+        report = render(held, fmt.value, strict=strict, explain=explain)
+        if to_stdout:  # - is stdout, as for the inputs
             echo(report, nl=False)
         else:
-            write_files(output.parent, [(output.name, report.encode("utf-8"))], force=force, option="--output")
-            echo(as_text(held), nl=False)
+            write_files(output.parent, [(output.name, report.encode("utf-8"))], force=force, option="--output")  # type: ignore[union-attr]
+            echo(as_text(held, explain=explain), nl=False)
         counts = summary(held)
     if counts["errors"] or (strict and counts["warnings"]):
         raise typer.Exit(1)
@@ -195,11 +203,22 @@ class RulesFormat(str, Enum):
 
 @app.command()
 def rules(
+    codes: Annotated[
+        Optional[list[str]], typer.Argument(help="Rule codes to show in full (PG420: every design); default: all, briefly.")
+    ] = None,
     fmt: Annotated[RulesFormat, typer.Option("--format", help="text, or markdown (the table in docs/validate.md).")] = RulesFormat.text,
 ) -> None:
     """List every validate rule with its code, severity and reason."""
+    from profilegen.core.errors import InputError
     from profilegen.rules import load_all
     from profilegen.validate.report import rules_markdown, rules_text
 
-    registry = list(load_all().values())
-    echo(rules_markdown(registry) if fmt is RulesFormat.markdown else rules_text(registry), nl=False)
+    known = load_all()
+    wanted = [c.strip().upper() for c in codes or ()]
+    unknown = [c for c in wanted if c not in known]
+    if unknown:
+        # repr: a code typed with bidi or other invisible characters shows them escaped
+        raise InputError(f"rules: {unknown[0]!r}: no such rule code; `profilegen rules` lists them all (e.g. PG420)")
+    registry = [known[c] for c in dict.fromkeys(wanted)] if wanted else list(known.values())
+    text = rules_markdown(registry) if fmt is RulesFormat.markdown else rules_text(registry, details=bool(wanted))
+    echo(text, nl=False)

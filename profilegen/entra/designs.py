@@ -80,6 +80,19 @@ def custom_scopes(value: str | None) -> list[str]:
     return [s for s in facts.split_scopes(value or "") if scope_kind(s) == "custom"]
 
 
+# What the 2026 change means for each design (../shared/reference/azure-facts.md §10.1, §10.2):
+# a sign-in that asks for baseline scopes only is evaluated as directory access, mapped to
+# Windows Azure Active Directory (Azure AD Graph); then every All-resources policy with a resource
+# exclusion applies to it, and so does every policy that targets that app explicitly. A sign-in
+# that asks for a scope beyond the baseline is already under Conditional Access for its resource.
+AZURE_AD_GRAPH = "Windows Azure Active Directory (00000002-0000-0000-c000-000000000000)"
+# The tenant's baseline-scopes setting (enable / customise / disable enforcement); Microsoft: "The
+# upcoming rollout will not override your configured behavior." No Graph property exposes it
+# (azure-facts §10.1, [unverified]), so profilegen cannot read it and says where to look.
+BASELINE_SETTINGS = "https://aka.ms/BaselineScopesSettingsUX"
+EXPLAIN_HINT = "details: profilegen rules PG420"
+
+
 @dataclass(frozen=True)
 class Design:
     letter: str
@@ -88,28 +101,42 @@ class Design:
     entra: str
     logs: str
     source: str
+    short: str  # what Entra needs, in a few words: PG420's one line
 
     def summary(self) -> str:
         return f"design {self.letter} ({self.name}): {self.profile}; Entra: {self.entra}; sign-in logs: {self.logs} (source: {self.source})"
+
+    def explanation(self, note: str = "") -> str:
+        """The full text behind PG420's one line (`profilegen rules PG420`, `validate --explain`);
+        ``note`` is what this profile adds about the design ("…" after the Entra part)."""
+        return (
+            f"design {self.letter} ({self.name}): {self.profile}. Entra: {self.entra}{note}. "
+            f"Sign-in logs: {self.logs}. Source: {self.source}"
+        )
 
 
 A = Design(
     "A",
     "scoped policy",
     "the login window asks for the custom API scope (OIDCScopes), the ROPG password check only for basic scopes (ROPGScopes)",
-    "the MFA policy targets the private API app that exposes the scope; no MFA policy may target All cloud apps "
-    "(All resources), or it covers the password check too (since Microsoft's change to resource exclusions also when "
-    f"the policy excludes apps: {CHANGE_2026})",
+    "the MFA policy targets the private API app that exposes the scope. Since Microsoft's 2026 change the password "
+    "check, which asks for baseline scopes only, counts as a sign-in to "
+    f"{AZURE_AD_GRAPH}, so the design is safe only while no MFA policy targets All cloud apps (All resources), "
+    f"with or without resource exclusions, and no MFA policy targets Windows Azure Active Directory ({CHANGE_2026})",
     "password checks show single-factor success with Conditional Access not applied; login window sign-ins show MFA",
     SOURCE_A,
+    "MFA policy on the private API app only; none on All resources or on Windows Azure Active Directory",
 )
 B = Design(
     "B",
     "excluded API",
     "the ROPG password check asks for the custom API scope (ROPGScopes)",
-    "exclude the private API app from every policy on All cloud apps (All resources); the check is then exempt from MFA",
+    "exclude the private API app from every policy on All cloud apps (All resources); the check is then exempt from "
+    "MFA. The custom scope is beyond Microsoft's baseline scopes, so the 2026 change to resource exclusions "
+    f"does not touch it ({CHANGE_2026})",
     "password checks show single-factor success for the private API app",
     SOURCE_B,
+    "exclude the private API app from every All-resources policy",
 )
 D = Design(
     "D",
@@ -117,12 +144,18 @@ D = Design(
     "no custom API scope in OIDCScopes or ROPGScopes",
     "any MFA policy on All cloud apps (All resources) covers the ROPG password check, which then fails with "
     "AADSTS50076 although the password was right. Excluding the Jamf Connect app instead (by name or by a custom "
-    "security attribute filter, Jamf's 2023 design C) no longer helps: since Microsoft's change to resource "
-    f"exclusions, sign-ins that ask only for openid/profile/email are enforced ({CHANGE_2026}). For a clean log use "
-    "design A or B (profilegen generate --custom-scope --ca-design)",
+    "security attribute filter, Jamf's 2023 design C) now depends on the tenant's baseline-scopes setting "
+    f"({BASELINE_SETTINGS}): with enforcement on, which Microsoft's 2026 rollout makes the default, sign-ins that "
+    f"ask only for baseline scopes are enforced and the exclusion no longer helps ({CHANGE_2026}); Customize behavior "
+    "keeps the old result for a policy that excludes Microsoft's placeholder app; Disable enforcement keeps it "
+    "tenant-wide (Microsoft does not recommend it). The rollout does not override a setting you chose, and "
+    "profilegen cannot read it. For a log that does not depend on it use design A or B "
+    "(profilegen generate --custom-scope --ca-design)",
     "a failed sign-in (50076) for every password check under MFA; Jamf Connect still counts the password as right",
     SOURCE_D,
+    "an MFA policy on All resources fails the password check (AADSTS50076)",
 )
+DESIGNS = (A, B, D)
 
 
 @dataclass(frozen=True)

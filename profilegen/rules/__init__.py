@@ -55,7 +55,7 @@ def run(scope: str, *args: Any) -> Iterator[Finding]:
     for r in by_scope().get(scope, ()):
         assert r.check is not None
         for hit in r.check(*args):
-            yield r.finding(hit.key, hit.message)
+            yield r.finding(hit.key, hit.message, detail=hit.detail)
 
 
 def waive(findings: Iterable[Finding], peer: Mapping[str, Any]) -> list[Finding]:

@@ -27,27 +27,42 @@ def _reading(login: Mapping[str, Any]) -> designs.Reading | None:
     return designs.read_scopes(values[0], values[1])
 
 
-@rule("PG420", "ca-design", Severity.INFO, "login")
+def _b_login_note(reading: designs.Reading, *, short: bool) -> str:
+    if reading.login_mfa:
+        return "" if short else ". OIDCScopes has no custom scope, so MFA policies keep covering the login window"
+    if short:
+        return "; API in OIDCScopes too: the login window skips MFA"
+    return (
+        ". OIDCScopes asks for the same API, so the login window is exempt from MFA too; "
+        "leave the custom scope out of OIDCScopes to keep MFA at the login window"
+    )
+
+
+def design_explanations() -> tuple[str, ...]:
+    """What `profilegen rules PG420` adds below the rule's documentation: each design in full."""
+    return tuple(d.explanation() for d in designs.DESIGNS)
+
+
+@rule("PG420", "ca-design", Severity.INFO, "login", details=design_explanations)
 def ca_design(login: Mapping[str, Any]) -> Iterator[Hit]:
-    """Names the Conditional Access design the scopes implement, what it needs on the Entra side,
-    and its source: A, scoped policy (custom API scope in OIDCScopes, basic ROPGScopes; jamf/jamfconnect
+    """Names the Conditional Access design the scopes implement and what it needs on the Entra side:
+    A, scoped policy (custom API scope in OIDCScopes, basic ROPGScopes; jamf/jamfconnect
     azure_conditional_access), B, excluded API (custom API scope in ROPGScopes; learn.jamf.com
     "Excluding the Custom API from Conditional Access Policies"), or D, no custom scope. None of them
-    is an error; what the profile cannot show (the policies in Entra) is what this info asks you to check."""
+    is an error; what the profile cannot show (the policies in Entra, the tenant's baseline-scopes
+    setting) is what this info asks you to check. The finding is one line; `profilegen rules PG420`
+    adds each design in full, with Microsoft's 2026 change to All-resources policies with resource
+    exclusions, and `validate --explain` prints the one a profile implements."""
     reading = _reading(login)
     if reading is None or reading.design is None:
         return
     design = reading.design
     key = "ROPGScopes" if design is designs.B else "OIDCScopes"
-    text = f"design {design.letter} ({design.name}): {design.profile}. Entra: {design.entra}. Sign-in logs: {design.logs}"
+    short = long = ""
     if design is designs.B:
-        text += (
-            ". OIDCScopes has no custom scope, so MFA policies keep covering the login window"
-            if reading.login_mfa
-            else ". OIDCScopes asks for the same API, so the login window is exempt from MFA too; "
-            "leave the custom scope out of OIDCScopes to keep MFA at the login window"
-        )
-    yield Hit(key, f"{text}. Source: {design.source}")
+        short, long = _b_login_note(reading, short=True), _b_login_note(reading, short=False)
+    line = f"design {design.letter} ({design.name}): {design.short}{short}; {designs.EXPLAIN_HINT}"
+    yield Hit(key, line, detail=design.explanation(long))
 
 
 @rule("PG421", "ropg-scope-not-api", Severity.WARNING, "login")

@@ -21,9 +21,13 @@ class Finding:
     # Line of the key's <key> element in an XML file on disk; None for binary or signed files,
     # and for problems that are about no place in the file.
     line: int | None = None
+    # The longer explanation behind a one-line message (issue 20: PG420), or "". Reports show
+    # it only when asked (validate --explain).
+    detail: str = ""
 
     def as_json(self) -> dict[str, str | int | None]:
-        # JSON output only ever gains keys: "line" came after the first four.
+        # JSON output only ever gains keys: "line" came after the first four (and "detail",
+        # with validate --explain only, after "line").
         return {"code": self.code, "severity": self.severity.value, "key": self.key, "message": self.message, "line": self.line}
 
 
@@ -33,3 +37,4 @@ class Hit:
 
     key: str | None
     message: str
+    detail: str = ""  # the longer explanation, shown with validate --explain

@@ -14,6 +14,8 @@ Check = Callable[..., Iterator[Hit]]
 # Given the other preference domain's settings from the same profile or run: True when they
 # settle what the rule reports (e.g. a tenant the menu bar supplies for the whole product).
 PeerWaiver = Callable[[Mapping[str, Any]], bool]
+# More documentation than a docstring holds, computed when asked (`profilegen rules CODE`).
+Details = Callable[[], tuple[str, ...]]
 
 
 @dataclass(frozen=True)
@@ -30,14 +32,15 @@ class Rule:
     # A login or menu bar rule whose finding does not apply when the other domain's settings in
     # the same profile or run satisfy this (validate.py applies it once the pair is known).
     waived_by_peer: PeerWaiver | None = None
+    details: Details | None = None
 
     @property
     def status(self) -> str:
         return "retired" if self.retired else self.severity.value
 
-    def finding(self, key: str | None, message: str, *, line: int | None = None) -> Finding:
+    def finding(self, key: str | None, message: str, *, line: int | None = None, detail: str = "") -> Finding:
         # Whatever a rule quotes, a URL's password or token never reaches the report.
-        return Finding(self.code, self.severity, key, mask_credentials(message), line)
+        return Finding(self.code, self.severity, key, mask_credentials(message), line, mask_credentials(detail) if detail else "")
 
 
 RULES: dict[str, Rule] = {}
@@ -45,22 +48,23 @@ RULES: dict[str, Rule] = {}
 
 def register(
     code: str, name: str, severity: Severity, scope: str, doc: str, check: Check | None = None, *,
-    retired: bool = False, waived_by_peer: PeerWaiver | None = None,
+    retired: bool = False, waived_by_peer: PeerWaiver | None = None, details: Details | None = None,
 ) -> Rule:
     if code in RULES:
         raise RuntimeError(f"rule code {code} registered twice")
-    rule_ = Rule(code, name, severity, scope, " ".join(doc.split()), check, retired, waived_by_peer)
+    rule_ = Rule(code, name, severity, scope, " ".join(doc.split()), check, retired, waived_by_peer, details)
     RULES[code] = rule_
     return rule_
 
 
 def rule(
-    code: str, name: str, severity: Severity, scope: str, *, waived_by_peer: PeerWaiver | None = None
+    code: str, name: str, severity: Severity, scope: str, *, waived_by_peer: PeerWaiver | None = None,
+    details: Details | None = None,
 ) -> Callable[[Check], Check]:
     """Decorator: register a pure check function whose docstring is the rule's documentation."""
 
     def wrap(func: Check) -> Check:
-        register(code, name, severity, scope, func.__doc__ or "", func, waived_by_peer=waived_by_peer)
+        register(code, name, severity, scope, func.__doc__ or "", func, waived_by_peer=waived_by_peer, details=details)
         return func
 
     return wrap

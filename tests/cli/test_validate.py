@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import plistlib
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -212,6 +213,60 @@ def test_rules_command_lists_every_code(runner):
     out = runner.invoke(app, ["rules"]).stdout
     for code, rule in load_all().items():
         assert code in out and rule.doc, code
+
+
+def test_rules_pg420_prints_every_design_in_full(runner):
+    """Issue 20 point 8: PG420's finding is one line; `profilegen rules PG420` has the rest."""
+    from profilegen.entra import designs
+
+    result = runner.invoke(app, ["rules", "pg420", "PG420"])  # any case, once
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("PG420  info     ca-design\n")
+    assert result.stdout.count("PG420  info") == 1
+    for design in designs.DESIGNS:
+        assert f"\n    {design.explanation()}\n" in result.stdout
+    assert "PG421" not in result.stdout
+    brief = runner.invoke(app, ["rules"]).stdout
+    assert "PG421" in brief and designs.A.explanation() not in brief  # the list stays brief
+
+
+@pytest.mark.parametrize("code", ["PG999", "PG408x", "\udcff", "PG\u202e420"])
+def test_rules_unknown_code_is_one_line_exit_2(runner, code):
+    result = runner.invoke(app, ["rules", code])
+    assert result.exit_code == 2, result.output
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("profilegen: rules: ") and "no such rule code; `profilegen rules` lists them" in line
+    assert "\u202e" not in line and "\udcff" not in line and not result.stdout
+
+
+def test_explain_prints_why_under_each_finding(runner, tmp_path):
+    """--explain: PG420's design in full under its line; other findings get their rule's reason."""
+    from profilegen.entra import designs
+    from profilegen.rules import load_all
+
+    bad = tmp_path / "x.login.plist"
+    bad.write_bytes(plistlib.dumps({"OIDCProvider": "Azure", "OIDCTenant": "common", "OIDCClientID": "nope"}))
+    plain = runner.invoke(app, ["validate", str(bad)])
+    explained = runner.invoke(app, ["validate", "--explain", str(bad)])
+    assert explained.exit_code == plain.exit_code == 1
+    lines = explained.stdout.splitlines()
+    assert [ln for ln in lines if not ln.startswith("    ")] == plain.stdout.splitlines()
+    for i, ln in enumerate(lines[:-1]):
+        if not ln.startswith("    "):
+            code = re.search(r" (PG\d{3}) (?:error|warning|info): ", ln).group(1)  # type: ignore[union-attr]
+            want = designs.D.explanation() if code == "PG420" else load_all()[code].doc
+            assert lines[i + 1] == "    " + want, (code, lines[i + 1])
+    body = json.loads(runner.invoke(app, ["validate", "--explain", "--format", "json", str(bad)]).stdout)
+    (pg420,) = [f for f in body["files"][0]["findings"] if f["code"] == "PG420"]
+    assert pg420["detail"] == designs.D.explanation() and pg420["message"].endswith("details: profilegen rules PG420")
+    assert "detail" not in json.loads(runner.invoke(app, ["validate", "--format", "json", str(bad)]).stdout)["files"][0]["findings"][0]
+
+
+@pytest.mark.parametrize("fmt", ["sarif", "junit", "github"])
+def test_explain_with_a_ci_format_on_stdout_is_a_usage_error(runner, tmp_path, fmt):
+    result = runner.invoke(app, ["validate", "--explain", "--format", fmt, str(CASES / "PG420" / "fail-design-d.login.plist")])
+    assert result.exit_code == 2 and result.stderr.startswith(f"profilegen: --explain: the {fmt} report has no place")
+    assert not result.stdout
 
 
 def test_pem_signed_profile(runner, tmp_path, openssl):

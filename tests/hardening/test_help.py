@@ -28,7 +28,9 @@ def test_help_shows_flags_as_flags_and_arguments_by_name(path: str) -> None:
     for param in getattr(cmd, "params", []):
         if param.param_type_name == "argument":
             name = param.name.upper()
-            assert re.search(rf"^Usage: .* {name}(\.\.\.)?( |$)", text, re.M), text.splitlines()[0]
+            # an optional argument (rules [CODES...]) is shown in brackets, as click writes it
+            usage = rf"{name}(\.\.\.)?" if param.required else rf"\[{name}(\.\.\.)?\]"
+            assert re.search(rf"^Usage: .* {usage}( |$)", text, re.M), text.splitlines()[0]
             assert re.search(rf"^  {name}(\.\.\.)?\s", text, re.M), text
 
 

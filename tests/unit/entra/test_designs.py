@@ -37,6 +37,12 @@ def ca_findings(data: bytes) -> list[tuple[str, Severity, str]]:
     return [(f.code, f.severity, f.message) for f in validate_bytes(data, "x.login.plist") if f.code in CA_CODES]
 
 
+def pg420_detail(data: bytes) -> str:
+    """The full explanation behind PG420's one line (what validate --explain prints)."""
+    (detail,) = [f.detail for f in validate_bytes(data, "x.login.plist") if f.code == "PG420"]
+    return detail
+
+
 # (OIDCScopes, ROPGScopes, design letter, login window keeps MFA under design B)
 DESIGNS = [
     pytest.param(f"{SCOPE}+openid+profile+email", "openid+email+profile", "A", None, id="A-jamf-pdf"),
@@ -56,18 +62,32 @@ def test_each_design_gets_exactly_one_info_and_nothing_else(oidc, ropg, letter, 
     found = ca_findings(login(oidc, ropg))
     assert [(c, s) for c, s, _ in found] == [("PG420", Severity.INFO)], found
     message = found[0][2]
-    assert message.startswith(f"design {letter} (") and "Source: https://" in message
+    # Issue 20 point 8: one short line, which says where the rest is; the rest is the detail.
+    assert message.startswith(f"design {letter} (") and message.endswith("; details: profilegen rules PG420")
+    assert len(message) <= 170 and "https://" not in message, message
+    detail = pg420_detail(login(oidc, ropg))
+    assert detail.startswith(f"design {letter} (") and "Source: https://" in detail
     if letter == "B":
-        assert ("keep covering the login window" in message) is login_mfa
+        assert ("keep covering the login window" in detail) is login_mfa
+        assert ("the login window skips MFA" in message) is not login_mfa
     assert designs.read_scopes(oidc, ropg).design.letter == letter  # type: ignore[union-attr]
 
 
 def test_design_messages_say_what_entra_needs():
-    a, b, d = (ca_findings(login(*args))[0][2] for args in (
-        (f"{SCOPE}+openid", "openid+email+profile"), (None, f"{SCOPE}+openid"), (None, None)))
-    assert "targets the private API app" in a and "no MFA policy may target All cloud apps" in a
-    assert "exclude the private API app from every policy on All cloud apps" in b
+    cases = ((f"{SCOPE}+openid", "openid+email+profile"), (None, f"{SCOPE}+openid"), (None, None))
+    a, b, d = (ca_findings(login(*args))[0][2] for args in cases)
+    assert "private API app only" in a and "none on All resources or on Windows Azure Active Directory" in a
+    assert "exclude the private API app from every All-resources policy" in b
+    assert "AADSTS50076" in d
+    a, b, d = (pg420_detail(login(*args)) for args in cases)
+    assert "targets the private API app" in a and "no MFA policy targets All cloud apps" in a
+    # Issue 20 point 5: after Microsoft's change the check counts as a sign-in to Azure AD Graph.
+    assert "no MFA policy targets Windows Azure Active Directory" in a and "00000002-0000-0000-c000-000000000000" in a
+    assert "exclude the private API app from every policy on All cloud apps" in b and "does not touch it" in b
     assert "AADSTS50076" in d and "no longer helps" in d and designs.CHANGE_2026 in d
+    # design D depends on the tenant's baseline-scopes setting, which survives the rollout
+    for phrase in (designs.BASELINE_SETTINGS, "Customize behavior", "Disable enforcement", "does not override"):
+        assert phrase in d, phrase
     for text in (a, b, d):  # the rollout date moved; only the page is cited
         assert "March 2026" not in text and "June 15" not in text and "May 13" not in text
 
