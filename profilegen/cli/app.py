@@ -181,6 +181,24 @@ def _fail(lines: tuple[str, ...], code: int) -> NoReturn:
     raise SystemExit(code)
 
 
+# pre-commit runs ENTRY + ARGS + FILES (pre-commit.com/#hooks-entry; it has no separator of its
+# own, pre-commit/pre-commit.com#318). The validate hook's entry ends with "--", so no committed
+# file name (a file called "--output=planted.plist") can be read as an option (issue 19). A
+# user's options then follow that "--" and end with a second one: `args: [--strict, --]`
+# gives `validate -- --strict -- FILES`, read here as `validate --strict -- FILES`. A file name
+# cannot play the second "--": the hook passes only names ending in .mobileconfig or .plist.
+HOOK_PREFIX = ["validate", "--"]
+
+
+def hook_arguments(args: list[str]) -> list[str]:
+    """``args`` with a pre-commit hook's options (between ``validate --`` and a second ``--``)
+    moved in front of the first ``--``; any other command line is returned as it is."""
+    if args[:2] != HOOK_PREFIX or "--" not in args[2:]:
+        return args
+    end = args.index("--", 2)
+    return ["validate", *args[2:end], "--", *args[end + 1:]]
+
+
 def main() -> None:
     """Console entry point: one line per problem, never a traceback unless PROFILEGEN_DEBUG=1,
     which adds the traceback to an internal error and keeps its exit code 70."""
@@ -191,7 +209,7 @@ def main() -> None:
 
     def run() -> int:
         try:
-            app(standalone_mode=True)
+            app(args=hook_arguments(sys.argv[1:]), standalone_mode=True)
         except ProfilegenError as exc:
             _echo_problems(exc.problems)
             return exc.exit_code

@@ -144,7 +144,10 @@ def expand(paths: Iterable[str]) -> list[str]:
         elif path.exists():
             out.append(raw)
         else:
-            raise InputError(f"{raw}: no such file or directory; check the path")
+            # After "--" an option is a file name: say so when one looks like an option.
+            hint = ("; after '--' options are file names (in a pre-commit hook, end args with '--': args: [--strict, --])"
+                    if raw.startswith("-") else "; check the path")
+            raise InputError(f"{raw}: no such file or directory{hint}")
     return out
 
 

@@ -43,7 +43,7 @@ def snapshot(dest: Path) -> str:
 def test_hook_definitions():
     hooks = {h["id"]: h for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())}
     validate = hooks["profilegen-validate"]
-    assert validate["entry"] == "profilegen validate" and validate["language"] == "python"
+    assert validate["entry"] == "profilegen validate --" and validate["language"] == "python"
     assert validate["require_serial"] is True
     import re
 
