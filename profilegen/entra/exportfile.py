@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
@@ -26,6 +27,8 @@ HEAD_LIMIT = 1 << 16
 SNIFF = 512  # bytes of the head the NUL pattern is read from
 CHUNK = 1 << 16
 _BLANK = " \t\r\n"
+_LONE_CR = re.compile(r"\r(?!\n)")
+_LINE_END = re.compile(r"\r\n|\r|\n")
 DELIMITERS = (",", ";", "\t")
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 
@@ -123,7 +126,8 @@ def decoded_lines(export: ExportFile, problem: Any) -> Iterator[str]:
     """The text lines of a CSV export (ends kept), decoded incrementally. A decoding error
     becomes ``problem(line, message)``, which returns the exception to raise."""
     decoder = codecs.getincrementaldecoder(export.encoding.codec)()
-    pending = ""
+    pending = held = ""
+    lone_cr: bool | None = None  # decided by the first line end
     line = 1
     while True:
         raw = export.stream.read(CHUNK)
@@ -133,7 +137,16 @@ def decoded_lines(export: ExportFile, problem: Any) -> Iterator[str]:
             before = codecs.decode(exc.object[: exc.start], export.encoding.codec, "replace")
             where = line + pending.count("\n") + before.count("\n")
             raise problem(where, not_text(export.encoding, exc, fmt="csv")) from None
-        pending += text
+        # Excel for Mac's "CSV (Macintosh)" ends lines with a lone CR. When the file's first
+        # line end is one, every lone CR is read as a line end; otherwise a CR is part of a
+        # (quoted) cell and stays. A CR at the end of a chunk waits for the next chunk, which
+        # may start with its LF.
+        text, held = held + text, ""
+        if raw and text.endswith("\r"):
+            text, held = text[:-1], "\r"
+        if lone_cr is None and (first := _LINE_END.search(text)):
+            lone_cr = first.group() == "\r"
+        pending += _LONE_CR.sub("\n", text) if lone_cr else text
         *complete, pending = pending.split("\n")
         for part in complete:
             yield part + "\n"
