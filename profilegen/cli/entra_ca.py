@@ -10,12 +10,27 @@ from __future__ import annotations
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
 from profilegen.cli.app import ReportFormat, ReportFormatOpt, echo
 from profilegen.cli.entra import azure_app
+from profilegen.cli.graph_inputs import (
+    DEFAULT_GRAPH_URL,
+    DEFAULT_LOGIN_URL,
+    GraphClientOpt,
+    GraphUrlOpt,
+    LoginUrlOpt,
+    LoopbackOpt,
+    TenantOpt,
+    TimeoutOpt,
+    TokenStdinOpt,
+    graph_token,
+)
+
+if TYPE_CHECKING:
+    from profilegen.entra.graph import Graph
 
 
 class Design(str, Enum):
@@ -63,6 +78,22 @@ def read_profiles(paths: list[Path]) -> tuple[dict[str, Any] | None, dict[str, A
     return (login[0] if login else None), (menubar[0] if menubar else None), where
 
 
+def graph_policies(graph: Graph, *, token_stdin: bool, tenant: str | None, graph_client_id: str | None) -> list[Any]:
+    """The tenant's policies from GET /v1.0/identity/conditionalAccess/policies, every page."""
+    from profilegen.core.errors import ProfilegenError, ServiceError
+    from profilegen.entra.capolicies import MAX_POLICIES, to_policy
+    from profilegen.entra.graph import POLICIES, get_pages
+
+    token = graph_token(graph, token_stdin=token_stdin, tenant=tenant, graph_client_id=graph_client_id, stdin=sys.stdin.buffer)
+    out = []
+    for i, item in enumerate(get_pages(graph, POLICIES, token, what="Graph conditionalAccess/policies", max_items=MAX_POLICIES)):
+        try:
+            out.append(to_policy(item, f"Graph policy {i + 1}"))
+        except ProfilegenError as exc:  # a policy Graph sent that profilegen cannot read: the server's answer, exit 3
+            raise ServiceError(*exc.problems) from None
+    return out
+
+
 @azure_app.command("ca-check")
 def ca_check(
     policies: Annotated[Optional[Path], typer.Option("--policies", help="Policies as Graph returns them (file, directory of *.json, or - for stdin).")] = None,
@@ -72,6 +103,14 @@ def ca_check(
     ropg_client_id: Annotated[Optional[str], typer.Option("--ropg-client-id", help="ROPG client ID (default: OIDCROPGID, else --client-id).")] = None,
     api_app_id: Annotated[Optional[str], typer.Option("--api-app-id", help="Private API app's client ID (default: from api://<ID>/... in the scopes).")] = None,
     baseline_scopes: Annotated[BaselineChoice, typer.Option("--baseline-scopes", help="Microsoft's 2026 baseline-scope enforcement: enforced (default) or legacy (tenant disabled it).")] = BaselineChoice.enforced,
+    graph: Annotated[bool, typer.Option("--graph", help="Read the policies live from Graph (Policy.Read.All) instead of --policies.")] = False,
+    token_stdin: TokenStdinOpt = False,
+    tenant: TenantOpt = None,
+    graph_client_id: GraphClientOpt = None,
+    graph_url: GraphUrlOpt = DEFAULT_GRAPH_URL,
+    login_url: LoginUrlOpt = DEFAULT_LOGIN_URL,
+    allow_http_loopback: LoopbackOpt = False,
+    timeout: TimeoutOpt = 30.0,
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 also when only report-only policies would contradict the design.")] = False,
     fmt: ReportFormatOpt = ReportFormat.text,
 ) -> None:
@@ -81,15 +120,24 @@ def ca_check(
     from profilegen.entra import ca
     from profilegen.entra.capolicies import read_policies
     from profilegen.entra.careport import problem_lines, render_json, render_text
+    from profilegen.entra.graph import Graph
     from profilegen.entra.casetup import build_setup
 
     login, menubar, where = read_profiles(profile or [])
     setup = build_setup(login=login, menubar=menubar, where=where, design_letter=ca_design.value if ca_design else None,
                         client_id=client_id, ropg_client_id=ropg_client_id, api_app_id=api_app_id,
                         baseline=baseline_scopes.value)
-    if policies is None:
-        raise InputError("--policies: required; give the policies' JSON (file, directory or -)")
-    found = read_policies(policies, stdin=sys.stdin.buffer)
+    if graph:
+        if policies is not None:
+            raise InputError("--graph: give either --policies or --graph, not both")
+        found = graph_policies(Graph(graph_url, login_url, timeout, allow_http_loopback, log=lambda line: echo(f"profilegen: {line}", err=True)),
+                               token_stdin=token_stdin, tenant=tenant, graph_client_id=graph_client_id)
+    elif policies is None:
+        raise InputError("--policies: required; give the policies' JSON (file, directory or -), or use --graph")
+    else:
+        if token_stdin or tenant or graph_client_id:
+            raise InputError("--token-stdin, --tenant and --graph-client-id go with --graph; add --graph or drop them")
+        found = read_policies(policies, stdin=sys.stdin.buffer)
     outcome = ca.check(found, setup)
     if fmt is ReportFormat.json:
         sys.stdout.write(json_safe(render_json(outcome)))
