@@ -63,6 +63,8 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden from the current output")
+    parser.addoption("--update-expected", action="store_true",
+                     help="rewrite tests/cases/*/expected.json from the current findings (review the diff)")
 
 
 @pytest.fixture

@@ -111,7 +111,8 @@ def unique_uuids(profile: Mapping[str, Any]) -> Iterator[Hit]:
         value = payload.get("PayloadUUID")
         if isinstance(value, str):
             if value.upper() in seen:
-                yield Hit(f"{path}PayloadUUID", f"same UUID as {seen[value.upper()] or 'the profile'}PayloadUUID; give each payload its own")
+                first = f"{seen[value.upper()]}PayloadUUID" if seen[value.upper()] else "the profile's PayloadUUID"
+                yield Hit(f"{path}PayloadUUID", f"same UUID as {first}; give each payload its own")
             seen.setdefault(value.upper(), path)
 
 
