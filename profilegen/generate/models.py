@@ -207,6 +207,9 @@ class AzureSettings(BaseModel):
         return out
 
 
+_LINE_OR_C1 = re.compile(r"[\t\n\r\x80-\x9f]")
+
+
 class JamfSettings(BaseModel):
     """The ``jamf:`` block: where and how ``profilegen jamf push`` places the profiles (issue 10).
 
@@ -228,7 +231,8 @@ class JamfSettings(BaseModel):
     @field_validator("name", "category", "description")
     @classmethod
     def _text(cls, value: str | None) -> str | None:
-        if value is not None and (CONTROL_RE.search(value) or "\n" in value or "\t" in value):
+        # CR and the C1 controls too (U+0085 is a line break to many readers).
+        if value is not None and (CONTROL_RE.search(value) or _LINE_OR_C1.search(value)):
             raise ValueError("contains control characters, tabs or line feeds; write it on one line")
         if value is not None and not value.strip():
             raise ValueError("empty; give a name or leave the key out")

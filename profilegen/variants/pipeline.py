@@ -238,9 +238,24 @@ def jamf_name(vf: VariantFile, variant: Variant, jamf: Mapping[str, Any] | None,
     template = jamf.get("name") if jamf else None
     if not isinstance(template, str):
         return display_name
+    from pydantic import ValidationError
+
+    from profilegen.generate.models import JamfSettings
+
+    where = f"{vf.where(variant)}: {doc.filename}"
     context = template_context(name=variant.name, slug=variant.slug, variables=variant.vars, organization=vf.base.get("organization"))
     context["component"] = COMPONENT_WORDS[doc.component]
-    return render_string(template, context, path="jamf.name").strip()
+    try:
+        name = render_string(template, context, path="jamf.name")
+    except InputError as exc:
+        raise InputError(*(f"{where}: {p}" for p in exc.problems)) from None
+    # Checked as rendered (issue 19): a variable may bring the line feed jamf push refuses.
+    try:
+        checked = JamfSettings.model_validate({"name": name}).name
+    except ValidationError as exc:
+        raise InputError(f"{where}: jamf.name: {shown(name)} {exc.errors(include_url=False)[0]['msg'].removeprefix('Value error, ')}") from None
+    assert checked is not None
+    return checked
 
 
 def render_variant(

@@ -182,6 +182,15 @@ def variants_schema() -> dict[str, Any]:
             **{component: catalog_section(component, templates=True, nullable=True) for component in DOMAINS},
         },
     }
+    # variants renders jamf: before validating it (pipeline.variant_jamf), so a template may
+    # stand for a boolean or a choice too ("{{ variant.vars.offered }}" -> true): what variants
+    # accepts, the schema accepts (issue 19). Strings already take templates.
+    for prop in schema["$defs"]["JamfSettings"]["properties"].values():
+        kinds = prop.get("anyOf", [prop])
+        if any(k.get("type") == "boolean" or "enum" in k for k in kinds):
+            prop["anyOf"] = [*kinds, TEMPLATE]
+            prop.pop("type", None)
+            prop.pop("enum", None)
     schema["properties"]["variants"] = {"type": "array", "minItems": 1, "items": variant}
     schema["required"] = ["variants"]
     return _titled(schema, "profilegen variants file")
