@@ -42,6 +42,7 @@ def ropg_check(
     ropg_scopes: Annotated[Optional[str], typer.Option("--ropg-scopes", help="'+' or space separated (default: generate's ROPGScopes).")] = None,
     password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from stdin's first line.")] = False,
     timeout: Annotated[float, typer.Option("--timeout", min=0.1, max=120.0, help="Seconds per request.")] = 15.0,
+    ca_file: Annotated[Optional[Path], typer.Option("--ca-file", help="PEM file of CA certificates to trust beside the system's (a TLS-inspecting proxy, AD FS).")] = None,
     allow_http_loopback: Annotated[bool, typer.Option("--allow-http-loopback", help="Allow http://127.0.0.1:<port> (tests).")] = False,
     fmt: ReportFormatOpt = ReportFormat.text,
     config: ConfigOpt = None,
@@ -54,8 +55,10 @@ def ropg_check(
     from profilegen.cli.entra_inputs import read_password, ropg_request
     from profilegen.core.errors import InputError
     from profilegen.entra.report import ropg_exit_code, verdict_json, verdict_text
+    from profilegen.core.transport import trust_ca_file
     from profilegen.entra.ropg import check_password
 
+    trust_ca_file(ca_file)  # before the password is asked for: a bad file is a usage error
     request = ropg_request(config=config, username=username, tenant=tenant, client_id=ropg_client_id, discovery_url=ropg_discovery_url,
                            scopes=ropg_scopes, timeout=timeout, allow_http_loopback=allow_http_loopback)
     def prompt() -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from enum import Enum
 from pathlib import Path
@@ -13,6 +14,9 @@ import typer
 
 from profilegen.cli.app import ConfigOpt, ForceOpt, ReportFormat, ReportFormatOpt, app, echo, echo_line
 from profilegen.core.text import json_safe
+
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")  # surrogateescape'd bytes of a non-UTF-8 argument
 
 if TYPE_CHECKING:
     from profilegen.jamf.client import Session
@@ -38,6 +42,7 @@ SecretStdinOpt = Annotated[bool, typer.Option("--secret-stdin", help="Read the c
 TimeoutOpt = Annotated[float, typer.Option("--timeout", min=0.1, max=600.0, help="Seconds per request, overall.")]
 LoopbackOpt = Annotated[bool, typer.Option("--allow-http-loopback", help="Allow http://127.0.0.1:<port> (tests).")]
 VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Log each request on stderr (never a secret or token).")]
+CaFileOpt = Annotated[Optional[Path], typer.Option("--ca-file", help="PEM file of CA certificates to trust beside the system's (an internal CA).")]
 ScaleOpt = Annotated[float, typer.Option("--backoff-scale", hidden=True, min=0.0, envvar="PROFILEGEN_JAMF_BACKOFF_SCALE",
                                          help="Multiply retry waits (tests).")]
 
@@ -47,14 +52,16 @@ def stdin_is_terminal() -> bool:
 
 
 def _session(base: str, client_id: Optional[str], secret_stdin: bool, timeout: float,
-             allow_http_loopback: bool, verbose: bool, scale: float) -> Session:
+             allow_http_loopback: bool, verbose: bool, scale: float, ca_file: Optional[Path]) -> Session:
     """The credentials (asked for only now, after the inputs were checked) and the session."""
     import getpass
 
     from profilegen.core.errors import InputError
-    from profilegen.core.transport import Retry
+    from profilegen.core.transport import Retry, trust_ca_file
     from profilegen.jamf.client import Connection, Session
     from profilegen.jamf.inputs import credentials
+
+    trust_ca_file(ca_file)  # checked before the credentials are asked for
 
     def prompt(text: str) -> str:
         if not stdin_is_terminal():  # getpass would read a pipe and may echo it
@@ -83,8 +90,10 @@ def push(
     description: Annotated[Optional[str], typer.Option("--description", help="Description in Jamf Pro.")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Read and compare; write nothing.")] = False,
     no_validate: Annotated[bool, typer.Option("--no-validate", help="Push files that have error findings.")] = False,
-    force: Annotated[bool, typer.Option("--force", help="Push values Jamf Pro is known to damage (emoji, tabs, line feeds).")] = False,
+    allow_damage: Annotated[bool, typer.Option("--allow-damage", help="Push values Jamf Pro is known to damage (emoji, tabs, line feeds).")] = False,
+    force: Annotated[bool, typer.Option("--force", hidden=True, help="Refused on push: see --allow-damage.")] = False,
     timeout: TimeoutOpt = 30.0,
+    ca_file: CaFileOpt = None,
     allow_http_loopback: LoopbackOpt = False,
     fmt: ReportFormatOpt = ReportFormat.text,
     verbose: VerboseOpt = False,
@@ -101,6 +110,21 @@ def push(
     from profilegen.jamf.prepare import Prepared, prepare
     from profilegen.jamf.push import Pusher
 
+    if force:
+        # Everywhere else --force means "overwrite files"; on push it once meant "push what Jamf
+        # Pro damages". One word, two meanings is how damage gets pushed by habit (issue 18).
+        raise InputError("--force: push writes no files; to push values Jamf Pro is known to damage, pass --allow-damage")
+    # Text sent inside Jamf Pro's XML: a control character makes it broken XML (or, in a
+    # description, a line that forges another in the web page); a non-UTF-8 byte cannot be sent.
+    texts = [("--name", name), ("--description", description), ("--category", category),
+             *(("--scope-group", g) for g in scope_group or ()), *(("--exclude-group", g) for g in exclude_group or ())]
+    bad = [option for option, text in texts if text is not None and (CONTROL.search(text) or _SURROGATE_RE.search(text))]
+    if bad:
+        raise InputError(*(f"{option}: contains control characters, tabs, line feeds, bidi controls or bytes that are "
+                           "not UTF-8; write it on one line of plain text" for option in dict.fromkeys(bad)))
+    empty = [option for option, text in texts if text is not None and not text.strip()]
+    if empty:
+        raise InputError(*(f"{option}: empty; give a name or leave the option out" for option in dict.fromkeys(empty)))
     options = {"category": category, "description": description, "self_service": self_service,
                "redeploy": redeploy.value if redeploy else None, "all_computers": all_computers,
                "scope_groups": tuple(scope_group) if scope_group else None,
@@ -110,7 +134,8 @@ def push(
     problems: list[str] = []
     for item in read_items(files, name=name):
         ready, trouble = prepare(item.file, item.data, name=item.name, domain=domain.value if domain else None,
-                                 placement=placement_of(item.jamf, options), check=not no_validate, force=force)
+                                 placement=placement_of(item.jamf, options), check=not no_validate,
+                                 allow_damage=allow_damage)
         problems += trouble
         if ready is not None:
             prepared.append(ready)
@@ -123,7 +148,7 @@ def push(
         raise InputError(*problems, "nothing was sent to Jamf Pro")
     for line in (n for p in prepared for n in (*p.warnings, *p.notes)):
         echo_line(f"profilegen: {line}", err=True)
-    session = _session(base, client_id, secret_stdin, timeout, allow_http_loopback, verbose, backoff_scale)
+    session = _session(base, client_id, secret_stdin, timeout, allow_http_loopback, verbose, backoff_scale, ca_file)
     results: list[Result] = []
     try:
         missing = missing_places(session, prepared)
@@ -173,6 +198,7 @@ def pull(
     everything: Annotated[bool, typer.Option("--all", help="Every macOS profile, not only Jamf Connect ones.")] = False,
     force: ForceOpt = False,
     timeout: TimeoutOpt = 30.0,
+    ca_file: CaFileOpt = None,
     allow_http_loopback: LoopbackOpt = False,
     verbose: VerboseOpt = False,
     backoff_scale: ScaleOpt = 1.0,
@@ -182,19 +208,31 @@ def pull(
     from profilegen.core.errors import InputError
     from profilegen.core.writer import write_files
     from profilegen.jamf.inputs import jamf_url
+    from profilegen.jamf.pull import previous_files, pulled_files, stale_files, unrelated_files
     from profilegen.jamf.pull import pull as run_pull
-    from profilegen.jamf.pull import pulled_files
+    from profilegen.jamf.wire import shown_name
 
     if out is None:
         raise InputError("--out: required; give the directory for the profiles and jamf.json")
     base = jamf_url(url, config, allow_http_loopback=allow_http_loopback)
-    session = _session(base, client_id, secret_stdin, timeout, allow_http_loopback, verbose, backoff_scale)
+    session = _session(base, client_id, secret_stdin, timeout, allow_http_loopback, verbose, backoff_scale, ca_file)
     try:
         pulled = run_pull(session, names=name or (), everything=everything)
     finally:
         session.close()
+    previous = previous_files(out) if out.is_dir() else None
+    if force:
+        foreign = unrelated_files(out, previous, pulled)
+        if foreign:
+            raise InputError(*(f"--out: {out / f} was not written by the pull that wrote {out / 'jamf.json'}; --force "
+                               "replaces that pull's files only: move it, or pull into another directory" for f in foreign))
     files = pulled_files(pulled)
     write_files(out, files, force=force)
     for p in pulled:
-        echo_line(f"{out / p.file}: {p.name} (id {p.id})", err=True)
+        echo_line(f"{out / p.file}: {shown_name(p.name)} (id {p.id})", err=True)
+    # A pull replaces its previous pull: files of profiles gone from Jamf Pro are removed, so
+    # `validate DIR` judges only what is deployed. Only files the previous jamf.json listed.
+    for stale in stale_files(out, previous, pulled):
+        stale.unlink(missing_ok=True)
+        echo_line(f"{stale}: removed (its profile is no longer pulled from Jamf Pro)", err=True)
     echo_line(f"pulled {len(pulled)} profile{'s' if len(pulled) != 1 else ''} into {out}")

@@ -27,6 +27,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from profilegen.core.errors import InputError
@@ -127,11 +128,55 @@ class _HTTP(urllib.request.HTTPHandler):
         return super().do_open(self.watch.factory(http_class), req, **kwargs)
 
 
+MAX_CA_FILE = 10 << 20  # a bundle of every public CA is ~250 KB
+_extra_ca: str | None = None  # the PEM text of --ca-file, trusted beside the OS trust store
+
+
+def trust_ca_file(path: Path | None, *, option: str = "--ca-file") -> None:
+    """Trust the CA certificates in ``path`` (PEM) beside the OS trust store, for every request of
+    this run. The file is read and checked now: a missing file or one without a certificate is
+    an InputError naming ``option``, before anything is sent."""
+    global _extra_ca
+    if path is None:
+        _extra_ca = None
+        return
+    from profilegen.core.errors import read_problem
+
+    try:
+        with path.open("rb") as fh:
+            data = fh.read(MAX_CA_FILE + 1)
+    except OSError as exc:
+        raise InputError(read_problem(exc, where=f"{option}: {path}", wanted="a PEM file of CA certificates")) from None
+    if len(data) > MAX_CA_FILE:
+        raise InputError(f"{option}: {path}: larger than {MAX_CA_FILE >> 20} MiB; give a PEM file of CA certificates")
+    try:
+        text = data.decode("ascii")
+        if "-----BEGIN CERTIFICATE-----" not in text:
+            raise ValueError
+        ssl.create_default_context(cadata=text)  # the same parser the real context uses
+    except (ValueError, ssl.SSLError):  # UnicodeDecodeError is a ValueError
+        raise InputError(f"{option}: {path}: no readable PEM certificate (-----BEGIN CERTIFICATE-----); "
+                         "give the CA certificate of your server in PEM form") from None
+    _extra_ca = text
+
+
 @functools.cache
+def _context(extra_ca: str | None) -> ssl.SSLContext:
+    """Verifies certificates and host names against the operating system's trust store (the
+    ``truststore`` package, as pip does: macOS Keychain, Windows' store, the distribution's
+    bundle on Linux), so an internal CA that IT installed is trusted, and python.org's macOS
+    Python, which has no CA bundle of its own, works. Built once per run: loading a trust store
+    takes ~0.1 s, which a run of many requests (jamf push) would otherwise pay per request."""
+    import truststore
+
+    context = truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    if extra_ca is not None:
+        context.load_verify_locations(cadata=extra_ca)
+    return context
+
+
 def _tls_context() -> ssl.SSLContext:
-    """Verifies certificates and host names. Built once: loading the trust store takes ~0.1 s,
-    which a run of many requests (jamf push) would otherwise pay per request."""
-    return ssl.create_default_context()
+    return _context(_extra_ca)
 
 
 class _HTTPS(urllib.request.HTTPSHandler):
@@ -242,11 +287,11 @@ def retry_after(headers: Mapping[str, str], now: float | None = None) -> float |
     if value is None:
         return None
     value = value.strip()
-    if value.isdigit():
+    if re.fullmatch(r"[0-9]{1,10}", value):  # ASCII digits only: "²".isdigit() is true, float("²") fails
         return float(value)
     try:
         when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
     return max(0.0, when.timestamp() - (time.time() if now is None else now))
 

@@ -30,6 +30,7 @@ from profilegen.core.transport import scrub as scrub_secrets
 from profilegen.jamf import PRIVILEGES
 
 MAX_BODY = 32 << 20  # a profile is at most a few MiB; a list of thousands of names far less
+MAX_LIFETIME = 366 * 86400  # a token lifetime beyond a year is no lifetime Jamf Pro sets
 EARLY = 5.0  # seconds before a token's announced expiry at which it is renewed
 Log = Callable[[str], None]
 _C1 = re.compile(r"[\x80-\x9f]")  # C1 controls: U+009B is a one-character CSI
@@ -120,7 +121,10 @@ class Session:
         except (ValueError, KeyError, TypeError, RecursionError):
             raise ServiceError(f"Jamf Pro at {self.host}: {path} sent no token; check --url (is this Jamf Pro?)") from None
         lifetime = data.get("expires_in") if creds.kind == "client" else None
-        return SecretStr(value), float(lifetime) if isinstance(lifetime, (int, float)) and lifetime > 0 else None
+        # Seconds, as a JSON number; anything else (true, "599", 400 digits that no float holds,
+        # NaN) is ignored: the token is then renewed on its first 401, as for a user account.
+        sane = type(lifetime) in (int, float) and 0 < lifetime < MAX_LIFETIME
+        return SecretStr(value), float(lifetime) if sane else None
 
     def close(self) -> None:
         """End a user account's token (reference §1: POST /api/v1/auth/invalidate-token).

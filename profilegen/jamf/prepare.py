@@ -38,7 +38,7 @@ def _line(file: str, f: Finding) -> str:
 
 
 def prepare(
-    file: str, data: bytes, *, name: str | None, domain: Component | None, placement: Placement, check: bool, force: bool
+    file: str, data: bytes, *, name: str | None, domain: Component | None, placement: Placement, check: bool, allow_damage: bool
 ) -> tuple[Prepared | None, list[str]]:
     """(what to upload, None) or (None, problem lines)."""
     from profilegen.validate.pipeline import check_bytes
@@ -63,7 +63,12 @@ def prepare(
         component = next((s.component for s in doc.settings if s.component), None)
         if component is None:
             return None, [f"{file}: a bare preference plist of no Jamf Connect domain; pass --domain login or menubar"]
-        profile = _wrap(doc.data, component, name or file)
+        if name is None:
+            # A bare plist carries no PayloadDisplayName; naming the Jamf Pro profile after the
+            # file path would be silent and differ by working directory (issue 18).
+            return None, [f"{file}: a bare preference plist has no name for Jamf Pro; pass --name, or give the "
+                          "variants file a jamf: name"]
+        profile = _wrap(doc.data, component, name)
         notes.append(f"{file}: bare {DOMAINS[component]} preferences wrapped in a Custom Settings profile")
     notes += _to_mcx(profile, file)
     final = name or profile.get("PayloadDisplayName")
@@ -72,16 +77,23 @@ def prepare(
     if re.search(r"[\x00-\x1f\x7f-\x9f]", final):
         return None, [f"{file}: the name {final!r} contains control characters, tabs or line feeds; give a plain name"]
     profile["PayloadDisplayName"] = final = final.strip()
-    problems = [] if force else [f"{file}: {p}; or pass --force" for p in lint(profile)]
+    problems = [] if allow_damage else [f"{file}: {p}; or pass --allow-damage" for p in lint(profile)]
     if problems:
         return None, problems
     return Prepared(file, final, profile, placement, tuple(notes), warnings), []
 
 
 def _wrap(prefs: Mapping[str, Any], component: Component, name: str) -> dict[str, Any]:
+    """A profile around bare preferences. Its identifier (and so the inner PayloadIdentifier and
+    PayloadUUID, which generate derives from it) comes from the Jamf Pro name: each department's
+    profile has its own, the same on every run, since the name is unique in Jamf Pro (letter
+    case aside, so the case-folded name is what is hashed)."""
+    import hashlib
+
     from profilegen.generate.build import Identity, profile
 
-    ident = Identity(f"{DOMAINS[component]}.profilegen", name, f"{DOMAINS[component]} settings, uploaded by profilegen.", "")
+    tag = hashlib.sha256(name.casefold().encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    ident = Identity(f"{DOMAINS[component]}.profilegen.{tag}", name, f"{DOMAINS[component]} settings, uploaded by profilegen.", "")
     out = profile(dict(prefs), ident, component, "mcx")
     del out["PayloadOrganization"]  # none is known; an empty one would show in System Settings
     return out

@@ -7,14 +7,20 @@ so ``profilegen validate DIR`` and ``profilegen diff`` judge what Macs really re
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
-from profilegen.core.errors import InputError
+from profilegen.core.errors import InputError, ServiceError
 from profilegen.jamf import PROFILES, READ
 from profilegen.jamf.client import Session
 from profilegen.jamf.scope import Scope
 from profilegen.jamf.wire import stored_profile
+
+
+INDEX = "jamf.json"
+_PLAIN = re.compile(r"[^/\\\x00-\x1f]{1,200}\.mobileconfig")
 
 
 @dataclass(frozen=True)
@@ -50,8 +56,10 @@ def pull(session: Session, *, names: Sequence[str] = (), everything: bool = Fals
     for pid, name in listed:
         try:
             stored = stored_profile(session.get_json(f"{PROFILES}/id/{pid}", privilege=READ))
-        except ValueError:
-            continue  # not a profile we can read; nothing to download
+        except ValueError as exc:
+            # Skipped silently, a deployed profile would be missing from DIR and `validate DIR`
+            # would judge less than Macs receive.
+            raise ServiceError(f"Jamf Pro: profile id {pid}: {exc}; is this Jamf Pro?") from None
         data = stored.payloads.encode("utf-8")
         if not (everything or names) and not is_jamf_connect(data):
             continue
@@ -61,13 +69,48 @@ def pull(session: Session, *, names: Sequence[str] = (), everything: bool = Fals
 
 
 def _file_name(name: str, pid: int, used: set[str]) -> str:
+    """A file name of its own: two names with one slug ("x", "X") are told apart by the id, and
+    the result is checked again, since "x-3" may be another profile's slug already."""
     from profilegen.variants.pipeline import slugify
 
-    slug = slugify(name)[:100] or f"profile-{pid}"
-    if slug.casefold() in used:
-        slug = f"{slug}-{pid}"  # two names with one slug: the id tells them apart
+    base = slugify(name)[:100] or f"profile-{pid}"
+    slug, n = base, 1
+    while slug.casefold() in used:  # case-folded: macOS file systems ignore letter case
+        slug = f"{base}-{pid}" if n == 1 else f"{base}-{pid}-{n}"
+        n += 1
     used.add(slug.casefold())
     return f"{slug}.mobileconfig"
+
+
+def previous_files(out: Path) -> set[str] | None:
+    """The profile files the previous pull into ``out`` listed in its jamf.json (None: no readable
+    jamf.json). Only plain names ending in .mobileconfig count: this list decides what may be
+    removed, and a jamf.json edited to name ../something must not reach outside ``out``."""
+    try:
+        data = json.loads((out / INDEX).read_bytes())
+    except (OSError, ValueError, RecursionError):
+        return None
+    entries = data.get("profiles") if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        return None
+    names = {e.get("file") for e in entries if isinstance(e, dict)}
+    return {n for n in names if isinstance(n, str) and _PLAIN.fullmatch(n) and n != INDEX}
+
+
+def stale_files(out: Path, previous: set[str] | None, pulled: Sequence[Pulled]) -> list[Path]:
+    """Files of the previous pull whose profiles are gone from Jamf Pro (or were renamed): a
+    pull replaces its previous pull, so ``validate DIR`` judges only what is deployed."""
+    keep = {p.file.casefold() for p in pulled}
+    return [out / n for n in sorted(previous or ()) if n.casefold() not in keep and (out / n).is_file()]
+
+
+def unrelated_files(out: Path, previous: set[str] | None, pulled: Sequence[Pulled]) -> list[str]:
+    """Files in ``out`` that this pull would overwrite although the previous pull did not write
+    them: with a jamf.json in the directory, --force replaces that pull's files, never others."""
+    if previous is None:
+        return []
+    mine = {n.casefold() for n in previous}
+    return [p.file for p in pulled if p.file.casefold() not in mine and (out / p.file).exists()]
 
 
 def pulled_files(pulled: Sequence[Pulled]) -> list[tuple[str, bytes]]:
@@ -78,4 +121,4 @@ def pulled_files(pulled: Sequence[Pulled]) -> list[tuple[str, bytes]]:
         for p in pulled
     ]
     index = json.dumps({"profiles": entries}, indent=2, ensure_ascii=False) + "\n"
-    return [*((p.file, p.data) for p in pulled), ("jamf.json", index.encode("utf-8"))]
+    return [*((p.file, p.data) for p in pulled), (INDEX, index.encode("utf-8"))]

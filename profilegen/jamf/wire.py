@@ -133,6 +133,17 @@ def _text(general: Mapping[str, Any], key: str, default: str = "") -> str:
     return value
 
 
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def shown_name(text: str) -> str:
+    """A name from Jamf Pro, safe in one line of output: control characters (a line feed that
+    would forge a line on stderr) and bidi controls (which reorder what the reader sees) escaped."""
+    from profilegen.core.text import one_line
+
+    return _BIDI.sub(lambda m: f"\\u{ord(m.group()):04x}", one_line(text))
+
+
 def whole_id(value: Any) -> int | None:
     """A Jamf Pro id: a whole number in 1..2**63-1 (true, 1.0, Infinity, "7" and lists are not)."""
     return value if type(value) is int and 0 < value < 1 << 63 else None

@@ -199,13 +199,13 @@ def _scope_json(p: Profile) -> dict[str, Any]:
 
 def _profile_json(p: Profile, answers: dict[str, Any]) -> dict[str, Any]:
     """Reference §4: GET …/id/{id} with Accept: application/json."""
-    return {"os_x_configuration_profile": {
-        "general": {"id": p.id, "name": p.name, "description": p.description, "site": {"id": -1, "name": "None"},
-                    "category": {"id": -1 if p.category == "No category assigned" else 1, "name": p.category},
-                    "distribution_method": p.distribution_method, "user_removable": False, "level": "computer",
-                    "uuid": p.uuid, "redeploy_on_update": p.redeploy, "payloads": p.payloads},
-        "scope": answers.get("scope", _scope_json(p)),
-    }}
+    general = {"id": p.id, "name": p.name, "description": p.description, "site": {"id": -1, "name": "None"},
+               "category": {"id": -1 if p.category == "No category assigned" else 1, "name": p.category},
+               "distribution_method": p.distribution_method, "user_removable": False, "level": "computer",
+               "uuid": p.uuid, "redeploy_on_update": p.redeploy, "payloads": p.payloads}
+    # A hostile or broken server: answers["general.id"] = [1] replaces that field in every answer.
+    general.update({k.removeprefix("general."): v for k, v in answers.items() if k.startswith("general.")})
+    return {"os_x_configuration_profile": {"general": general, "scope": answers.get("scope", _scope_json(p))}}
 
 
 def _profile_xml(p: Profile) -> bytes:
@@ -356,7 +356,8 @@ def handler(fake: FakeJamf) -> type[BaseHTTPRequestHandler]:
                   and form.get("client_secret") == [CLIENT_SECRET])
             if not ok:
                 return self._send(401, {"error": "invalid_client"})
-            self._send(200, {"access_token": self._issue(), "scope": "api-role:2", "token_type": "Bearer", "expires_in": 599})
+            self._send(200, {"access_token": self._issue(), "scope": "api-role:2", "token_type": "Bearer",
+                                 "expires_in": fake.answers.get("expires_in", 599)})
 
         def _basic(self) -> None:
             # Reference §1: POST /api/v1/auth/token with HTTP basic auth → {"token","expires"}.
@@ -374,7 +375,7 @@ def handler(fake: FakeJamf) -> type[BaseHTTPRequestHandler]:
                 # Reference §2: the list, JSON with Accept: application/json, XML by default.
                 items = [{"id": p.id, "name": p.name} for p in fake.profiles.values() if p.name not in fake.unlisted]
                 if wants_json:
-                    return self._send(200, {"os_x_configuration_profiles": items})
+                    return self._send(200, {"os_x_configuration_profiles": fake.answers.get("list", items)})
                 xml = "".join(f"<os_x_configuration_profile><id>{i['id']}</id><name>{escape(str(i['name']))}</name>"
                               "</os_x_configuration_profile>" for i in items)
                 return self._send(200, f"<os_x_configuration_profiles><size>{len(items)}</size>{xml}</os_x_configuration_profiles>".encode())
@@ -442,7 +443,8 @@ def handler(fake: FakeJamf) -> type[BaseHTTPRequestHandler]:
                 for path in fake.drop_on_write:
                     target.scope.pop(path, None)
             # Reference §2: create and update both answer 201 with the id.
-            self._send(201, f"<?xml version=\"1.0\" encoding=\"UTF-8\"?><os_x_configuration_profile><id>{target.id}</id></os_x_configuration_profile>".encode())
+            created = fake.answers.get("created_id", target.id) if method == "POST" else target.id
+            self._send(201, f"<?xml version=\"1.0\" encoding=\"UTF-8\"?><os_x_configuration_profile><id>{created}</id></os_x_configuration_profile>".encode())
 
     return Handler
 

@@ -114,10 +114,10 @@ def test_lint_refuses_what_jamf_damages(fake_jamf: FakeJamf, tmp_path: Path, cha
     [profile, _] = generate(tmp_path / "out")
     edit(profile, change)
     result = jamf(fake_jamf, "push", str(profile))
-    assert result.exit_code == 2 and needle in result.stderr and "--force" in result.stderr
+    assert result.exit_code == 2 and needle in result.stderr and "or pass --allow-damage" in result.stderr
     assert not fake_jamf.requests
-    # With --force it is pushed, and the read-back shows what Jamf Pro damaged: exit 1.
-    forced = jamf(fake_jamf, "push", str(profile), "--force", "--format", "json")
+    # With --allow-damage it is pushed, and the read-back shows what Jamf Pro damaged: exit 1.
+    forced = jamf(fake_jamf, "push", str(profile), "--allow-damage", "--format", "json")
     assert forced.exit_code == 1
     [entry] = json.loads(forced.stdout)["profiles"]
     assert entry["action"] == "failed" and entry["changes"] and entry["id"] == 1
@@ -132,7 +132,7 @@ def test_extra_entity_layer_on_other_payloads(fake_jamf: FakeJamf, tmp_path: Pat
     edit(profile, lambda d: d["PayloadContent"].append(other))
     result = jamf(fake_jamf, "push", str(profile))
     assert result.exit_code == 2 and "comes back from Jamf Pro as &amp;" in result.stderr
-    forced = jamf(fake_jamf, "push", str(profile), "--force", "--no-validate")
+    forced = jamf(fake_jamf, "push", str(profile), "--allow-damage", "--no-validate")
     assert forced.exit_code == 1
     assert '~ PayloadContent[1].Note: "R&D" -> "R&amp;D"' in forced.stdout
 

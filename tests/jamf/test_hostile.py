@@ -1,0 +1,217 @@
+"""Whatever Jamf Pro answers, and whatever a manifest or an option holds: one clear line, never
+exit 70, nothing sent when the input is bad (issue 18 §2-§4)."""
+
+from __future__ import annotations
+
+import json
+import plistlib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.entra.conftest import run_cli
+
+from .conftest import jamf
+from .fake import FakeJamf
+from .test_variants_pull import variants
+
+ARGS = ["--tenant", "contoso.onmicrosoft.com", "--client-id", "00000000-0000-4000-8000-00000000000a",
+        "--organization", "Contoso", "--identifier", "com.contoso.jc", "--component", "login"]
+NAME = "Jamf Connect Login Window"
+
+
+@pytest.fixture()
+def login(tmp_path: Path) -> Path:
+    out = tmp_path / "out"
+    assert run_cli(["generate", *ARGS, "--out", str(out)]).exit_code == 0
+    [path] = out.iterdir()
+    return path
+
+
+def _no_traceback(result: Any) -> None:
+    assert "Traceback" not in result.stderr and result.exit_code != 70, result.stderr
+
+
+# -- §2: the manifest is checked whole before anything is sent ----------------------------------
+@pytest.fixture(scope="module")
+def manifest_text(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    path = variants(tmp_path_factory.mktemp("departments"))
+    return path, path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("variant", "change", "line"), [
+    (0, {"jamf": {"all_computers": "false"}}, "variants[0].jamf.all_computers: Input should be a valid boolean"),
+    (0, {"jamf": {"self_service": "no"}}, "variants[0].jamf.self_service: Input should be a valid boolean"),
+    (1, {"jamf": {"redeploy": "bogus"}}, "variants[1].jamf.redeploy: Input should be 'all' or 'newly-assigned'"),
+    (2, {"jamf": {"scope_groups": 5}}, "variants[2].jamf.scope_groups: Input should be a valid array"),
+    (2, {"jamf": {"exclude_groups": ["ok", 7]}}, "variants[2].jamf.exclude_groups.1: Input should be a valid string"),
+    (1, {"jamf": {"scope_group": ["x"]}}, "variants[1].jamf.scope_group: not a jamf: setting"),
+    (1, {"files": [1]}, "variants[1].files[0]: not an object with path and sha256; run variants again"),
+    (1, {"files": "a.mobileconfig"}, "variants[1].files: not a list of files; run variants again"),
+    (2, {"files": [{"path": "../outside.mobileconfig", "sha256": "0" * 64}]},
+     "variants[2].files[0]: path: not the name of a file beside manifest.json"),
+])
+def test_bad_manifest_sends_nothing(fake_jamf: FakeJamf, manifest_text: tuple[Path, str], tmp_path: Path,
+                                    variant: int, change: dict[str, Any], line: str) -> None:
+    source, text = manifest_text
+    data = json.loads(text)
+    for key, value in change.items():
+        if isinstance(value, dict):
+            data["variants"][variant][key] = {**data["variants"][variant].get(key, {}), **value}
+        else:
+            data["variants"][variant][key] = value
+    path = source.parent / "manifest.json"
+    bad = tmp_path / "copy"
+    bad.mkdir()
+    for f in source.parent.iterdir():
+        (bad / f.name).write_bytes(f.read_bytes())
+    (bad / "manifest.json").write_text(json.dumps(data), encoding="utf-8")
+    del path
+    result = jamf(fake_jamf, "push", str(bad / "manifest.json"))
+    assert result.exit_code == 2, result.stderr
+    assert f"profilegen: {bad / 'manifest.json'}: {line}" in result.stderr
+    assert not fake_jamf.requests  # not even a token: checked before the credentials are used
+
+
+def test_deeply_nested_manifest(fake_jamf: FakeJamf, tmp_path: Path) -> None:
+    path = tmp_path / "manifest.json"
+    path.write_text("[" * 100_000 + "]" * 100_000)
+    result = jamf(fake_jamf, "push", str(path))
+    assert result.exit_code == 2 and result.stderr == (
+        f"profilegen: {path}: JSON nested too deeply to be a manifest; give the manifest.json variants wrote\n")
+    assert not fake_jamf.requests
+
+
+def test_variants_check_and_only_with_a_deep_manifest(tmp_path: Path) -> None:
+    from .test_variants_pull import SAMPLES
+
+    out = tmp_path / "departments"
+    assert run_cli(["variants", str(SAMPLES / "departments.yaml"), "--out", str(out)]).exit_code == 0
+    (out / "manifest.json").write_text("{\"variants\": " + "[" * 100_000 + "]" * 100_000 + "}")
+    check = run_cli(["variants", str(SAMPLES / "departments.yaml"), "--out", str(out), "--check"])
+    _no_traceback(check)
+    assert check.exit_code == 1 and "manifest.json" in check.stdout + check.stderr
+    only = run_cli(["variants", str(SAMPLES / "departments.yaml"), "--out", str(out), "--only", "Sales", "--force"])
+    _no_traceback(only)
+    assert only.exit_code == 0, only.stderr
+
+
+def test_bare_plists_from_a_manifest_get_their_own_identity(fake_jamf: FakeJamf, tmp_path: Path) -> None:
+    from .test_variants_pull import SAMPLES
+
+    out = tmp_path / "plists"
+    made = run_cli(["variants", str(SAMPLES / "departments.yaml"), "--out", str(out), "--format", "plist"])
+    assert made.exit_code == 0, made.stderr
+    first = jamf(fake_jamf, "push", str(out / "manifest.json"))
+    assert first.exit_code == 0, first.stderr
+    inner = set()
+    for p in fake_jamf.profiles.values():
+        payload = plistlib.loads(p.payloads.encode())["PayloadContent"][0]
+        inner.add((payload["PayloadIdentifier"], payload["PayloadUUID"]))
+    assert len(inner) == len(fake_jamf.profiles) == 6
+    again = jamf(fake_jamf, "push", str(out / "manifest.json"))
+    assert again.stdout.count("unchanged ") == 6 and not fake_jamf.writes("PUT")
+
+
+# -- §3: names, --force, NaN -------------------------------------------------------------------
+def test_bare_plist_needs_a_name(fake_jamf: FakeJamf, tmp_path: Path) -> None:
+    out = tmp_path / "plist"
+    assert run_cli(["generate", *ARGS, "--format", "plist", "--out", str(out)]).exit_code == 0
+    [plist] = out.iterdir()
+    result = jamf(fake_jamf, "push", str(plist), "--domain", "login")
+    assert result.exit_code == 2 and not fake_jamf.requests
+    assert result.stderr.splitlines() == [
+        f"profilegen: {plist}: a bare preference plist has no name for Jamf Pro; pass --name, or give the variants "
+        "file a jamf: name", "profilegen: nothing was sent to Jamf Pro"]
+
+
+def test_force_on_push_is_refused_with_the_new_name(fake_jamf: FakeJamf, login: Path) -> None:
+    result = jamf(fake_jamf, "push", str(login), "--force")
+    assert result.exit_code == 2 and not fake_jamf.requests
+    assert result.stderr == ("profilegen: --force: push writes no files; to push values Jamf Pro is known to damage, "
+                             "pass --allow-damage\n")
+
+
+@pytest.mark.parametrize("option", ["--description", "--category", "--scope-group", "--exclude-group", "--name"])
+@pytest.mark.parametrize("value", ["two\nlines", "tab\there", "esc\x1b[2J", "bidi\u202eevil", "bad\udcffbyte"])
+def test_control_characters_in_options_are_refused(fake_jamf: FakeJamf, login: Path, option: str, value: str) -> None:
+    result = jamf(fake_jamf, "push", str(login), option, value)
+    assert result.exit_code == 2 and not fake_jamf.requests
+    assert result.stderr == (f"profilegen: {option}: contains control characters, tabs, line feeds, bidi controls or "
+                             "bytes that are not UTF-8; write it on one line of plain text\n")
+
+
+def test_nan_equals_itself(fake_jamf: FakeJamf, login: Path) -> None:
+    data = plistlib.loads(login.read_bytes())
+    data["PayloadContent"][0]["PayloadContent"]["com.jamf.connect.login"]["Forced"][0]["mcx_preference_settings"][
+        "x-Ratio"] = float("nan")
+    login.write_bytes(plistlib.dumps(data))
+    assert b"<real>nan</real>" in login.read_bytes()
+    diff = run_cli(["diff", str(login), str(login)])
+    assert diff.exit_code == 0 and diff.stdout == ""
+    assert jamf(fake_jamf, "push", str(login), "--no-validate").exit_code == 0
+    again = jamf(fake_jamf, "push", str(login), "--no-validate")
+    assert again.stdout == f"unchanged {NAME} (id 1)\n" and not fake_jamf.writes("PUT")
+
+
+# -- §4: hostile answers -----------------------------------------------------------------------
+@pytest.mark.parametrize(("key", "value", "line"), [
+    ("general.id", [1], "profile id 1: general.id is not a whole number"),
+    ("general.id", float("inf"), "profile id 1: general.id is not a whole number"),
+    ("general.id", True, "profile id 1: general.id is not a whole number"),
+    ("general.name", "bad\ud800name", "profile id 1: general.name holds a lone surrogate (not Unicode text)"),
+    ("general.payloads", "<plist>\udfff</plist>", "profile id 1: general.payloads holds a lone surrogate (not Unicode text)"),
+    ("list", [{"id": True, "name": NAME}], "GET /JSSResource/osxconfigurationprofiles: an entry of the profile list is "
+                                           "not a whole-number id and a name"),
+    ("list", [{"id": 1, "name": "x\udc80"}], "GET /JSSResource/osxconfigurationprofiles: an entry of the profile list is "
+                                             "not a whole-number id and a name"),
+])
+@pytest.mark.parametrize("command", ["push", "pull"])
+def test_hostile_profile_answers_exit_3(fake_jamf: FakeJamf, login: Path, tmp_path: Path, key: str, value: Any,
+                                       line: str, command: str) -> None:
+    assert jamf(fake_jamf, "push", str(login)).exit_code == 0
+    fake_jamf.answers[key] = value
+    args = [str(login)] if command == "push" else ["--out", str(tmp_path / "pulled")]
+    result = jamf(fake_jamf, command, *args)
+    _no_traceback(result)
+    assert result.exit_code == 3 and result.stderr == f"profilegen: Jamf Pro: {line}; is this Jamf Pro?\n"
+    assert not fake_jamf.writes("PUT") and not (tmp_path / "pulled").exists()
+
+
+def test_created_id_of_5000_digits_says_created(fake_jamf: FakeJamf, login: Path) -> None:
+    fake_jamf.answers["created_id"] = "9" * 5000
+    result = jamf(fake_jamf, "push", str(login))
+    _no_traceback(result)
+    assert result.exit_code == 3 and len(fake_jamf.profiles) == 1
+    assert result.stderr.startswith(f"profilegen: '{NAME}': created in Jamf Pro (HTTP 201), but its answer holds no "
+                                    "usable id (")
+    assert result.stderr.endswith("); check the profile in Jamf Pro, then run push again: it finds it by name\n")
+    del fake_jamf.answers["created_id"]
+    assert jamf(fake_jamf, "push", str(login)).stdout == f"unchanged {NAME} (id 1)\n"
+
+
+@pytest.mark.parametrize("expires_in", [10**400, True, "599", float("nan"), -5])
+def test_odd_token_lifetimes_are_ignored(fake_jamf: FakeJamf, login: Path, expires_in: Any) -> None:
+    fake_jamf.answers["expires_in"] = expires_in
+    result = jamf(fake_jamf, "push", str(login))
+    _no_traceback(result)
+    assert result.exit_code == 0 and len(fake_jamf.issued) == 1, result.stderr
+
+
+@pytest.mark.parametrize("header", ["²", "9" * 400, "-1", "Fri, 31 Dec 99999 23:59:59 GMT"])
+def test_odd_retry_after_falls_back_to_backoff(fake_jamf: FakeJamf, login: Path, header: str) -> None:
+    fake_jamf.throttle, fake_jamf.retry_after = 1, header
+    result = jamf(fake_jamf, "push", str(login), "--verbose")
+    _no_traceback(result)
+    assert result.exit_code == 0 and "HTTP 429; retry 1 of 3 in 1 s (backoff)" in result.stderr
+
+
+def test_server_names_cannot_forge_lines(fake_jamf: FakeJamf, login: Path, tmp_path: Path) -> None:
+    evil = "Evil\nprofilegen: everything is fine\u202e\x1b[2J"
+    fake_jamf.add(evil, login.read_text())
+    result = jamf(fake_jamf, "pull", "--out", str(tmp_path / "pulled"))
+    assert result.exit_code == 0, result.stderr
+    [line] = result.stderr.splitlines()
+    assert line == (f"{tmp_path / 'pulled'}/evil-profilegen-everything-is-fine-2j.mobileconfig: "
+                    "Evil\\nprofilegen: everything is fine\\u202e\\x1b[2J (id 1)")
