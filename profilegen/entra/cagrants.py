@@ -28,7 +28,7 @@ from profilegen.entra.capolicies import Policy, section, strings
 # The methods the Jamf Connect login window cannot perform: security keys, smart cards
 # (certificate-based authentication) and Windows Hello for Business.
 LOGIN_CANNOT = frozenset({"fido2", "windowsHelloForBusiness", "x509CertificateMultiFactor", "x509CertificateSingleFactor"})
-NO_SECURITY_KEYS = "https://learn.jamf.com/r/en-US/jamf-connect-documentation-current/Multifactor_Authentication"
+NO_SECURITY_KEYS = "https://learn.jamf.com/en-US/bundle/jamf-connect-documentation-current/page/Multifactor_Authentication.html"
 DEVICE_CONTROLS = frozenset({"compliantDevice", "domainJoinedDevice", "approvedApplication", "compliantApplication"})
 # Best first: with OR the user meets the easiest control, with AND all of them.
 RANK = ("ok", "mfa-at-login", "cannot-tell", "mfa-on-ropg", "blocks", "lockout")

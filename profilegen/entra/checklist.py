@@ -2,7 +2,9 @@
 
 Design A (scoped-policy): jamf/jamfconnect azure_conditional_access PDFs. Design B (excluded-api):
 learn.jamf.com "Excluding the Custom API from Conditional Access Policies" and "Creating a Jamf
-Connect Configuration with Conditional Access". Microsoft's change to "All resources" policies with
+Connect Configuration with Conditional Access". The rules `azure ca-check` applies (entra/ca.py)
+are named here too: Azure AD Graph as the trigger, no phishing-resistant strength at the login
+window, report-only first. Microsoft's change to "All resources" policies with
 resource exclusions is cited by its page, never by a date: Microsoft's pages have named several.
 """
 
@@ -10,6 +12,8 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from profilegen.entra.ca import AZURE_AD_GRAPH
+from profilegen.entra.cagrants import NO_SECURITY_KEYS
 from profilegen.entra.designs import CHANGE_2026, SOURCE_A, SOURCE_B, DesignName
 from profilegen.entra.facts import DEFAULT_REDIRECT_URI
 
@@ -27,6 +31,7 @@ class Names(Protocol):
     def standard_role(self) -> str: ...
 
 SCOPE = "jamfconnect"
+_LETTER = {"scoped-policy": "A", "excluded-api": "B"}
 PLACEHOLDER = "<API_APP_ID>"
 
 
@@ -88,7 +93,15 @@ Written by `profilegen azure blueprint --ca-design {design}`. Files here:
    (User.Read and {api} / `{SCOPE}`). Without it the login fails with AADSTS65001.
 {_policy_step(api, design)}
    Avoid device-compliance or location conditions for the login window: a Mac at the login window
-   cannot satisfy them.
+   cannot satisfy them. Nor may the login window's sign-in require a phishing-resistant
+   authentication strength: the login window supports no security keys ({NO_SECURITY_KEYS}).
+   A policy that names **Windows Azure Active Directory** (`{AZURE_AD_GRAPH}`) covers every
+   sign-in that asks only for `openid`, `profile` or `email` ({CHANGE_2026}).
+   Create or change each policy as **Report-only** first, read its result in the sign-in log's
+   Report-only tab, then turn it on. Check the policies against this design before and after:
+   `profilegen azure ca-check --graph --token-stdin --ca-design {_LETTER[design]} --client-id <OIDC app ID>
+   --api-app-id <API app ID>` (a bearer token with Policy.Read.All on stdin, or `--policies` with an export;
+   docs/ca-check.md in profilegen).
 3. [ ] **User assignment.** Enterprise applications > {app} > Users and groups: assign the
    users or groups, with the role `{names.admin_role}` for local administrators and
    `{names.standard_role}` for everyone else. If the tab is hidden while "Allow public client flows"

@@ -244,3 +244,14 @@ def test_fuzzed_policy_json_never_crashes(doc: Any, design: str) -> None:
     assert done.exit_code in (0, 1, 2), done.stderr
     if done.exit_code == 2:
         assert done.stderr.count("\n") == 1 and done.stderr.startswith("profilegen: ")
+
+
+@pytest.mark.parametrize(("design", "letter"), [("scoped-policy", "A"), ("excluded-api", "B")])
+def test_the_blueprint_checklist_names_the_same_rules(tmp_path: Path, design: str, letter: str) -> None:
+    done = run_cli(["azure", "blueprint", "--ca-design", design, "--out", str(tmp_path)])
+    assert done.exit_code == 0, done.stderr
+    text = (tmp_path / "CHECKLIST.md").read_text(encoding="utf-8")
+    assert f"**Windows Azure Active Directory** (`{ca.AZURE_AD_GRAPH}`)" in text
+    assert "phishing-resistant" in text and "supports no security keys" in text
+    assert "**Report-only** first" in text
+    assert f"profilegen azure ca-check --graph --token-stdin --ca-design {letter} --client-id <OIDC app ID>" in text
