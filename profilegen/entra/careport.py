@@ -15,7 +15,7 @@ from profilegen.core.text import one_line, pad, display_width
 from profilegen.entra.ca import SIGNIN_KEYS, Outcome, PolicyResult
 
 COLUMNS = {"login": "LOGIN", "ropg": "ROPG", "menubar_ropg": "MENUBAR_ROPG"}
-NAME_WIDTH = 40
+NAME_WIDTH = 60
 
 
 def safe(text: str, limit: int = 200) -> str:
@@ -77,8 +77,12 @@ def render_text(outcome: Outcome) -> str:
     if not outcome.results:
         out.append("(no policies)")
     problems = problem_lines(outcome)
-    if problems:
-        out += ["", "Problems and fixes:"] + [f"- {line}" for line in problems]
+    now = [line for line in problems if ": report-only, would be " not in line]
+    later = [line for line in problems if ": report-only, would be " in line]
+    if now:
+        out += ["", "Problems and fixes:"] + [f"- {line}" for line in now]
+    if later:
+        out += ["", "Report-only policies that would contradict the design once enabled:"] + [f"- {line}" for line in later]
     unsure = [(r, k, v) for r in outcome.results for k, v in r.verdicts.items() if v.verdict == "cannot-tell"]
     if unsure:
         out += ["", "Cannot tell offline:"]
