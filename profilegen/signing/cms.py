@@ -8,10 +8,18 @@ against the certificates in the file; the first certificate is never assumed to 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass
 from typing import Any
 
 PEM_KINDS = ("CMS", "PKCS7")
+# Bounds on a stranger's file (docs/signing.md, "Signatures from strangers"). A signed profile
+# carries its signer and the signer's few issuers (Apple Configurator, `openssl cms -sign
+# -certfile`, `profilegen sign`: two to four certificates) and one SignerInfo. Without a bound
+# a 4 MiB file holds ~13,000 small certificates, and following names through them was quadratic
+# (20 s for verify). What lies beyond the caps is not looked at, and verify says so.
+MAX_CERTIFICATES = 50
+MAX_SIGNERS = 8
 
 
 class CmsError(ValueError):
@@ -38,8 +46,10 @@ class Signer:
 class SignedProfile:
     content: bytes
     content_type: str
-    certificates: tuple[bytes, ...]  # DER, in file order
-    signers: tuple[Signer, ...]
+    certificates: tuple[bytes, ...]  # DER, in file order, the first MAX_CERTIFICATES
+    signers: tuple[Signer, ...]  # the first MAX_SIGNERS
+    certificates_in_file: int = 0  # how many the file carries (more than len(certificates) past the cap)
+    signers_in_file: int = 0
 
     @property
     def signer(self) -> Signer | None:
@@ -80,16 +90,22 @@ def parse(data: bytes) -> SignedProfile:
         content = encap["content"].native
         if not isinstance(content, bytes):
             raise CmsError("no embedded content (a detached signature)")
-        certs = tuple(c.chosen.dump() for c in signed["certificates"] or [] if c.name == "certificate")
-        signers = tuple(_signer(si, signed["certificates"]) for si in signed["signer_infos"])
-        return SignedProfile(content, encap["content_type"].dotted, certs, signers)
+        choices = signed["certificates"] or []
+        # Other choices (attribute certificates) are never a signer or an issuer; they count
+        # towards the cap all the same, so the work stays bounded.
+        kept = [c.chosen for c in itertools.islice(choices, MAX_CERTIFICATES) if c.name == "certificate"]
+        index = _index(kept)
+        infos = signed["signer_infos"]
+        signers = tuple(_signer(si, index) for si in itertools.islice(infos, MAX_SIGNERS))
+        certs = tuple(bytes(c.dump()) for c in kept)
+        return SignedProfile(content, encap["content_type"].dotted, certs, signers, len(choices), len(infos))
     except CmsError:
         raise
     except Exception as exc:  # noqa: BLE001 - asn1crypto raises many types on bad DER
         raise CmsError(f"not a readable signed profile ({exc})") from None
 
 
-def _signer(si: Any, cert_set: Any) -> Signer:
+def _signer(si: Any, index: dict[Any, bytes]) -> Signer:
     attrs = si["signed_attrs"]
     raw_attrs = None
     digest = ctype = when = when_problem = None
@@ -108,7 +124,7 @@ def _signer(si: Any, cert_set: Any) -> Signer:
                 when, when_problem = _signing_time(values[0].native)
     return Signer(
         sid="subject key identifier" if si["sid"].name == "subject_key_identifier" else "issuer and serial number",
-        cert=signer_certificate(si["sid"], cert_set),
+        cert=signer_certificate(si["sid"], index),
         digest_algorithm=si["digest_algorithm"]["algorithm"].native,
         signature_algorithm=si["signature_algorithm"],
         signature=si["signature"].native,
@@ -134,18 +150,29 @@ def _signing_time(value: Any) -> tuple[dt.datetime | None, str | None]:
         return None, "the signing time is outside the years 1 to 9999 in UTC"
 
 
-def signer_certificate(sid: Any, cert_set: Any) -> bytes | None:
-    """DER of the certificate a SignerIdentifier names, or None when the file does not hold it."""
-    for choice in cert_set or []:
-        if choice.name != "certificate":
+def _index(certs: list[Any]) -> dict[Any, bytes]:
+    """Each certificate's DER under the keys a SignerIdentifier names it by: ("serial", issuer
+    name as asn1crypto compares names, serial number) and ("keyid", identifier). The first
+    certificate wins a tie, as a scan in file order would: one pass instead of one per signer."""
+    index: dict[Any, bytes] = {}
+    for cert in certs:
+        der = bytes(cert.dump())
+        try:
+            keys = [("serial", cert.issuer.hashable, cert.serial_number), *(("keyid", k) for k in _key_ids(cert))]
+        except Exception:  # noqa: BLE001 - a damaged certificate names nobody; verify reports what it can read
             continue
-        cert = choice.chosen
-        if sid.name == "issuer_and_serial_number":
-            wanted = sid.chosen
-            if cert.serial_number == wanted["serial_number"].native and cert.issuer == wanted["issuer"]:
-                return bytes(cert.dump())
-        elif sid.name == "subject_key_identifier" and sid.chosen.native in _key_ids(cert):
-            return bytes(cert.dump())
+        for key in keys:
+            index.setdefault(key, der)
+    return index
+
+
+def signer_certificate(sid: Any, index: dict[Any, bytes]) -> bytes | None:
+    """DER of the certificate a SignerIdentifier names, or None when the file does not hold it."""
+    if sid.name == "issuer_and_serial_number":
+        wanted = sid.chosen
+        return index.get(("serial", wanted["issuer"].hashable, wanted["serial_number"].native))
+    if sid.name == "subject_key_identifier":
+        return index.get(("keyid", sid.chosen.native))
     return None
 
 

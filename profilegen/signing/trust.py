@@ -90,13 +90,18 @@ def load_trust(path: Path, *, option: str = "--ca-file") -> Trust:
 
 
 def chain_in_file(leaf: Any, others: Sequence[Any]) -> list[Any]:
-    """The leaf and its issuers as far as the file's own certificates go (by name, no trust)."""
+    """The leaf and its issuers as far as the file's own certificates go (by name, no trust).
+    Candidates are indexed by subject once (the first one of a name in file order is taken);
+    a certificate is used once, so a loop of names ends."""
+    by_subject: dict[Any, list[Any]] = {}  # cryptography's Name: hashable, and compared as before
+    for cert in others:
+        by_subject.setdefault(cert.subject, []).append(cert)
     chain = [leaf]
-    pool = list(others)
-    while pool and chain[-1].issuer != chain[-1].subject:
-        issuer = next((c for c in pool if c.subject == chain[-1].issuer), None)
+    used = {id(leaf)}
+    while chain[-1].issuer != chain[-1].subject:
+        issuer = next((c for c in by_subject.get(chain[-1].issuer, ()) if id(c) not in used), None)
         if issuer is None:
             break
         chain.append(issuer)
-        pool.remove(issuer)
+        used.add(id(issuer))
     return chain

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from profilegen.signing.cms import CmsError, SignedProfile, Signer, parse
+from profilegen.signing.cms import MAX_CERTIFICATES, MAX_SIGNERS, CmsError, SignedProfile, Signer, parse
 from profilegen.signing.keys import certificate_problems, describe, printable, quiet_serials
 from profilegen.signing.trust import Trust, chain_in_file
 
@@ -70,6 +70,12 @@ def verify_signed(signed: SignedProfile, *, trust: Trust | None = None, at: dt.d
         return verdict
     if signed.content_type != ID_DATA:
         verdict.broken.append(f"the signed content type is {signed.content_type}, not id-data; this is no signed profile")
+    if signed.signers_in_file > len(signed.signers):
+        verdict.broken.append(f"the file carries {signed.signers_in_file} SignerInfos; only the first {MAX_SIGNERS} were "
+                              "checked (a signed profile has one), so the others cannot be vouched for")
+    if signed.certificates_in_file > MAX_CERTIFICATES:
+        verdict.certificate.append(f"the file carries {signed.certificates_in_file} certificates; only the first {MAX_CERTIFICATES} "
+                                   "were looked at for the signer and its chain (a signed profile carries two to four)")
     for signer in signed.signers:
         verdict.broken.extend(signature_problems(signed.content, signer))
     first = signed.signers[0]

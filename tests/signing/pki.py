@@ -180,3 +180,29 @@ def reissued_with_serial(cert: x509.Certificate, issuer_key: Any, serial: int) -
     tbs["serial_number"] = serial
     parsed["signature_value"] = issuer_key.sign(tbs.dump(force=True), padding.PKCS1v15(), hashes.SHA256())
     return bytes(parsed.dump(force=True))
+
+
+def name_chain(pki: PKI, count: int) -> list[bytes]:
+    """``count`` small certificates (Ed25519, ~300 bytes) that chain by name from the test
+    intermediate's subject: the first names itself like the intermediate (the issuer of every
+    leaf) and is issued by ``c00000``, which is issued by ``c00001``, and so on. A chain builder
+    that follows names walks all of them. Two certificates are made; the others differ from the
+    second in the bytes of its names (their signatures no longer match, as no builder by name
+    notices)."""
+    from cryptography.hazmat.primitives.asymmetric import ed25519
+
+    key = ed25519.Ed25519PrivateKey.generate()
+
+    def make(subject: x509.Name, issuer: str) -> bytes:
+        return (
+            x509.CertificateBuilder()
+            .subject_name(subject).issuer_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, issuer)]))
+            .public_key(key.public_key()).serial_number(1).not_valid_before(NOW - DAY).not_valid_after(NOW + 365 * DAY)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(key, None)
+        ).public_bytes(serialization.Encoding.DER)
+
+    head = make(pki.inter.subject, "c00000")
+    template = make(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "cXXXXX")]), "cYYYYY")
+    assert template.count(b"cXXXXX") == template.count(b"cYYYYY") == 1
+    return [head] + [template.replace(b"cXXXXX", b"c%05d" % i).replace(b"cYYYYY", b"c%05d" % (i + 1)) for i in range(count - 1)]
