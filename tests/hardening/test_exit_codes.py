@@ -108,8 +108,35 @@ BREAK = {"generate": "profilegen.generate.pipeline:generate", "validate": "profi
          "jamf pull": "profilegen.jamf.inputs:jamf_url"}
 # Claims that need a whole Jamf Pro imitation are proven by its own suite; named here so that a
 # claim without any test still fails.
-ELSEWHERE = {("jamf push", 0): "tests/jamf/test_push_e2e.py", ("jamf push", 1): "tests/jamf/test_push_rules.py",
-             ("jamf pull", 0): "tests/jamf/test_variants_pull.py"}
+# Each names the test function, which must run that subcommand and assert that exit code on its
+# result (issue 23: a file that merely contains the text proves nothing).
+ELSEWHERE = {("jamf push", 0): "tests/jamf/test_push_e2e.py::test_round_trip",
+             ("jamf push", 1): "tests/jamf/test_connection.py::test_500_is_not_retried_and_others_still_pushed",
+             ("jamf pull", 0): "tests/jamf/test_push_e2e.py::test_round_trip"}
+
+
+def proves(where: str, command: str, code: int) -> bool:
+    """Whether test function ``where`` (path::name) assigns ``x = jamf(fake, SUB, ...)`` and
+    asserts ``x.exit_code == code`` for the same ``x``."""
+    import ast
+
+    path, name = where.split("::")
+    tree = ast.parse((Path(__file__).resolve().parents[2] / path).read_text(encoding="utf-8"))
+    funcs = [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name == name]
+    if not funcs:
+        return False
+    results = set()
+    for node in ast.walk(funcs[0]):
+        if (isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) and len(node.value.args) > 1
+                and isinstance(node.value.func, ast.Name) and node.value.func.id == "jamf"
+                and isinstance(node.value.args[1], ast.Constant) and node.value.args[1].value == command.split()[1]):
+            results.update(t.id for t in node.targets if isinstance(t, ast.Name))
+    for node in ast.walk(funcs[0]):
+        if isinstance(node, ast.Compare) and isinstance(node.left, ast.Attribute) and node.left.attr == "exit_code":
+            if (isinstance(node.left.value, ast.Name) and node.left.value.id in results and isinstance(node.ops[0], ast.Eq)
+                    and isinstance(node.comparators[0], ast.Constant) and node.comparators[0].value == code):
+                return True
+    return False
 JAMF_ENV = {"PROFILEGEN_JAMF_CLIENT_ID": "client", "PROFILEGEN_JAMF_CLIENT_SECRET": "not-a-real-secret",
             "PROFILEGEN_JAMF_BACKOFF_SCALE": "0.001"}
 DRIVER = """
@@ -142,8 +169,7 @@ def test_every_claim_in_the_table_happens(tmp_path: Path, ropg: list[str], pki: 
     for command, codes in claims.items():
         assert {c for c in codes if c != 70} == {c for cmd, c in [*cases, *ELSEWHERE] if cmd == command}, command
     for (command, code), where in ELSEWHERE.items():
-        text = (Path(__file__).resolve().parents[2] / where).read_text(encoding="utf-8")
-        assert f"exit_code == {code}" in text and command.split()[1] in text, (command, code, where)
+        assert proves(where, command, code), (command, code, where)
     for (command, code), args in cases.items():
         result = CliRunner().invoke(app, args, input=PASSWORD + "\n", env=JAMF_ENV)
         assert result.exit_code == code, (command, code, result.stderr)
@@ -155,6 +181,15 @@ def _planted(command: str, args: list[str], debug: bool) -> subprocess.Completed
     extra = {"PROFILEGEN_PASSWORD": PASSWORD, **JAMF_ENV, **({"PROFILEGEN_DEBUG": "1"} if debug else {})}
     return subprocess.run([sys.executable, "-c", DRIVER, BREAK[command], *args], capture_output=True, text=True,
                           env=env(extra), timeout=60, check=False)
+
+
+def test_a_claim_elsewhere_must_be_asserted_there() -> None:
+    assert proves("tests/jamf/test_push_e2e.py::test_round_trip", "jamf push", 0)
+    assert not proves("tests/jamf/test_push_e2e.py::test_round_trip", "jamf push", 3)  # not asserted there
+    assert not proves("tests/jamf/test_push_e2e.py::no_such_test", "jamf push", 0)
+    # test_push_rules.py has "exit_code == 1" and "push" in it, but this test asserts 2 and 0.
+    assert not proves("tests/jamf/test_push_rules.py::test_validation_errors_stop_the_push", "jamf push", 1)
+    assert proves("tests/jamf/test_push_rules.py::test_validation_errors_stop_the_push", "jamf push", 2)
 
 
 @pytest.mark.parametrize("command", list(BREAK))
