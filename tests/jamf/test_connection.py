@@ -205,15 +205,33 @@ def test_scope_check_names_the_group_privileges(fake_jamf: FakeJamf, profiles: l
     assert not fake_jamf.writes("POST")
 
 
-@pytest.mark.parametrize("body", [b"", b"<html>Sign in to the proxy</html>", b"[]", b'{"os_x_configuration_profiles": 5}',
-                                  b'{"os_x_configuration_profiles": [{"id": "1", "name": null}]}', b"\xff\xfe\x00",
-                                  b'{"a":' * 5000])
+NOT_JSON = "did not answer JSON; check --url (is this Jamf Pro?)"
+NO_LIST = ": no os_x_configuration_profiles list; is this Jamf Pro?"
+GARBAGE = {  # the body of every GET answer -> what the one stderr line says after the GET
+    b"": NOT_JSON,
+    b"<html>Sign in to the proxy</html>": NOT_JSON,
+    b"[]": NO_LIST,
+    b'{"os_x_configuration_profiles": 5}': NO_LIST,
+    b'{"os_x_configuration_profiles": [{"id": "1", "name": null}]}':
+        ": an entry of the profile list is not a whole-number id and a name; is this Jamf Pro?",
+    b"\xff\xfe\x00": NOT_JSON,
+    b'{"a":' * 5000: NOT_JSON,
+}
+
+
+@pytest.mark.parametrize("body", list(GARBAGE), ids=range(len(GARBAGE)))
 @pytest.mark.parametrize("command", ["push", "pull"])
-def test_garbage_answers_never_crash(fake_jamf: FakeJamf, profiles: list[Path], tmp_path: Path, body: bytes, command: str) -> None:
+def test_garbage_answers_are_exit_3_and_change_nothing(fake_jamf: FakeJamf, profiles: list[Path], tmp_path: Path,
+                                                        body: bytes, command: str) -> None:
+    # Issue 23: exit 3 exactly, one line naming the request, and nothing created, changed or written
+    # (a malformed list once made push create a profile before exiting 3).
     fake_jamf.garbage = body
-    args = [str(profiles[0])] if command == "push" else ["--out", str(tmp_path / "p")]
+    out = tmp_path / "p"
+    args = [str(profiles[0])] if command == "push" else ["--out", str(out)]
     result = jamf(fake_jamf, command, *args)
-    assert result.exit_code in (0, 3), result.stderr
-    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
-    if result.exit_code == 3:
-        assert len(result.stderr.strip().splitlines()) == 1
+    separator = " " if GARBAGE[body] == NOT_JSON else ""
+    assert (result.exit_code, result.stdout) == (3, "")
+    assert result.stderr == f"profilegen: Jamf Pro: GET /JSSResource/osxconfigurationprofiles{separator}{GARBAGE[body]}\n"
+    assert not fake_jamf.profiles
+    assert [p for m, p in fake_jamf.requests if m != "GET"] == ["/api/oauth/token"]  # no POST or PUT of a profile
+    assert not out.exists()
