@@ -20,6 +20,19 @@ from profilegen.cli.app import (
     echo_line,
 )
 
+from profilegen.cli.graph_inputs import (
+    DEFAULT_GRAPH_URL,
+    DEFAULT_LOGIN_URL,
+    CaFileOpt,
+    GraphClientOpt,
+    GraphUrlOpt,
+    LoginUrlOpt,
+    LoopbackOpt,
+    TenantOpt,
+    TimeoutOpt,
+    TokenStdinOpt,
+)
+
 # Thin: parse, call profilegen.entra (imported inside each command to keep --help fast), report.
 from profilegen.entra import (
     DEFAULT_ADMIN_ROLE,
@@ -76,21 +89,47 @@ def ropg_check(
 
 @app.command("signins")
 def signins(
-    files: Annotated[list[Path], typer.Argument(help="Exported sign-in logs: Graph/portal JSON or portal CSV, or - for stdin.")],
+    files: Annotated[Optional[list[Path]], typer.Argument(help="Exported sign-in logs: Graph/portal JSON or portal CSV, or - for stdin.")] = None,
     app_id: Annotated[Optional[list[str]], typer.Option("--app-id", help="Jamf Connect client ID (repeatable).")] = None,
     fmt: ReportFormatOpt = ReportFormat.text,
     config: ConfigOpt = None,
+    graph: Annotated[bool, typer.Option("--graph", help="Read the sign-in log live from Graph (AuditLog.Read.All) instead of files.")] = False,
+    since: Annotated[str, typer.Option("--since", help="With --graph: 24h, 7d, 2026-11-20 or 2026-11-20T08:00:00Z (at most 30 days).")] = "24h",
+    max_rows: Annotated[int, typer.Option("--max-rows", min=1, max=1_000_000, help="With --graph: stop with an error beyond this many sign-ins.")] = 100_000,
+    token_stdin: TokenStdinOpt = False,
+    tenant: TenantOpt = None,
+    graph_client_id: GraphClientOpt = None,
+    graph_url: GraphUrlOpt = DEFAULT_GRAPH_URL,
+    login_url: LoginUrlOpt = DEFAULT_LOGIN_URL,
+    allow_http_loopback: LoopbackOpt = False,
+    timeout: TimeoutOpt = 30.0,
+    ca_file: CaFileOpt = None,
 ) -> None:
-    """Triage exported sign-in logs per user: MFA noise vs. real wrong passwords. Exit 0 read, 2 unreadable."""
+    """Triage sign-in logs (exports, or Graph with --graph) per user: MFA noise vs. real wrong passwords. Exit 0 read, 2 unreadable, 3 Graph."""
     from profilegen.cli.entra_inputs import signin_app_ids
+    from profilegen.core.errors import InputError
     from profilegen.entra.report import triage_json, triage_notes, triage_text
-    from profilegen.entra.signins import JamfFilter, RowSpool, triage_files
+    from profilegen.entra.signins import JamfFilter, RowSpool, triage_files, triage_records
 
-    jamf = JamfFilter.of(signin_app_ids(app_id or [], config))
+    app_ids = signin_app_ids(app_id or [], config)
+    jamf = JamfFilter.of(app_ids)
+    if graph and files:
+        raise InputError("--graph: give either export files or --graph, not both")
+    if not graph and not files:
+        raise InputError("signins: give one or more exported sign-in logs (or - for stdin), or --graph")
     with RowSpool() as spool:
-        # One pass over each file (so /dev/stdin works); the JSON rows wait in a temporary
-        # file, not in memory. Raises for unreadable files.
-        result = triage_files(files, jamf, spool.add if fmt is ReportFormat.json else None, stdin=sys.stdin.buffer)
+        keep = spool.add if fmt is ReportFormat.json else None
+        if graph:
+            from profilegen.cli.graph_inputs import graph_signin_records
+
+            records = graph_signin_records(app_ids, since=since, max_rows=max_rows, token_stdin=token_stdin, tenant=tenant,
+                                           graph_client_id=graph_client_id, graph_url=graph_url, login_url=login_url,
+                                           allow_http_loopback=allow_http_loopback, timeout=timeout, ca_file=ca_file)
+            result = triage_records(records, jamf, keep)
+        else:
+            # One pass over each file (so /dev/stdin works); the JSON rows wait in a temporary
+            # file, not in memory. Raises for unreadable files.
+            result = triage_files(files or [], jamf, keep, stdin=sys.stdin.buffer)
         for line in triage_notes(result, jamf):
             echo_line(f"profilegen: {line}", err=True)
         if fmt is ReportFormat.text:

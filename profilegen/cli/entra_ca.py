@@ -19,6 +19,7 @@ from profilegen.cli.entra import azure_app
 from profilegen.cli.graph_inputs import (
     DEFAULT_GRAPH_URL,
     DEFAULT_LOGIN_URL,
+    CaFileOpt,
     GraphClientOpt,
     GraphUrlOpt,
     LoginUrlOpt,
@@ -27,6 +28,7 @@ from profilegen.cli.graph_inputs import (
     TimeoutOpt,
     TokenStdinOpt,
     graph_token,
+    make_graph,
 )
 
 if TYPE_CHECKING:
@@ -111,6 +113,7 @@ def ca_check(
     login_url: LoginUrlOpt = DEFAULT_LOGIN_URL,
     allow_http_loopback: LoopbackOpt = False,
     timeout: TimeoutOpt = 30.0,
+    ca_file: CaFileOpt = None,
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 also when only report-only policies would contradict the design.")] = False,
     fmt: ReportFormatOpt = ReportFormat.text,
 ) -> None:
@@ -120,7 +123,6 @@ def ca_check(
     from profilegen.entra import ca
     from profilegen.entra.capolicies import read_policies
     from profilegen.entra.careport import problem_lines, render_json, render_text
-    from profilegen.entra.graph import Graph
     from profilegen.entra.casetup import build_setup
 
     login, menubar, where = read_profiles(profile or [])
@@ -130,8 +132,9 @@ def ca_check(
     if graph:
         if policies is not None:
             raise InputError("--graph: give either --policies or --graph, not both")
-        found = graph_policies(Graph(graph_url, login_url, timeout, allow_http_loopback, log=lambda line: echo(f"profilegen: {line}", err=True)),
-                               token_stdin=token_stdin, tenant=tenant, graph_client_id=graph_client_id)
+        endpoint = make_graph(graph_url=graph_url, login_url=login_url, allow_http_loopback=allow_http_loopback,
+                              timeout=timeout, ca_file=ca_file)
+        found = graph_policies(endpoint, token_stdin=token_stdin, tenant=tenant, graph_client_id=graph_client_id)
     elif policies is None:
         raise InputError("--policies: required; give the policies' JSON (file, directory or -), or use --graph")
     else:

@@ -12,7 +12,9 @@ registration (it needs Policy.Read.All / AuditLog.Read.All), and one option must
 
 from __future__ import annotations
 
-from typing import IO, TYPE_CHECKING, Annotated, Optional
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
@@ -30,6 +32,7 @@ GraphClientOpt = Annotated[Optional[str], typer.Option("--graph-client-id", help
 GraphUrlOpt = Annotated[str, typer.Option("--graph-url", help="Graph endpoint (national clouds: https://graph.microsoft.us, ...).")]
 LoginUrlOpt = Annotated[str, typer.Option("--login-url", help="Entra login host for client credentials.")]
 LoopbackOpt = Annotated[bool, typer.Option("--allow-http-loopback", help="Allow http://127.0.0.1:<port> (tests).")]
+CaFileOpt = Annotated[Optional[Path], typer.Option("--ca-file", help="PEM file of CA certificates to trust beside the system's (a TLS-inspecting proxy).", dir_okay=False)]
 TimeoutOpt = Annotated[float, typer.Option("--timeout", min=0.1, max=300.0, help="Seconds per Graph request.")]
 DEFAULT_GRAPH_URL = "https://graph.microsoft.com"  # profilegen.entra.graph.GRAPH_URL (not imported: --help stays fast)
 DEFAULT_LOGIN_URL = "https://login.microsoftonline.com"
@@ -75,3 +78,39 @@ def graph_token(graph: Graph, *, token_stdin: bool, tenant: str | None, graph_cl
         raise InputError(f"--graph-client-id: {shown(graph_client_id)} is not a client ID GUID; copy the reading app's Application (client) ID")
     secret = read_stdin_line(stdin, "client secret (stdin)")
     return client_credentials_token(graph, tenant, graph_client_id.strip(), secret)
+
+
+def make_graph(*, graph_url: str, login_url: str, allow_http_loopback: bool, timeout: float, ca_file: Path | None) -> Graph:
+    """The Graph endpoint of this run; retries are reported on stderr."""
+    from profilegen.cli.app import echo
+    from profilegen.core.transport import trust_ca_file
+    from profilegen.entra.graph import Graph
+
+    trust_ca_file(ca_file)
+    graph = Graph(graph_url, login_url, timeout, allow_http_loopback, log=lambda line: echo(f"profilegen: {line}", err=True))
+    graph.check()
+    return graph
+
+
+def graph_signin_records(app_ids: list[str], *, since: str, max_rows: int, token_stdin: bool, tenant: str | None,
+                         graph_client_id: str | None, graph_url: str, login_url: str, allow_http_loopback: bool,
+                         timeout: float, ca_file: Path | None) -> Iterator[Any]:
+    """signins --graph: the Jamf Connect apps' sign-ins since ``since``, page by page (newest first)."""
+    import sys
+    from datetime import datetime, timezone
+
+    from profilegen.entra import facts
+    from profilegen.entra.graph import get_pages, signins_path, window_start
+
+    if not app_ids:
+        raise InputError("--app-id: required with --graph (or --config with azure.client_id); Graph is asked for "
+                         "these apps' sign-ins only")
+    bad = next((a for a in app_ids if not facts.is_client_id(a.strip())), None)
+    if bad is not None:
+        raise InputError(f"--app-id: {shown(bad)} is not a client ID GUID; copy the Application (client) ID from the app registration")
+    start = window_start(since, datetime.now(timezone.utc))
+    graph = make_graph(graph_url=graph_url, login_url=login_url, allow_http_loopback=allow_http_loopback,
+                       timeout=timeout, ca_file=ca_file)
+    token = graph_token(graph, token_stdin=token_stdin, tenant=tenant, graph_client_id=graph_client_id, stdin=sys.stdin.buffer)
+    path = signins_path(sorted({a.strip().lower() for a in app_ids}), start)
+    return get_pages(graph, path, token, what="Graph auditLogs/signIns", max_items=max_rows)

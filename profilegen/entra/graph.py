@@ -19,17 +19,19 @@ every text from the network goes through ``scrubber``.
 from __future__ import annotations
 
 import json
+import re
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from pydantic import SecretStr
 
 from profilegen.core.errors import InputError, ServiceError
 from profilegen.core.scrub import scrubber
-from profilegen.core.text import one_line
+from profilegen.core.text import one_line, shown
 from profilegen.core.transport import Answer, Failure, Retry, check_url, send_retrying
 
 GRAPH_URL = "https://graph.microsoft.com"
@@ -168,3 +170,39 @@ def _refusal(answer: Answer, what: str, clean: Callable[[str], str]) -> str:
     if answer.status == 429:
         return f"{what}: HTTP 429{detail}: Graph is throttling this tenant; try again later"
     return f"{what}: HTTP {answer.status}{detail}"
+
+
+MAX_WINDOW_DAYS = 30  # Entra keeps sign-ins 30 days with P1/P2 (azure-facts.md §4.1)
+_AGO = re.compile(r"^(\d{1,4})([hd])$")
+
+
+def window_start(value: str, now: datetime) -> datetime:
+    """``--since`` as an aware UTC datetime: ``24h``, ``7d``, a date ``2026-11-20`` or a UTC time
+    ``2026-11-20T08:00:00Z``. InputError names the option and the accepted forms."""
+    text = value.strip()
+    match = _AGO.match(text)
+    if match:
+        amount = int(match.group(1))
+        start = now - (timedelta(hours=amount) if match.group(2) == "h" else timedelta(days=amount))
+    else:
+        try:
+            parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            raise InputError(f"--since: {shown(value)} is not a time; give 24h, 7d, 2026-11-20 or 2026-11-20T08:00:00Z") from None
+        start = parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    if start > now:
+        raise InputError(f"--since: {shown(value)} is in the future; give a time in the last {MAX_WINDOW_DAYS} days")
+    if now - start > timedelta(days=MAX_WINDOW_DAYS, hours=1):
+        raise InputError(f"--since: {shown(value)} is more than {MAX_WINDOW_DAYS} days ago; Entra keeps sign-ins "
+                         f"{MAX_WINDOW_DAYS} days (older ones: the portal's download or Log Analytics)")
+    return start.astimezone(timezone.utc)
+
+
+def signins_path(app_ids: list[str], start: datetime, *, top: int = 1000) -> str:
+    """``/v1.0/auditLogs/signIns`` filtered by app ID and time (filter syntax: azure-facts.md §4.1;
+    ``$top`` at most 1000). App IDs are GUIDs checked by the caller, so no quote can break the filter."""
+    apps = " or ".join(f"appId eq '{a}'" for a in app_ids)
+    when = start.strftime("%Y-%m-%dT%H:%M:%SZ")
+    query = urllib.parse.urlencode({"$filter": f"createdDateTime ge {when} and ({apps})", "$top": str(top)},
+                                   quote_via=urllib.parse.quote)
+    return f"{SIGNINS}?{query}"

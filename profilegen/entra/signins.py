@@ -340,3 +340,20 @@ def triage_files(
     if problems:
         raise InputError(*problems)
     return result
+
+
+def triage_records(records: Iterable[Any], jamf: JamfFilter, keep: Callable[[SignIn], None] | None = None, *,
+                   where: str = "Graph") -> Triage:
+    """Count Graph ``signIn`` objects that came from elsewhere than a file (``signins --graph``):
+    the same reading and triage as an export's records; ``where`` names their source in notes."""
+    result = Triage()
+    for number, record in enumerate(records, 1):
+        signin = _from_graph(record, Path(where), number)
+        result.rows_read += 1
+        if signin.skip:
+            result.note(signin)
+        elif jamf.matches(signin):
+            result.add(signin)
+            if keep is not None and signin.error_code is not None:
+                keep(signin)
+    return result
