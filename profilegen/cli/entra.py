@@ -151,13 +151,20 @@ def azure_blueprint(
     admin_role: Annotated[str, typer.Option("--admin-role", help="App role value for local admins.")] = DEFAULT_ADMIN_ROLE,
     standard_role: Annotated[str, typer.Option("--standard-role", help="App role value for standard users.")] = DEFAULT_STANDARD_ROLE,
     ca_design: Annotated[CaDesign, typer.Option("--ca-design", help="Conditional Access design the checklist sets up: scoped-policy or excluded-api.")] = CaDesign.scoped_policy,
+    fido2_promotion: Annotated[
+        bool, typer.Option("--fido2-promotion", help="Also register jamfconnect://loggedin (VerifyUserPromotionFIDO2: passkey before elevation).")
+    ] = False,
+    unlock: Annotated[bool, typer.Option("--unlock", help="Also register jamfunlock://callback/auth (Jamf Unlock).")] = False,
     force: ForceOpt = False,
 ) -> None:
     """Write the two app registrations (Graph JSON), an az script and a portal checklist."""
     from profilegen.core.writer import write_files
     from profilegen.entra.blueprint import BlueprintNames, render_blueprint
 
-    names = BlueprintNames(api_name=api_name, app_name=app_name, admin_role=admin_role, standard_role=standard_role)
+    names = BlueprintNames(
+        api_name=api_name, app_name=app_name, admin_role=admin_role, standard_role=standard_role,
+        fido2_promotion=fido2_promotion, unlock=unlock,
+    )
     for path in write_files(out, render_blueprint(names, ca_design.value), force=force):
         path.chmod(0o755 if path.suffix == ".sh" else 0o644)
         echo_line(f"wrote {path}", err=True)

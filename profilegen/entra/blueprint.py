@@ -29,7 +29,7 @@ from profilegen.entra import (
     DEFAULT_STANDARD_ROLE,
 )
 from profilegen.entra.designs import DEFAULT_DESIGN, DesignName
-from profilegen.entra.facts import DEFAULT_REDIRECT_URI
+from profilegen.entra.facts import DEFAULT_REDIRECT_URI, FIDO2_REDIRECT_URI, UNLOCK_REDIRECT_URI
 
 # Microsoft Graph and its delegated User.Read permission (verified ids:
 # https://learn.microsoft.com/en-us/graph/migrate-azure-ad-graph-permissions-differences).
@@ -46,6 +46,15 @@ class BlueprintNames:
     app_name: str = DEFAULT_APP_NAME
     admin_role: str = DEFAULT_ADMIN_ROLE
     standard_role: str = DEFAULT_STANDARD_ROLE
+    # Features whose redirect URI the OIDC app must list too (issue 20, validate's PG423):
+    # passkey/FIDO2 before privilege elevation, and Jamf Unlock.
+    fido2_promotion: bool = False
+    unlock: bool = False
+
+    @property
+    def redirect_uris(self) -> list[str]:
+        extra = [FIDO2_REDIRECT_URI] if self.fido2_promotion else []
+        return [DEFAULT_REDIRECT_URI, *extra, *([UNLOCK_REDIRECT_URI] if self.unlock else [])]
 
     def check(self) -> None:
         for option, value in (("--api-name", self.api_name), ("--app-name", self.app_name)):
@@ -122,7 +131,7 @@ def oidc_app_body(names: BlueprintNames) -> dict[str, Any]:
         "signInAudience": "AzureADMyOrg",
         # "Allow public client flows" = Yes: without it ROPG fails with AADSTS7000218.
         "isFallbackPublicClient": True,
-        "publicClient": {"redirectUris": [DEFAULT_REDIRECT_URI]},
+        "publicClient": {"redirectUris": names.redirect_uris},
         "requiredResourceAccess": [
             _user_read(),
             {"resourceAppId": API_APP_ID_PLACEHOLDER, "resourceAccess": [{"id": scope_id(names), "type": "Scope"}]},

@@ -17,6 +17,17 @@ from profilegen.core.text import shown
 # Jamf Connect's default OIDCRedirectURI, which the OIDC app registration must list (the key
 # catalog's OIDCRedirectURI entry); models and the blueprint both use it.
 DEFAULT_REDIRECT_URI = "https://127.0.0.1/jamfconnect"
+# Redirect URIs the same OIDC app must also list when a feature is used (issue 20;
+# ../shared/reference/jamf-connect-keys.md, 2026 update U.2):
+# - TemporaryUserPermissions.VerifyUserPromotionFIDO2 (passkey/FIDO2 check in a browser before
+#   privilege elevation): learn.jamf.com Temporary_User_Permission_Settings;
+# - Jamf Unlock (Unlock.EnableUnlock): docs.jamf.com 2.12.0 Integrating_with_Microsoft_Azure_AD.
+FIDO2_REDIRECT_URI = "jamfconnect://loggedin"
+FIDO2_REDIRECT_SOURCE = (
+    "https://learn.jamf.com/r/en-US/jamf-connect-documentation-current/Temporary_User_Permission_Settings"
+)
+UNLOCK_REDIRECT_URI = "jamfunlock://callback/auth"
+UNLOCK_REDIRECT_SOURCE = "https://docs.jamf.com/jamf-connect/2.12.0/documentation/Integrating_with_Microsoft_Azure_AD.html"
 
 GUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 # A verified or initial domain such as contoso.onmicrosoft.com: DNS labels, at least one dot.

@@ -456,6 +456,19 @@ CASES: dict[str, dict[str, bytes]] = {
         "fail-other-host.menubar.plist": xml(menubar(DiscoveryURL="https://idp.example.net/.well-known/openid-configuration")),
         "pass-adfs.menubar.plist": xml(menubar(DiscoveryURL="https://adfs.example.net/adfs/.well-known/openid-configuration")),
     },
+    # issue 20: Self Service+ features whose redirect URI the OIDC app must list too
+    "PG423": {
+        "fail-fido2.menubar.plist": xml({**MENUBAR, "TemporaryUserPermissions": {"TemporaryUserPromotion": True, "VerifyUserPromotionFIDO2": True}}),
+        "fail-fido2-okta.menubar.plist": xml({"IdPSettings": {"Provider": "OktaIdentityEngine", "OktaAuthServer": "contoso.okta.com"},
+                                             "TemporaryUserPermissions": {"TemporaryUserPromotion": True, "VerifyUserPromotionFIDO2": True}}),
+        "fail-unlock.menubar.plist": xml({**MENUBAR, "Unlock": {"EnableUnlock": True}}),
+        "fail-both-in-profile.mobileconfig": xml(profile("com.jamf.connect", {
+            **MENUBAR, "Unlock": {"EnableUnlock": True}, "TemporaryUserPermissions": {"TemporaryUserPromotion": True, "VerifyUserPromotionFIDO2": True}})),
+        "pass-fido2-off.menubar.plist": xml({**MENUBAR, "TemporaryUserPermissions": {"TemporaryUserPromotion": True, "VerifyUserPromotionFIDO2": False}}),
+        "pass-fido2-as-string.menubar.plist": xml({**MENUBAR, "TemporaryUserPermissions": {"TemporaryUserPromotion": True, "VerifyUserPromotionFIDO2": "true"}}),
+        "pass-unlock-google.menubar.plist": xml({"IdPSettings": {"Provider": "GoogleID"}, "Unlock": {"EnableUnlock": True}}),
+        "pass-plain.menubar.plist": xml(MENUBAR),
+    },
     "PG501": {
         "fail-ropg-secret.login.plist": xml(login(ROPGClientSecret="abc123")),
         "fail-menubar-secret.menubar.plist": xml(menubar(ClientSecret="abc123")),

@@ -63,6 +63,36 @@ def test_oidc_app_body(tmp_path: Path) -> None:
         uuid.UUID(role["id"])
 
 
+@pytest.mark.parametrize(("options", "extra"), [
+    ((), []),
+    (("--fido2-promotion",), ["jamfconnect://loggedin"]),
+    (("--unlock",), ["jamfunlock://callback/auth"]),
+    (("--unlock", "--fido2-promotion"), ["jamfconnect://loggedin", "jamfunlock://callback/auth"]),
+])
+def test_feature_redirect_uris(tmp_path: Path, options: tuple[str, ...], extra: list[str]) -> None:
+    """Issue 20 point 3 (PG423's other half): passkey elevation and Jamf Unlock need their own
+    redirect URIs on the OIDC app (learn.jamf.com Temporary_User_Permission_Settings; docs.jamf.com
+    2.12.0 Integrating_with_Microsoft_Azure_AD), and the checklist says why each is there."""
+    files = blueprint(tmp_path, *options)
+    body = json.loads(files["oidc-app.json"])
+    assert body["publicClient"] == {"redirectUris": ["https://127.0.0.1/jamfconnect", *extra]}
+    checklist = files["CHECKLIST.md"].decode()
+    assert ("`jamfconnect://loggedin` for passkey/FIDO2 before privilege elevation" in checklist) is ("--fido2-promotion" in options)
+    assert ("`jamfunlock://callback/auth` for Jamf Unlock" in checklist) is ("--unlock" in options)
+    assert ("Temporary_User_Permission_Settings" in checklist) is ("--fido2-promotion" in options)
+
+
+def test_checklist_design_a_names_azure_ad_graph_and_the_baseline_setting(tmp_path: Path) -> None:
+    """Issue 20 point 5: design A's check counts as a sign-in to Windows Azure Active Directory
+    since Microsoft's 2026 change; excluding apps depends on the tenant's baseline-scopes setting."""
+    for design in ("scoped-policy", "excluded-api"):
+        text = blueprint(tmp_path / design, "--ca-design", design)["CHECKLIST.md"].decode()
+        assert "login window supports no security keys" in " ".join(text.split())  # point 6
+    flat = " ".join(blueprint(tmp_path / "a2")["CHECKLIST.md"].decode().split())
+    assert "Windows Azure Active Directory (`00000002-0000-0000-c000-000000000000`): no MFA policy may target that app" in flat
+    assert "https://aka.ms/BaselineScopesSettingsUX" in flat
+
+
 def test_names_and_roles_options(tmp_path: Path) -> None:
     default = blueprint(tmp_path / "d")
     files = blueprint(tmp_path / "c", "--api-name", "Contoso JC API", "--app-name", "Contoso JC",

@@ -106,3 +106,17 @@ def test_every_counterpart_is_a_login_window_key_with_a_source():
             assert key in login.keys and not login.keys[key].legacy, (spec.path, key)
         if spec.login_counterparts:
             assert "docs.jamf.com" in raw["keys"]["IdPSettings"]["keys"][spec.name]["login_counterparts_source"]
+
+
+def test_change_password_url_entra_default_is_the_2026_one():
+    """Issue 20 point 7: Self Service+'s Entra default for IdPSettings.ChangePasswordURL, with its
+    source, and the 2.15 value it replaced (jamf-connect-keys.md, 2026 update U.2)."""
+    import json
+    from importlib import resources
+
+    raw = json.loads(resources.files("profilegen.catalog").joinpath("menubar.json").read_text(encoding="utf-8"))
+    entry = raw["keys"]["IdPSettings"]["keys"]["ChangePasswordURL"]
+    assert entry["default_entra"] == "https://mysignins.microsoft.com/security-info/password/change"
+    assert entry["default_entra_source"].endswith("/Menu_Bar_Authentication_Settings")
+    assert entry["default_entra_before"]["value"] == "https://myaccount.microsoft.com/"
+    assert "mysignins.microsoft.com/security-info/password/change" in entry["summary"]
