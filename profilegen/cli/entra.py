@@ -81,7 +81,12 @@ def ropg_check(
             raise InputError("password: stdin is not a terminal; pipe the password with --password-stdin or set PROFILEGEN_PASSWORD")
         return getpass.getpass("Password: ", stream=sys.stderr)
 
-    password = read_password(password_stdin=password_stdin, environ=os.environ, read_stdin=sys.stdin.read, prompt=prompt)
+    def first_line() -> str:
+        from profilegen.core.stdin import secret_line
+
+        return secret_line(sys.stdin.buffer).decode("utf-8")
+
+    password = read_password(password_stdin=password_stdin, environ=os.environ, read_stdin=first_line, prompt=prompt)
     verdict = check_password(request, password)
     echo(verdict_json(verdict) if fmt is ReportFormat.json else verdict_text(verdict))
     raise typer.Exit(ropg_exit_code(verdict))

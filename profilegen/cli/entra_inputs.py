@@ -115,9 +115,7 @@ def read_password(
     if password_stdin:
         source = "--password-stdin"
         try:
-            # Notepad and PowerShell 5 save UTF-8 with a byte order mark; it is not part of
-            # the password (read_stdin decodes UTF-8, so the BOM arrives as U+FEFF).
-            value = read_stdin().removeprefix("\ufeff").split("\n", 1)[0].removesuffix("\r")
+            value = read_stdin()  # the first line, BOM and line end removed (core.stdin.secret_line)
         except UnicodeDecodeError:
             raise InputError(f"{source}: the password is not UTF-8 text; pipe it in UTF-8") from None
     elif environ.get("PROFILEGEN_PASSWORD") is not None:

@@ -54,8 +54,9 @@ def _password_source(opts: IdentityOptions, *, stdin_taken: bool) -> Any:
         if opts.password_stdin:
             if stdin_taken:
                 raise InputError("--password-stdin: stdin already carries a profile (-); use $" + ENV)
-            raw = sys.stdin.buffer.readline()
-            return Password(raw.removesuffix(b"\n").removesuffix(b"\r"))
+            from profilegen.core.stdin import secret_line
+
+            return Password(secret_line(sys.stdin.buffer))
         env = os.environb.get(ENV.encode())
         if env is not None:
             return Password(env)
