@@ -141,6 +141,11 @@ def push(
             prepared.append(ready)
     seen: dict[str, str] = {}
     for p in prepared:
+        both = {g.casefold() for g in p.placement.scope_groups or ()} & {g.casefold() for g in p.placement.exclude_groups or ()}
+        if both:
+            # Jamf Pro lets an exclusion win: a group both targeted and excluded reaches no Mac.
+            problems.append(f"{p.file}: computer group {sorted(both)[0]!r} is both a scope group and an exclude group; "
+                            "an exclusion wins in Jamf Pro, so it would reach no Mac: name it once")
         if p.name.casefold() in seen:
             problems.append(f"{p.file}: Jamf Pro name {p.name!r} is also the name of {seen[p.name.casefold()]}; names must be unique")
         seen.setdefault(p.name.casefold(), p.file)

@@ -16,11 +16,13 @@ deploymenttheory/go-api-sdk-jamfpro's osxconfigurationprofiles scope structs:
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from xml.sax.saxutils import escape
 
+from profilegen.core.text import one_line
 from profilegen.variants.diff import Change
 
 # (path in our view, XML list element, XML item element). Targets first, then limitations and
@@ -44,6 +46,8 @@ CATEGORIES: tuple[tuple[str, str, str], ...] = (
     ("exclusions.user_groups", "user_groups", "user_group"),
     ("exclusions.network_segments", "network_segments", "network_segment"),
     ("exclusions.ibeacons", "ibeacons", "ibeacon"),
+    ("exclusions.jss_users", "jss_users", "user"),
+    ("exclusions.jss_user_groups", "jss_user_groups", "user_group"),
 )
 PATHS = tuple(path for path, _, _ in CATEGORIES)
 MAX_MEMBERS = 100_000  # bounded work on a hostile answer; a real scope has far fewer
@@ -137,13 +141,32 @@ def parse_scope(raw: Any) -> Scope:
         if total > MAX_MEMBERS:
             raise ValueError(f"scope holds more than {MAX_MEMBERS} entries")
         lists[path] = tuple(_member(item, f"scope.{path}") for item in items)
+    _refuse_unknown(raw)
     return Scope(flags["all_computers"], flags["all_jss_users"], lists)
+
+
+_KNOWN = {head: {p.rpartition(".")[2] for p in PATHS if p.rpartition(".")[0] == head} for head in ("", "limitations", "exclusions")}
+_KNOWN[""] |= {"all_computers", "all_jss_users", "limitations", "exclusions"}
+
+
+def _refuse_unknown(raw: Mapping[str, Any]) -> None:
+    """A category we do not know, holding something, would be emptied by our write."""
+    for head, known in _KNOWN.items():
+        parent = raw.get(head) if head else raw
+        for key, value in parent.items() if isinstance(parent, Mapping) else ():
+            if key not in known and isinstance(value, (list, Mapping)) and value:
+                where = f"{head}.{key}" if head else str(key)
+                raise ValueError(f"scope.{one_line(where)[:80]} is a category profilegen does not know; sending the "
+                                 "scope back would empty it: change this profile's scope in Jamf Pro")
 
 
 def _by_names(names: Sequence[str], current: tuple[Member, ...]) -> tuple[Member, ...]:
     """Members named by an option; one Jamf Pro already lists keeps its id and spelling."""
     known = {m.name.casefold(): m for m in current if m.name}
-    return tuple(known.get(n.casefold(), Member(None, n)) for n in names)
+    unique: dict[str, str] = {}
+    for n in names:  # --scope-group A --scope-group a: once, as first written
+        unique.setdefault(n.casefold(), n)
+    return tuple(known.get(k, Member(None, n)) for k, n in unique.items())
 
 
 def merge_scope(live: Scope, *, all_computers: bool | None, groups: Sequence[str] | None,
@@ -187,10 +210,13 @@ def scope_changes(old: Scope, new: Scope) -> list[Change]:
         if getattr(old, flag) != getattr(new, flag):
             out.append(Change("~", f"scope.{flag}", getattr(old, flag), getattr(new, flag)))
     for path in PATHS:
-        before = {m.key(): m for m in old.members(path)}
-        after = {m.key(): m for m in new.members(path)}
-        for key in sorted(set(before) - set(after)):
-            out.append(Change("-", f"scope.{path}", old=before[key].name or f"id {before[key].id}"))
-        for key in sorted(set(after) - set(before)):
-            out.append(Change("+", f"scope.{path}", new=after[key].name or f"id {after[key].id}"))
+        # Counted, not collected in a set: computer names are not unique in Jamf Pro, and one
+        # of two "Lab-Mac" entries lost must show.
+        before = Counter(m.key() for m in old.members(path))
+        after = Counter(m.key() for m in new.members(path))
+        shown = {m.key(): m.name or f"id {m.id}" for m in (*old.members(path), *new.members(path))}
+        for key in sorted((before - after).elements()):
+            out.append(Change("-", f"scope.{path}", old=shown[key]))
+        for key in sorted((after - before).elements()):
+            out.append(Change("+", f"scope.{path}", new=shown[key]))
     return out

@@ -44,7 +44,7 @@ def pulled_scope(**lists: list[str]) -> dict[str, object]:
         "departments": [], "jss_users": [], "jss_user_groups": [],
         "limitations": {"users": [], "user_groups": [], "network_segments": [], "ibeacons": []},
         "exclusions": {"computers": [], "computer_groups": [], "buildings": [], "departments": [], "users": [],
-                       "user_groups": [], "network_segments": [], "ibeacons": []},
+                       "user_groups": [], "network_segments": [], "ibeacons": [], "jss_users": [], "jss_user_groups": []},
     }
     for key, value in lists.items():
         head, _, tail = key.rpartition("__")

@@ -40,7 +40,8 @@ CATEGORIES = tuple((f"{head}{lst}", lst, item) for head, pairs in (
                       ("ibeacons", "ibeacon"))),
     ("exclusions.", (("computers", "computer"), ("computer_groups", "computer_group"), ("buildings", "building"),
                      ("departments", "department"), ("users", "user"), ("user_groups", "user_group"),
-                     ("network_segments", "network_segment"), ("ibeacons", "ibeacon"))),
+                     ("network_segments", "network_segment"), ("ibeacons", "ibeacon"), ("jss_users", "user"),
+                     ("jss_user_groups", "user_group"))),
 ) for lst, item in pairs)
 ENTITY = re.compile(r"&(amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);")
 NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
@@ -442,6 +443,8 @@ def handler(fake: FakeJamf) -> type[BaseHTTPRequestHandler]:
                     target.all_computers, target.all_jss_users, target.scope = scope
                 for path in fake.drop_on_write:
                     target.scope.pop(path, None)
+                if fake.answers.get("drop_last") in target.scope:
+                    target.scope[fake.answers["drop_last"]].pop()
             # Reference §2: create and update both answer 201 with the id.
             created = fake.answers.get("created_id", target.id) if method == "POST" else target.id
             self._send(201, f"<?xml version=\"1.0\" encoding=\"UTF-8\"?><os_x_configuration_profile><id>{created}</id></os_x_configuration_profile>".encode())

@@ -39,6 +39,7 @@ def _web_page(fake: FakeJamf) -> None:
     fake.set_scope(p, "exclusions.computer_groups", ["Kiosk Macs"])
     fake.set_scope(p, "exclusions.computers", ["Kiosk-01"])
     fake.set_scope(p, "exclusions.users", ["alice"])
+    fake.set_scope(p, "exclusions.jss_user_groups", ["Staff"])
 
 
 def _puts(fake: FakeJamf) -> list[bytes]:
@@ -112,6 +113,8 @@ def test_a_category_lost_on_write_is_a_failure(fake_jamf: FakeJamf, login: Path)
     ({"exclusions": "none"}, "scope.exclusions is not an object"),
     ({"computer_groups": [{"id": True}]}, "scope.computer_groups: an entry's id is not a whole number"),
     ({"all_computers": "false"}, "scope.all_computers is not true or false"),
+    ({"exclusions": {"mobile_devices": [{"id": 1}]}}, "scope.exclusions.mobile_devices is a category profilegen does "
+     "not know; sending the scope back would empty it: change this profile's scope in Jamf Pro"),
 ])
 def test_unreadable_live_scope_writes_nothing(fake_jamf: FakeJamf, login: Path, scope: dict[str, object],
                                               problem: str) -> None:
@@ -131,7 +134,7 @@ def test_pull_records_the_whole_scope(fake_jamf: FakeJamf, login: Path, tmp_path
     assert entry["scope"] == pulled_scope(computer_groups=["Sales Macs"], buildings=["HQ"],
                                           limitations__network_segments=["Lab LAN"],
                                           exclusions__computer_groups=["Kiosk Macs"], exclusions__computers=["Kiosk-01"],
-                                          exclusions__users=["alice"])
+                                          exclusions__users=["alice"], exclusions__jss_user_groups=["Staff"])
 
 
 def test_docs_examples_are_what_push_and_pull_print(fake_jamf: FakeJamf, login: Path, tmp_path: Path) -> None:
@@ -149,3 +152,23 @@ def test_docs_examples_are_what_push_and_pull_print(fake_jamf: FakeJamf, login: 
     [entry] = json.loads((tmp_path / "pulled" / "jamf.json").read_text())["profiles"]
     json_doc = doc.split("## pull", 1)[1].split("```json\n", 1)[1].split("```", 1)[0]
     assert entry["scope"] == json.loads(json_doc)["profiles"][0]["scope"]
+
+
+def test_duplicate_computer_names_are_counted(fake_jamf: FakeJamf, login: Path) -> None:
+    """Computer names are not unique in Jamf Pro: one of two "Lab-07" lost on write shows."""
+    assert jamf(fake_jamf, "push", str(login)).exit_code == 0
+    fake_jamf.directory["computer"][3] = "Lab-07"
+    p = fake_jamf.profiles[1]
+    p.scope["exclusions.computers"] = [{"id": 2, "name": "Lab-07"}, {"id": 3, "name": "Lab-07"}]
+    fake_jamf.answers["drop_last"] = "exclusions.computers"
+    result = jamf(fake_jamf, "push", str(login), "--scope-group", "All Staff")
+    assert result.exit_code == 1
+    assert result.stdout == f'failed {NAME} (id 1)\n  - scope.exclusions.computers = "Lab-07"\n'
+
+
+def test_a_group_both_scoped_and_excluded_is_refused(fake_jamf: FakeJamf, login: Path) -> None:
+    result = jamf(fake_jamf, "push", str(login), "--scope-group", "Sales Macs", "--exclude-group", "sales macs")
+    assert result.exit_code == 2 and not fake_jamf.requests
+    assert result.stderr.splitlines() == [
+        f"profilegen: {login}: computer group 'sales macs' is both a scope group and an exclude group; an exclusion "
+        "wins in Jamf Pro, so it would reach no Mac: name it once", "profilegen: nothing was sent to Jamf Pro"]
