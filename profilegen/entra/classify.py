@@ -172,7 +172,9 @@ def classify_token_response(status: int, body: bytes) -> Verdict:
         # something that is not Entra's token endpoint: the URL is wrong.
         return Verdict(CONFIGURATION_PROBLEM, None, f"HTTP {status} without a JSON object body; the URL is not an "
                        f"OAuth token endpoint. {CATEGORY_TEXT[CONFIGURATION_PROBLEM]}")
-    if status == 200 and isinstance(data.get("access_token"), str) and "error" not in data:
+    # Tokens alone are success; a body that also carries an error or error codes is classified by
+    # them (a proxy or a misbehaving endpoint can merge both; the error is the safer reading).
+    if status == 200 and isinstance(data.get("access_token"), str) and "error" not in data and "error_codes" not in data:
         return Verdict(SUCCESS, None, CATEGORY_TEXT[SUCCESS])
     description = data.get("error_description")
     detail = _first_line(description) if isinstance(description, str) else ""
