@@ -99,6 +99,13 @@ class CaDesign(str, Enum):
     excluded_api = "excluded-api"
 
 
+class ProviderValue(str, Enum):
+    """OIDCProvider / IdPSettings.Provider for Entra ID: Jamf lists "EntraID (formerly Azure)"."""
+
+    Azure = "Azure"
+    EntraID = "EntraID"
+
+
 class StyleChoice(str, Enum):
     mcx = "mcx"
     direct = "direct"

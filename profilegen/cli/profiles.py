@@ -14,6 +14,7 @@ from profilegen.cli.app import (
     ComponentChoice,
     ComponentOpt,
     ConfigOpt,
+    ProviderValue,
     ForceOpt,
     FormatChoice,
     FormatOpt,
@@ -47,6 +48,10 @@ def generate(
     ropg_discovery_url: Annotated[Optional[str], typer.Option("--ropg-discovery-url", help="Discovery URL for ROPG (AD FS in hybrid setups).")] = None,
     redirect_uri: Annotated[Optional[str], typer.Option("--redirect-uri", help="Redirect URI (default: https://127.0.0.1/jamfconnect).")] = None,
     admin_role: Annotated[Optional[list[str]], typer.Option("--admin-role", help="App role that makes local admins (repeatable).")] = None,
+    provider_value: Annotated[
+        Optional[ProviderValue],
+        typer.Option("--provider-value", help="OIDCProvider and IdPSettings.Provider: Azure (default; every version reads it) or EntraID (Jamf's new name; first release unknown)."),
+    ] = None,
     organization: Annotated[Optional[str], typer.Option("--organization", help="PayloadOrganization.  [required unless --config sets it]")] = None,
     identifier: Annotated[Optional[str], typer.Option("--identifier", help="Reverse-DNS base for PayloadIdentifier.  [required unless --config sets it]")] = None,
     component: ComponentOpt = ComponentChoice.both,
@@ -84,6 +89,7 @@ def generate(
         "ropg_discovery_url": ropg_discovery_url,
         "redirect_uri": redirect_uri,
         "admin_roles": tuple(admin_role or ()),
+        "provider": provider_value.value if provider_value else None,
         "organization": organization,
         "identifier": identifier,
     }

@@ -18,6 +18,7 @@ from profilegen.generate.models import ProfileConfig, Style
 
 # Jamf's samples and docs write OIDCProvider / IdPSettings.Provider = Azure; current docs also
 # accept EntraID, but older 2.x clients know only Azure (jamf-connect-keys.json: OIDCProvider).
+# The default; azure.provider / --provider-value EntraID writes the new spelling (issue 20).
 PROVIDER = "Azure"
 # Namespace for PayloadUUIDs: uuid5 of the identifier, so regenerating a profile keeps its UUID
 # and macOS (and Jamf Pro) replace the installed profile instead of adding a second one.
@@ -45,7 +46,7 @@ def login_preferences(config: ProfileConfig) -> dict[str, Any]:
     """com.jamf.connect.login keys, per issue #2 and Jamf's Entra ID guides (see catalog sources)."""
     az = config.azure
     prefs: dict[str, Any] = {
-        "OIDCProvider": PROVIDER,
+        "OIDCProvider": az.provider,
         "OIDCClientID": az.client_id,
         "OIDCROPGID": az.ropg_id,
         "OIDCTenant": az.tenant,
@@ -68,7 +69,7 @@ def login_preferences(config: ProfileConfig) -> dict[str, Any]:
 def menubar_preferences(config: ProfileConfig) -> dict[str, Any]:
     """com.jamf.connect keys: the IdPSettings dictionary plus any extras."""
     az = config.azure
-    idp: dict[str, Any] = {"Provider": PROVIDER, "ROPGID": az.ropg_id, "TenantID": az.tenant}
+    idp: dict[str, Any] = {"Provider": az.provider, "ROPGID": az.ropg_id, "TenantID": az.tenant}
     if az.ropg_discovery_url:
         idp["DiscoveryURL"] = az.ropg_discovery_url
     return deep_merge({"IdPSettings": idp}, config.menubar)

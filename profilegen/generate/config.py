@@ -26,6 +26,7 @@ AZURE_OPTIONS = {
     "ropg_discovery_url": "--ropg-discovery-url",
     "redirect_uri": "--redirect-uri",
     "admin_roles": "--admin-role",
+    "provider": "--provider-value",
 }
 TOP_OPTIONS = {"organization": "--organization", "identifier": "--identifier"}
 

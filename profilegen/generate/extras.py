@@ -59,7 +59,7 @@ def extras_problems(login: Mapping[str, Any], menubar: Mapping[str, Any], *, azu
 
 
 def _source(field: str) -> str:
-    return "azure: (the provider is always Azure)" if field == "provider" else f"azure.{field}"
+    return "azure.provider (--provider-value: Azure or EntraID)" if field == "provider" else f"azure.{field}"
 
 
 def _problems(component: Component, data: Mapping[str, Any], reserved: Mapping[str, str]) -> Iterator[str]:

@@ -74,6 +74,11 @@ class AzureSettings(BaseModel):
     )
     redirect_uri: str = Field(DEFAULT_REDIRECT_URI, json_schema_extra={"jamf_key": "OIDCRedirectURI"})
     admin_roles: tuple[str, ...] = Field((), json_schema_extra={"jamf_key": "OIDCAdmin"})
+    # OIDCProvider / IdPSettings.Provider. Jamf's current pages list "EntraID (formerly Azure)" and
+    # still show Azure in their examples; the 2.15.0 login reference lists only Azure, and no
+    # release note says which version first accepts EntraID (jamf-connect-keys.md, 2026 update
+    # U.2: [unverified]). So Azure stays the default: every version reads it.
+    provider: Literal["Azure", "EntraID"] = Field("Azure", json_schema_extra={"jamf_key": "OIDCProvider, IdPSettings.Provider"})
 
     @field_validator("*", mode="before")
     @classmethod
