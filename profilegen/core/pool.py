@@ -8,9 +8,16 @@ Decisions:
 - Below MIN_PER_WORKER items per worker a pool costs more than it saves (starting a worker and
   sending results back), so small batches, the common `validate ONE_FILE`, stay in-process
   unless --jobs asks for workers explicitly.
-- Workers are forked where the platform can fork: they inherit the loaded rules, catalogs and
-  the --ca-file trust store instead of importing and reading them again (and the trust store's
-  certificates need not be picklable). Without fork (Windows) the run stays serial.
+- Workers are forked on Linux and the other Unixes: they inherit the loaded rules and catalogs
+  instead of importing and reading them again. On macOS they are spawned: Python's docs say
+  "the fork start method should be considered unsafe as it can lead to crashes of the
+  subprocess as macOS system libraries may start threads" and made spawn the default there in
+  3.8 (https://docs.python.org/3/library/multiprocessing.html#contexts-and-start-methods). A
+  spawned worker imports profilegen afresh and receives the context pickled, so what is in it
+  must pickle (signing.trust.Trust pickles its certificates as DER). Without fork (Windows) the
+  run stays serial, as before.
+- PROFILEGEN_POOL_START=spawn|fork|forkserver picks the start method anyway: the tests run
+  spawn on Linux through the code path macOS takes and compare its output byte for byte.
 - Chunks are small enough (a few per worker) that one slow file cannot leave a core idle for
   long, and large enough that sending results back is cheap.
 - ProcessPoolExecutor, not multiprocessing.Pool: a worker that dies (killed, out of memory)
@@ -20,6 +27,7 @@ Decisions:
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
@@ -41,10 +49,24 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
+START_METHODS = ("fork", "spawn", "forkserver")
+START_ENV = "PROFILEGEN_POOL_START"
+
+
+def start_method(platform: str | None = None) -> str | None:
+    """How workers start: spawn on macOS, fork where there is fork, None (no workers) elsewhere."""
+    forced = os.environ.get(START_ENV)
+    if forced in START_METHODS:
+        return forced
+    if (platform or sys.platform) == "darwin":
+        return "spawn"
+    return "fork" if hasattr(os, "fork") else None
+
+
 def plan(items: int, jobs: int | None) -> int:
     """How many worker processes to use for ``items`` items (1: no pool). The default keeps
     MIN_PER_WORKER items per worker; an explicit --jobs N is honoured up to one per item."""
-    if not hasattr(os, "fork"):
+    if start_method() is None:
         return 1
     if jobs is None:
         return max(1, min(default_jobs(), items // MIN_PER_WORKER))
@@ -64,8 +86,8 @@ def run_chunks(func: Callable[..., R], items: Sequence[T], context: tuple[Any, .
 
     size = max(1, min(MAX_CHUNK, -(-len(items) // (workers * CHUNKS_PER_WORKER))))
     chunks = [items[i : i + size] for i in range(0, len(items), size)]
-    fork = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(workers, mp_context=fork, initializer=_init, initargs=(func, context)) as pool:
+    method = multiprocessing.get_context(start_method())
+    with ProcessPoolExecutor(workers, mp_context=method, initializer=_init, initargs=(func, context)) as pool:
         yield from pool.map(_run, chunks)
 
 

@@ -28,6 +28,13 @@ class Trust:
     source: str
     roots: tuple[Any, ...]
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # cryptography's certificates do not pickle; a spawned validate worker (core/pool.py)
+        # receives the trust store as DER and loads it again.
+        from cryptography.hazmat.primitives.serialization import Encoding
+
+        return (_from_der, (self.source, tuple(c.public_bytes(Encoding.DER) for c in self.roots)))
+
     @quiet_serials
     def check(self, leaf: Any, intermediates: Sequence[Any], when: dt.datetime) -> tuple[list[Any], str | None]:
         """(chain from leaf to a root, None) or ([], why the signer is not trusted)."""
@@ -43,6 +50,13 @@ class Trust:
                 reason = "no chain leads to a certificate in it"
             return [], f"not trusted by {self.source}: {reason}"
         return list(verified.chain), None
+
+
+@quiet_serials
+def _from_der(source: str, roots: tuple[bytes, ...]) -> Trust:
+    from cryptography import x509
+
+    return Trust(source, tuple(x509.load_der_x509_certificate(der) for der in roots))
 
 
 def _ca_policy() -> Any:
