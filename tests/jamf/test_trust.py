@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import socket
+import socketserver
 import ssl
 import subprocess
 import threading
@@ -33,7 +35,7 @@ def pki(openssl: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
     run("req", "-x509", *ec, "-subj", "/CN=Contoso Internal CA", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2",
         "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign")
     run("req", *ec, "-subj", "/CN=127.0.0.1", "-keyout", "srv.key", "-out", "srv.csr")
-    (d / "ext.cnf").write_text("subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n")
+    (d / "ext.cnf").write_text("subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n")
     run("x509", "-req", "-in", "srv.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "srv.pem",
         "-days", "2", "-extfile", "ext.cnf")
     return d
@@ -115,3 +117,70 @@ def test_the_os_trust_store_is_used() -> None:
 
     transport.trust_ca_file(None)
     assert isinstance(transport._tls_context(), truststore.SSLContext)
+
+
+class _Tunnel(socketserver.ThreadingTCPServer):
+    """A CONNECT proxy (RFC 9110 §9.3.6) that records each tunnel's target."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self) -> None:
+        self.targets: list[str] = []
+        super().__init__(("127.0.0.1", 0), _TunnelHandler)
+
+
+class _TunnelHandler(socketserver.StreamRequestHandler):
+    def handle(self) -> None:
+        line = self.rfile.readline().decode("latin-1")
+        while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+            pass
+        method, target, _ = line.split(" ", 2)
+        assert isinstance(self.server, _Tunnel)
+        self.server.targets.append(f"{method} {target}")
+        host, _, port = target.rpartition(":")
+        upstream = socket.create_connection(("127.0.0.1" if host == "localhost" else host, int(port)))
+        self.wfile.write(b"HTTP/1.1 200 Connection established\r\n\r\n")
+        self.wfile.flush()
+
+        def pump(src: socket.socket, dst: socket.socket) -> None:
+            try:
+                while data := src.recv(65536):
+                    dst.sendall(data)
+            except OSError:
+                pass
+            finally:
+                for s in (src, dst):
+                    try:
+                        s.shutdown(socket.SHUT_RDWR)
+                    except OSError:
+                        pass
+
+        back = threading.Thread(target=pump, args=(upstream, self.connection), daemon=True)
+        back.start()
+        pump(self.connection, upstream)
+        back.join(5)
+
+
+@pytest.mark.parametrize("no_proxy", [None, "localhost"])
+def test_https_proxy_is_honoured(tls_jamf: FakeJamf, login: Path, pki: Path, no_proxy: str | None) -> None:
+    """docs/jamf-pro.md "Certificates and proxies": HTTPS_PROXY tunnels with CONNECT, the
+    certificate checked is the server's own, NO_PROXY bypasses."""
+    proxy = _Tunnel()
+    thread = threading.Thread(target=proxy.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        url = tls_jamf.base.replace("127.0.0.1", "localhost")
+        env = {**ENV, "HTTPS_PROXY": f"http://127.0.0.1:{proxy.server_address[1]}", "https_proxy": None,
+               "NO_PROXY": no_proxy, "no_proxy": None}
+        result = run_cli(["jamf", "push", str(login), "--url", url, "--timeout", "5", "--ca-file", str(pki / "ca.pem")], env=env)
+        assert result.exit_code == 0, result.stderr
+        port = url.rsplit(":", 1)[1]
+        if no_proxy:
+            assert proxy.targets == []
+        else:
+            assert proxy.targets and set(proxy.targets) == {f"CONNECT localhost:{port}"}
+    finally:
+        proxy.shutdown()
+        proxy.server_close()
+        thread.join(5)
