@@ -31,7 +31,7 @@ class Result:
     problem: str = ""
 
     def as_json(self) -> dict[str, Any]:
-        changes = [{"key": c.path, "change": CHANGE_WORDS[c.kind]} for c in self.changes]
+        changes = [_change_json(c) for c in self.changes]
         return {"file": self.file, "name": self.name, "id": self.id, "action": self.action, "changes": changes}
 
 
@@ -107,8 +107,9 @@ class Pusher:
         pid = created_id(answer.body)
         if pid is None:
             said = server_text(answer, self.session.clean, 80)
-            raise ServiceError(f"{item.name!r}: created in Jamf Pro (HTTP {answer.status}), but its answer holds no usable "
-                               f"id ({said}); check the profile in Jamf Pro, then run push again: it finds it by name")
+            raise ServiceError(f"{item.name!r}: Jamf Pro accepted the create (HTTP {answer.status}) but its answer holds no "
+                               f"usable id ({said}): the profile was probably created; check it in Jamf Pro, then run "
+                               "push again: it finds it by name")
         self.index().setdefault(item.name.casefold(), []).append((pid, item.name))
         return self._read_back(item, pid, item.profile, scope, "created", ())
 
@@ -139,6 +140,17 @@ class Pusher:
         if answer.status == 409:
             return f"{name!r}: Jamf Pro refused it (HTTP 409: {said}); check the category and scope group names"
         return f"{name!r}: Jamf Pro answered HTTP {answer.status} ({said})"
+
+
+def _change_json(change: Change) -> dict[str, Any]:
+    """One change for --format json. A scope change names the member that was added or removed
+    (a group's name: never a secret); a settings change names only the key, as before."""
+    out: dict[str, Any] = {"key": change.path, "change": CHANGE_WORDS[change.kind]}
+    if change.path.startswith("scope.") and change.kind in "+-":
+        out["member"] = change.new if change.kind == "+" else change.old
+    elif change.path.startswith("scope.") and isinstance(change.new, bool):
+        out["value"] = change.new
+    return out
 
 
 def read_list(session: Session) -> list[tuple[int, str]]:

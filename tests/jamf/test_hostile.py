@@ -184,9 +184,10 @@ def test_created_id_of_5000_digits_says_created(fake_jamf: FakeJamf, login: Path
     result = jamf(fake_jamf, "push", str(login))
     _no_traceback(result)
     assert result.exit_code == 3 and len(fake_jamf.profiles) == 1
-    assert result.stderr.startswith(f"profilegen: '{NAME}': created in Jamf Pro (HTTP 201), but its answer holds no "
-                                    "usable id (")
-    assert result.stderr.endswith("); check the profile in Jamf Pro, then run push again: it finds it by name\n")
+    assert result.stderr.startswith(f"profilegen: '{NAME}': Jamf Pro accepted the create (HTTP 201) but its answer "
+                                    "holds no usable id (")
+    assert result.stderr.endswith("): the profile was probably created; check it in Jamf Pro, then run push again: it "
+                                  "finds it by name\n")
     del fake_jamf.answers["created_id"]
     assert jamf(fake_jamf, "push", str(login)).stdout == f"unchanged {NAME} (id 1)\n"
 
@@ -215,3 +216,11 @@ def test_server_names_cannot_forge_lines(fake_jamf: FakeJamf, login: Path, tmp_p
     [line] = result.stderr.splitlines()
     assert line == (f"{tmp_path / 'pulled'}/evil-profilegen-everything-is-fine-2j.mobileconfig: "
                     "Evil\\nprofilegen: everything is fine\\u202e\\x1b[2J (id 1)")
+
+
+def test_hostile_read_back_after_a_create_says_created(fake_jamf: FakeJamf, login: Path) -> None:
+    fake_jamf.answers["general.id"] = [1]
+    result = jamf(fake_jamf, "push", str(login))
+    assert result.exit_code == 3 and len(fake_jamf.profiles) == 1
+    assert result.stderr == (f"profilegen: '{NAME}' (id 1): created, but reading it back failed: Jamf Pro: profile id 1: "
+                             "general.id is not a whole number; is this Jamf Pro?\n")

@@ -172,3 +172,14 @@ def test_a_group_both_scoped_and_excluded_is_refused(fake_jamf: FakeJamf, login:
     assert result.stderr.splitlines() == [
         f"profilegen: {login}: computer group 'sales macs' is both a scope group and an exclude group; an exclusion "
         "wins in Jamf Pro, so it would reach no Mac: name it once", "profilegen: nothing was sent to Jamf Pro"]
+
+
+def test_json_names_the_scope_members(fake_jamf: FakeJamf, login: Path) -> None:
+    assert jamf(fake_jamf, "push", str(login), "--scope-group", "Sales Macs").exit_code == 0
+    result = jamf(fake_jamf, "push", str(login), "--scope-group", "All Staff", "--all-computers", "--dry-run",
+                  "--format", "json")
+    [entry] = json.loads(result.stdout)["profiles"]
+    assert entry["changes"] == [
+        {"key": "scope.all_computers", "change": "changed", "value": True},
+        {"key": "scope.computer_groups", "change": "removed", "member": "Sales Macs"},
+        {"key": "scope.computer_groups", "change": "added", "member": "All Staff"}]
