@@ -5,11 +5,18 @@ the order `profilegen --help` lists them. Nothing here imports typer at module l
 call `profilegen --version` to check an install, and typer's import is most of the start-up time
 (issue 12), so that one question is answered before typer is loaded.
 
+A run of one command imports only the module(s) that define it (COMMANDS, issue 21): `profilegen
+validate FILE` never loads the signing, Entra ID or Jamf Pro command modules, nor builds their
+Click commands. `profilegen`, `--help`, an unknown or misspelt command name and shell completion
+load every module, so the listing and Click's "No such command" stay complete.
+
 May import: everything; nothing imports the CLI.
 """
 
 from __future__ import annotations
 
+import importlib
+import os
 import sys
 from typing import Any
 
@@ -17,19 +24,56 @@ from profilegen import __version__
 
 __all__ = ["app", "main"]
 
+# The modules of profilegen.cli that register commands, in the order `profilegen --help` lists them.
+MODULES = ("profiles", "variants", "signing", "entra", "entra_ca", "jamf", "schema")
+# Each top-level command or group -> the modules that register it (and its subcommands), in the
+# order of the listing. tests/cli/test_lazy_commands.py holds this table to what the app registers.
+COMMANDS: dict[str, tuple[str, ...]] = {
+    "generate": ("profiles",), "validate": ("profiles",), "rules": ("profiles",),
+    "variants": ("variants",), "diff": ("variants",),
+    "sign": ("signing",), "verify": ("signing",),
+    "ropg-check": ("entra",), "signins": ("entra",), "schema": ("schema",),
+    "azure": ("entra", "entra_ca"), "jamf": ("jamf",),  # groups: listed after the commands
+}
 
-def _load_app() -> Any:
-    # isort: off
+
+def modules_for(args: list[str]) -> tuple[str, ...]:
+    """The command modules a run with these arguments needs: the named command's own, else all."""
+    completing = any(k.startswith("_") and k.endswith("_COMPLETE") for k in os.environ)  # Click's completion
+    if args and args[0] in COMMANDS and not completing:
+        return COMMANDS[args[0]]
+    return MODULES
+
+
+def _load_app(modules: tuple[str, ...] = MODULES) -> Any:
     from profilegen.cli.app import app
-    from profilegen.cli import profiles, variants, signing, entra, entra_ca, jamf, schema  # noqa: F401  (registers the commands)
     from profilegen.cli.help import plain_help
-    # isort: on
 
+    for name in modules:
+        importlib.import_module(f"profilegen.cli.{name}")  # registers its commands on app
+    whole = modules == MODULES
+    if whole:
+        _in_order(app)  # a process that ran one command first (tests do) registered it first
     plain_help(app)
     # Importing the submodule profilegen.cli.app binds the package attribute `app` to that
-    # module; bind it to the Typer application instead, as `from profilegen.cli import app` expects.
-    globals()["app"] = app
+    # module. Once the app is whole, bind it to the Typer application, as `from profilegen.cli
+    # import app` expects; until then unbind it, so that such an import loads the rest.
+    if whole:
+        globals()["app"] = app
+    else:
+        globals().pop("app", None)
     return app
+
+
+def _in_order(app: Any) -> None:
+    order = list(COMMANDS)
+
+    def rank(info: Any) -> int:
+        name = info.name or getattr(info.callback, "__name__", "").lower().replace("_", "-")
+        return order.index(name) if name in order else len(order)
+
+    app.registered_commands.sort(key=rank)
+    app.registered_groups.sort(key=rank)
 
 
 def main() -> None:
@@ -39,14 +83,14 @@ def main() -> None:
         guard = StdoutGuard(sys.stdout)
         guard.write(f"profilegen {__version__}\n")
         raise SystemExit(problem_exit(guard, 0, lambda line: sys.stderr.write(f"profilegen: {line}\n")))
-    _load_app()
+    _load_app(modules_for(sys.argv[1:]))
     from profilegen.cli.app import main as run
 
     run()
 
 
 def __getattr__(name: str) -> Any:
-    # `from profilegen.cli import app` (tests, embedding) loads the Typer app on first use.
+    # `from profilegen.cli import app` (tests, embedding) loads the whole Typer app on first use.
     if name == "app":
         return _load_app()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
