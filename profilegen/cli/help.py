@@ -11,6 +11,9 @@ import typer
 from typer import _click as click
 from typer.core import TyperCommand
 
+from profilegen.core.errors import InputError
+from profilegen.core.text import one_line
+
 # Typer's type labels -> what a person types there.
 _LABELS = {"str": "TEXT", "list[str]": "TEXT", "file": "FILE", "path": "PATH", "list[Path]": "FILE", "filename": "FILE",
            "dir": "DIR", "float": "NUMBER", "float range": "NUMBER", "int": "INTEGER"}
@@ -55,10 +58,12 @@ class Command(TyperCommand):
         try:
             _refuse_non_finite(self, ctx, args)
             _refuse_empty_paths(self, ctx, args)
-            return super().parse_args(ctx, args)
+            rest = super().parse_args(ctx, args)
         except click.exceptions.UsageError as exc:
             exc.ctx = exc.ctx or ctx  # so the message can say which command's --help to read
             raise
+        _refuse_non_utf8(self, ctx)
+        return rest
 
     def collect_usage_pieces(self, ctx: Any) -> list[str]:
         pieces = [self.options_metavar] if self.options_metavar else []
@@ -120,6 +125,37 @@ def _refuse_non_finite(command: Any, ctx: Any, args: list[str]) -> None:
                 continue
             if not math.isfinite(number):
                 raise click.exceptions.BadParameter(f"{raw!r} is not a finite number", ctx=ctx, param=numeric[name])
+
+
+# Text parameters that name files: a file name may hold any bytes (Python hands undecodable ones
+# over as lone surrogates, surrogateescape) and the file is found by those bytes, so they stay.
+FILE_PARAMETERS = frozenset({"paths", "files", "file", "a", "b", "out", "output"})
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def not_utf8(option: str, value: str) -> str | None:
+    """The problem with text ``value`` of ``option`` when it holds bytes that are not UTF-8
+    (lone surrogates), else None. Such text cannot be written into a profile, a form body or
+    a report, so it is refused here, at the edge, with exit 2 (issue 19: it was exit 70)."""
+    found = _SURROGATES.findall(value)
+    if not found:
+        return None
+    raw = " ".join(f"0x{ord(c) - 0xDC00:02x}" if 0xDC80 <= ord(c) <= 0xDCFF else f"U+{ord(c):04X}" for c in found[:4])
+    return f"{option}: {one_line(value[:80])} holds bytes that are not UTF-8 ({raw}); give it as UTF-8 text"
+
+
+def _refuse_non_utf8(command: Any, ctx: Any) -> None:
+    """Every text option and argument, as parsed (so a new option is covered without a line here)."""
+    for param in command.params:
+        # Text only: Click names its string type "text", Typer's vendored Click "str"; Path,
+        # File and choices are other types.
+        if param.name in FILE_PARAMETERS or getattr(param.type, "name", "") not in ("text", "str"):
+            continue
+        value = ctx.params.get(param.name or "")
+        for item in value if isinstance(value, (list, tuple)) else [value]:
+            problem = not_utf8(param.opts[0] if param.param_type_name == "option" else argument_name(param), item) if isinstance(item, str) else None
+            if problem:
+                raise InputError(problem)
 
 
 def _refuse_empty_paths(command: Any, ctx: Any, args: list[str]) -> None:

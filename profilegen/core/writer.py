@@ -56,7 +56,7 @@ def write_files(out_dir: Path, files: Sequence[tuple[str, bytes]], *, force: boo
     """Write every file or none: problems are refused up front, existing files unless ``force``."""
     targets = [out_dir / name for name, _ in files]
     for target in targets:
-        if len(target.name.encode("utf-8")) > NAME_MAX:
+        if len(os.fsencode(target.name)) > NAME_MAX:  # the bytes on disk (surrogateescape)
             raise InputError(f"{option}: file name {target.name[:40]}... is longer than {NAME_MAX} bytes; use a shorter identifier or name")
         if target.is_dir():
             raise InputError(f"{option}: {target} is a directory; remove it or choose another --out")

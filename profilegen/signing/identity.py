@@ -38,6 +38,20 @@ class Password:
 PasswordSource = Callable[[str], "Password | None"]
 
 
+def _refuse_unusable(secret: Password, where: str, *, utf8: bool) -> None:
+    """cryptography passes the password to OpenSSL as a C string, and reads a PKCS #12 one as
+    UTF-8: a NUL byte made it panic (an uncatchable PanicException) and other bytes raised a
+    TypeError, both exit 70 (issue 19). They are refused with one line instead."""
+    value = secret.reveal()
+    if b"\x00" in value:
+        raise InputError(f"{where}: the password holds a NUL byte, which no key file can use; check the password")
+    if utf8:
+        try:
+            value.decode("utf-8")
+        except UnicodeDecodeError:
+            raise InputError(f"{where}: the password is not UTF-8 text, which PKCS #12 requires; check its encoding") from None
+
+
 @dataclass(frozen=True)
 class Identity:
     cert: Any  # cryptography x509.Certificate
@@ -92,6 +106,7 @@ def load_pem_identity(cert: Path, key: Path | None, chain: Path | None, password
         if secret is None:
             raise InputError(f"--key: {key} is encrypted; set PROFILEGEN_KEY_PASSWORD, pass --password-stdin, or run on a terminal") from None
         try:
+            _refuse_unusable(secret, f"--key: {path}", utf8=False)
             private = loader(data, secret.reveal())
         except (ValueError, TypeError):
             raise InputError(f"--key: {key}: wrong password, or the key is damaged; check the password") from None
@@ -117,6 +132,7 @@ def load_p12_identity(path: Path, password: PasswordSource) -> Identity:
         secret = password(str(path))
         if secret is None:
             raise InputError(f"--p12: {path} needs a password; set PROFILEGEN_KEY_PASSWORD, pass --password-stdin, or run on a terminal")
+        _refuse_unusable(secret, f"--p12: {path}", utf8=True)
         try:
             loaded = pkcs12.load_key_and_certificates(data, secret.reveal())
         except ValueError:

@@ -23,8 +23,9 @@ COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: 
 
 # Control characters other than CR and LF (which GitHub's escaping covers) would reach the log
 # viewer as they are (an ESC starts a colour sequence): they are shown as \xNN instead.
-# The bidi controls likewise (as \uXXXX): GitHub shows annotations on the pull request's code.
-_CONTROLS = re.compile(rf"[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f{BIDI}]")
+# The bidi controls likewise (as \uXXXX): GitHub shows annotations on the pull request's code;
+# and lone surrogates (a file name that is not UTF-8), which no UTF-8 log can carry.
+_CONTROLS = re.compile(rf"[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff{BIDI}]")
 
 
 def _shown(match: re.Match[str]) -> str:

@@ -45,7 +45,9 @@ def artifact_uri(path: str, *, cwd: Path | None = None) -> str | None:
     if path == "<stdin>":
         return None
     relative = relative_path(path, cwd=cwd)
-    return Path(relative).as_uri() if Path(relative).is_absolute() else quote(relative, safe="/")
+    # A name with bytes that are not UTF-8 arrives with lone surrogates (surrogateescape): they
+    # are percent-encoded as the bytes they stand for (%FF), which is what the file is called.
+    return Path(relative).as_uri() if Path(relative).is_absolute() else quote(relative, safe="/", errors="surrogateescape")
 
 
 def _first_sentence(doc: str) -> str:
