@@ -21,7 +21,11 @@ USERINFO_RE = re.compile(r"(\b[a-zA-Z][a-zA-Z0-9+.-]*://)[^/?#\s@'\"]*@")
 SECRET_PARAM = r"[\w.-]*(?:secret|token|password|passwd|pwd|api_?key|apikey|sig|signature)"
 SECRET_PARAM_RE = re.compile(rf"^{SECRET_PARAM}$", re.I)
 # ?name=value / &name=value / #name=value with a credential name: the value up to the next separator.
-SECRET_QUERY_RE = re.compile(rf"([?&;#]{SECRET_PARAM}=)[^&;#\s'\"]*", re.I)
+# A value quoted from an HTML page spells "<" as "&lt;" or "&#60;": such a character reference
+# is part of the value, not a separator (only "&amp;" is, in an HTML-escaped URL), so a secret
+# holding "<q7>" is masked whole (issue 19).
+_REFERENCE = r"&(?!amp;)(?:[a-zA-Z][a-zA-Z0-9]*|#[0-9]+|#[xX][0-9a-fA-F]+);"
+SECRET_QUERY_RE = re.compile(rf"([?&;#]{SECRET_PARAM}=)(?:{_REFERENCE}|[^&;#\s'\"])*", re.I)
 
 
 def url_credentials(text: str) -> str | None:

@@ -61,3 +61,12 @@ def test_an_entity_that_decodes_into_the_secret_is_scrubbed_after_decoding() -> 
     # '&amp;lt;' decodes once to '&lt;': the second pass after unescaping sees the new spelling.
     page = "x=Kx9&amp;lt;q7&amp;gt;Zp2w8s-secret"
     assert "Zp2w8s" not in server_words(page, _clean)
+
+
+@pytest.mark.parametrize("value", ["Kx9<q7>Zp2w8s-secret", "Kx9&lt;q7&gt;Zp2w8s-secret", "Kx9&#60;q7&#x3e;Zp2w8s-secret",
+                                   "Kx9%3Cq7%3EZp2w8s-secret"])
+def test_a_credential_in_a_url_is_masked_whole_in_every_spelling(value: str) -> None:
+    from profilegen.core.credentials import HIDDEN, mask_credentials
+
+    text = f"see https://idp.contoso.com/x?client_secret={value}&amp;state=1 and go"
+    assert mask_credentials(text) == f"see https://idp.contoso.com/x?client_secret={HIDDEN}&amp;state=1 and go"
