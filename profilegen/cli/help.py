@@ -127,9 +127,10 @@ def _refuse_non_finite(command: Any, ctx: Any, args: list[str]) -> None:
                 raise click.exceptions.BadParameter(f"{raw!r} is not a finite number", ctx=ctx, param=numeric[name])
 
 
-# Text parameters that name files: a file name may hold any bytes (Python hands undecodable ones
-# over as lone surrogates, surrogateescape) and the file is found by those bytes, so they stay.
-FILE_PARAMETERS = frozenset({"paths", "files", "file", "a", "b", "out", "output"})
+# Text options that name files (generate's and sign's --out): a file name may hold any bytes
+# (Python hands undecodable ones over as lone surrogates, surrogateescape) and the file is
+# found by those bytes, so they stay. Options typed Path or File are not text.
+FILE_PARAMETERS = frozenset({"out", "output"})
 _SURROGATES = re.compile("[\ud800-\udfff]")
 
 
@@ -145,15 +146,18 @@ def not_utf8(option: str, value: str) -> str | None:
 
 
 def _refuse_non_utf8(command: Any, ctx: Any) -> None:
-    """Every text option and argument, as parsed (so a new option is covered without a line here)."""
+    """Every text option, as parsed (so a new option is covered without a line here). Arguments
+    are file names but for `rules` CODES, which says "no such rule code" itself."""
     for param in command.params:
+        if param.param_type_name != "option":
+            continue
         # Text only: Click names its string type "text", Typer's vendored Click "str"; Path,
         # File and choices are other types.
         if param.name in FILE_PARAMETERS or getattr(param.type, "name", "") not in ("text", "str"):
             continue
         value = ctx.params.get(param.name or "")
         for item in value if isinstance(value, (list, tuple)) else [value]:
-            problem = not_utf8(param.opts[0] if param.param_type_name == "option" else argument_name(param), item) if isinstance(item, str) else None
+            problem = not_utf8(param.opts[0], item) if isinstance(item, str) else None
             if problem:
                 raise InputError(problem)
 

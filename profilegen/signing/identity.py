@@ -106,7 +106,7 @@ def load_pem_identity(cert: Path, key: Path | None, chain: Path | None, password
         if secret is None:
             raise InputError(f"--key: {key} is encrypted; set PROFILEGEN_KEY_PASSWORD, pass --password-stdin, or run on a terminal") from None
         try:
-            _refuse_unusable(secret, f"--key: {path}", utf8=False)
+            _refuse_unusable(secret, f"--key: {key}", utf8=False)
             private = loader(data, secret.reveal())
         except (ValueError, TypeError):
             raise InputError(f"--key: {key}: wrong password, or the key is damaged; check the password") from None
