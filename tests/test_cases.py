@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from profilegen.catalog.versions import parse_targets
 from profilegen.rules import load_all
 from profilegen.signing.trust import load_trust
 from profilegen.validate.pipeline import validate_paths
@@ -27,7 +28,10 @@ FILES = sorted(p for p in CASES.glob("PG*/*") if p.name.startswith(("pass-", "fa
 def findings_of(path: Path) -> list[list[Any]]:
     code = path.parent.name
     ca = path.parent / "ca.pem"  # a case folder may name the trust bundle (validate --ca-file)
-    (result,) = validate_paths([str(path)], trust=load_trust(ca) if ca.exists() else None)
+    # and the Jamf Connect versions deployed (validate --target-version, PG310/PG311)
+    target = path.parent / "target-version"
+    targets = parse_targets(target.read_text(encoding="utf-8")) if target.exists() else None
+    (result,) = validate_paths([str(path)], trust=load_trust(ca) if ca.exists() else None, targets=targets)
     # A message that names the case folder (the --ca-file path) is kept without the checkout's place.
     return [[f.severity.value, f.key, f.line, f.message.replace(str(path.parent), "<folder>")]
             for f in result.findings if f.code == code]

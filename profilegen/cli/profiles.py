@@ -162,6 +162,10 @@ def validate(
         Optional[int],
         typer.Option("--jobs", min=1, help="Worker processes for many files (default: one per CPU; small batches use one)."),
     ] = None,
+    target_version: Annotated[
+        Optional[str],
+        typer.Option("--target-version", help="Jamf Connect deployed: login=X,menubar=Y (3.x versions them apart) or one 2.x version; flags keys it may not read (PG310, PG311)."),
+    ] = None,
     explain: Annotated[
         bool, typer.Option("--explain", help="Under each finding, why: the rule's reason and source (PG420: the design in full).")
     ] = False,
@@ -176,13 +180,21 @@ def validate(
     if explain and to_stdout and fmt not in (ValidateFormat.text, ValidateFormat.json):
         # SARIF carries each rule's documentation itself; JUnit and GitHub annotations have no room.
         raise InputError(f"--explain: the {fmt.value} report has no place for explanations; use --format text or json, or --output")
+    targets = None
+    if target_version is not None:
+        from profilegen.catalog.versions import parse_targets
+
+        try:
+            targets = parse_targets(target_version)
+        except ValueError as exc:
+            raise InputError(f"--target-version: {exc}") from None
     trust = None
     if ca_file is not None:
         from profilegen.signing.trust import load_trust
 
         trust = load_trust(ca_file)
     stdin = sys.stdin.buffer.read() if "-" in paths else None
-    results = iter_results(paths, domain=domain.value if domain else None, stdin=stdin, trust=trust, jobs=jobs)
+    results = iter_results(paths, domain=domain.value if domain else None, stdin=stdin, trust=trust, jobs=jobs, targets=targets)
     if fmt in (ValidateFormat.text, ValidateFormat.json) and to_stdout:
         # Written as the run goes: a run over 50,000 files never holds its whole report.
         tally = Tally()

@@ -33,6 +33,7 @@ def load_all() -> dict[str, Rule]:
         keys,
         redirects,
         security,
+        versions,
     )
 
     return dict(sorted(RULES.items()))

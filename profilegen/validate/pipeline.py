@@ -100,6 +100,15 @@ def _based_findings(doc: Document) -> Iterator[tuple[Any, Finding]]:
         yield from ((pair[1].data, f) for f in run("pair", pair[0].data, pair[1].data))
 
 
+def version_findings(doc: Document, data: bytes, targets: Any) -> list[Finding]:
+    """PG310/PG311 for ``targets`` (catalog.versions.Targets: validate --target-version)."""
+    found = [(s.data, f) for s in doc.settings if s.component is not None
+             for f in run("versions", s.data, s.component, targets)]
+    if found and doc.lines is None and doc.fast:
+        doc = with_lines(doc, data)
+    return [locate(doc, base, f) for base, f in found]
+
+
 def check_settings(settings: Settings) -> Iterator[Finding]:
     if settings.component is None:
         return
@@ -192,12 +201,13 @@ def validate_paths(
     stdin: bytes | None = None,
     trust: Any = None,
     jobs: int | None = None,
+    targets: Any = None,
 ) -> list[FileResult]:
     """Validate every file; the login/menu bar pair is also compared across files when the run
     holds exactly one of each. ``trust`` (signing.trust.Trust) checks signers' chains. ``jobs``
     worker processes share a large batch (default: one per CPU; small batches stay in this
     process); the results are the same, in the same order, as a serial run's."""
-    return list(iter_results(paths, domain=domain, stdin=stdin, trust=trust, jobs=jobs))
+    return list(iter_results(paths, domain=domain, stdin=stdin, trust=trust, jobs=jobs, targets=targets))
 
 
 def iter_results(
@@ -207,6 +217,7 @@ def iter_results(
     stdin: bytes | None = None,
     trust: Any = None,
     jobs: int | None = None,
+    targets: Any = None,
 ) -> Iterator[FileResult]:
     """validate_paths as a stream, so a report can be written while the run goes on and memory
     stays flat. Results wait only while the cross-file pair is still possible (at most one
@@ -216,7 +227,7 @@ def iter_results(
     held: list[FileResult] = []
     pair = Pair()
     done = 0
-    for chunk_results, chunk_pair in run_chunks(check_files, files, (domain, stdin, trust), jobs):
+    for chunk_results, chunk_pair in run_chunks(check_files, files, (domain, stdin, trust, targets), jobs):
         pair.merge(chunk_pair, offset=done)
         done += len(chunk_results)
         held.extend(chunk_results)
@@ -229,7 +240,7 @@ def iter_results(
 
 
 def check_files(
-    files: Sequence[str], domain: Component | None, stdin: bytes | None, trust: Any
+    files: Sequence[str], domain: Component | None, stdin: bytes | None, trust: Any, targets: Any = None
 ) -> tuple[list[FileResult], Pair]:
     """Check a run of files; keep of each parsed document only what the cross-file login/menu
     bar comparison needs (Pair), so memory stays flat however many files a run holds."""
@@ -242,9 +253,12 @@ def check_files(
             results.append(FileResult(name, [data]))
             continue
         result = check_bytes(data, name, domain=domain, trust=trust)
+        findings = result.findings
         if result.document is not None:
             pair.add(len(results), path, result.document.settings)
-        results.append(FileResult(name, result.findings))
+            if targets is not None:
+                findings = [*findings, *version_findings(result.document, data, targets)]
+        results.append(FileResult(name, findings))
     return results, pair
 
 

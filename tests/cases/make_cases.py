@@ -456,6 +456,27 @@ CASES: dict[str, dict[str, bytes]] = {
         "fail-other-host.menubar.plist": xml(menubar(DiscoveryURL="https://idp.example.net/.well-known/openid-configuration")),
         "pass-adfs.menubar.plist": xml(menubar(DiscoveryURL="https://adfs.example.net/adfs/.well-known/openid-configuration")),
     },
+    # issue 20: keys the deployed versions may not read (validate --target-version; the folder's
+    # target-version file holds the versions the case is checked against)
+    "PG310": {
+        "target-version": b"login=2.16,menubar=2.45.1\n",
+        "fail-ropg-scopes-login-2.16.login.plist": xml(LOGIN),
+        "fail-biometrics-menubar-2.45.menubar.plist": xml({**MENUBAR, "TemporaryUserPermissions": {
+            "TemporaryUserPromotion": True, "UserPromotionBiometrics": True}}),
+        "fail-url-elevation-in-profile.mobileconfig": xml(profile("com.jamf.connect", {**MENUBAR, "TemporaryUserPermissions": {
+            "TemporaryUserPromotion": True, "URLCommandLineElevation": False}})),
+        "pass-no-ropg-scopes.login.plist": xml(login(ROPGScopes=None, OIDCScopes=None)),
+        "pass-menubar-plain.menubar.plist": xml(MENUBAR),
+    },
+    "PG311": {
+        "target-version": b"2.40\n",
+        "fail-entraid-login.login.plist": xml(login(OIDCProvider="EntraID")),
+        "fail-entraid-menubar.menubar.plist": xml(menubar(Provider="EntraID")),
+        "fail-fido2-menubar.menubar.plist": xml({**MENUBAR, "TemporaryUserPermissions": {
+            "TemporaryUserPromotion": True, "VerifyUserPromotionFIDO2": True}}),
+        "pass-azure.login.plist": xml(LOGIN),
+        "pass-azure.menubar.plist": xml(MENUBAR),
+    },
     # issue 20: Self Service+ features whose redirect URI the OIDC app must list too
     "PG423": {
         "fail-fido2.menubar.plist": xml({**MENUBAR, "TemporaryUserPermissions": {"TemporaryUserPromotion": True, "VerifyUserPromotionFIDO2": True}}),

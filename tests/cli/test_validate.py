@@ -315,3 +315,28 @@ def test_directory_walk_matches_suffixes_in_any_case(runner, tmp_path: Path) -> 
     result = runner.invoke(app, ["validate", "--format", "json", str(tmp_path / "walk")])
     assert result.exit_code == 0, result.output
     assert '"files": 2' in result.stdout
+
+
+def test_target_version_flags_keys_per_component(runner):
+    """Issue 20 point 1: --target-version login=X,menubar=Y; each key against its own component."""
+    case = CASES / "PG310" / "fail-biometrics-menubar-2.45.menubar.plist"
+    old = runner.invoke(app, ["validate", "--target-version", "login=3.5,menubar=2.45", str(case)])
+    assert old.exit_code == 0, old.output  # a warning: exit 0 unless --strict
+    assert ": TemporaryUserPermissions.UserPromotionBiometrics: PG310 warning: menu bar (Self Service+ from 3.0) 2.45 may not read it" in old.stdout
+    assert runner.invoke(app, ["validate", "--strict", "--target-version", "login=3.5,menubar=2.45", str(case)]).exit_code == 1
+    new = runner.invoke(app, ["validate", "--target-version", "login=2.0,menubar=3.11", str(case)])
+    assert "PG310" not in new.stdout and new.exit_code == 0
+    assert "PG310" not in runner.invoke(app, ["validate", str(case)]).stdout  # no target: no claim
+
+
+@pytest.mark.parametrize(("value", "problem"), [
+    ("3.5", "from 3.0 the login window and the menu bar (Self Service+) have their own versions"),
+    ("login=three", "'three' is not a version such as 2.45.1 or 3.11"),
+    ("login=3.5\u202e", "is not a version"),
+    ("", "'' is not a version"),
+])
+def test_target_version_bad_value_is_one_line_exit_2(runner, value, problem):
+    result = runner.invoke(app, ["validate", "--target-version", value, str(GOOD)])
+    assert result.exit_code == 2 and not result.stdout
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("profilegen: --target-version: ") and problem in line and "\u202e" not in line
