@@ -121,7 +121,11 @@ def signins(
     if graph and files:
         raise InputError("--graph: give either export files or --graph, not both")
     if not graph and not files:
-        raise InputError("signins: give one or more exported sign-in logs (or - for stdin), or --graph")
+        raise InputError("FILE: missing; give one or more exported sign-in logs (or - for stdin), or use --graph")
+    if not graph and (token_stdin or tenant or graph_client_id or ca_file):
+        given = next(o for o, v in (("--token-stdin", token_stdin), ("--tenant", tenant), ("--graph-client-id", graph_client_id),
+                                 ("--ca-file", ca_file)) if v)
+        raise InputError(f"{given}: only with --graph; add --graph or drop {given}")
     with RowSpool() as spool:
         keep = spool.add if fmt is ReportFormat.json else None
         if graph:

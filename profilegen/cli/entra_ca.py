@@ -138,8 +138,10 @@ def ca_check(
     elif policies is None:
         raise InputError("--policies: required; give the policies' JSON (file, directory or -), or use --graph")
     else:
-        if token_stdin or tenant or graph_client_id:
-            raise InputError("--token-stdin, --tenant and --graph-client-id go with --graph; add --graph or drop them")
+        if token_stdin or tenant or graph_client_id or ca_file:
+            given = next(o for o, v in (("--token-stdin", token_stdin), ("--tenant", tenant), ("--graph-client-id", graph_client_id),
+                                     ("--ca-file", ca_file)) if v)
+            raise InputError(f"{given}: only with --graph; add --graph or drop {given}")
         found = read_policies(policies, stdin=sys.stdin.buffer)
     outcome = ca.check(found, setup)
     if fmt is ReportFormat.json:

@@ -118,7 +118,7 @@ def test_unreachable_graph_is_exit_3(tmp_path: Path) -> None:
         (["--graph", "--token-stdin"], "tok\x1ben", "--token-stdin: the first line of stdin holds characters no token or secret has"),
         (["--graph", "--token-stdin", "--graph-url", "http://graph.example.com"], TOKEN, "--graph-url: http://graph.example.com uses http://"),
         (["--graph", "--tenant", "common", "--graph-client-id", GRAPH_APP], SECRET, "--tenant: 'common' is a multi-tenant authority"),
-        (["--policies", str(CORPUS), "--token-stdin"], TOKEN, "--token-stdin, --tenant and --graph-client-id go with --graph"),
+        (["--policies", str(CORPUS), "--token-stdin"], TOKEN, "--token-stdin: only with --graph; add --graph or drop --token-stdin"),
     ],
 )
 def test_graph_usage_errors_are_exit_2(args: list[str], stdin: str, message: str) -> None:

@@ -85,7 +85,7 @@ def test_a_token_without_audit_log_permission(fake_graph: FakeGraph) -> None:
         (["signins", "--graph", "--token-stdin", "--app-id", CLIENT, "--since", "yesterday"], "--since: 'yesterday' is not a time"),
         (["signins", "--graph", "--token-stdin", "--app-id", CLIENT, "--since", "90d"], "is more than 30 days ago"),
         (["signins", "--graph", "--token-stdin", "--app-id", CLIENT, "x.csv"], "--graph: give either export files or --graph"),
-        (["signins"], "signins: give one or more exported sign-in logs (or - for stdin), or --graph"),
+        (["signins"], "FILE: missing; give one or more exported sign-in logs (or - for stdin), or use --graph"),
     ],
 )
 def test_usage_errors(args: list[str], message: str) -> None:

@@ -44,6 +44,7 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
     (d / "p.plist").write_bytes(b"<plist><dict/></plist>")
     (d / "v.yaml").write_text(yaml.safe_dump(make_base()), encoding="utf-8")
     (d / "s.json").write_text("[]", encoding="utf-8")
+    (d / "ca.json").write_text("[]", encoding="utf-8")
     out = str(d / "out")
     return {
         "generate": ["--tenant", TENANT, "--client-id", CLIENT, "--organization", "C", "--identifier", "com.c", "--out", out],
@@ -54,6 +55,7 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
         "ropg-check": ["--username", "a@contoso.com", "--tenant", TENANT, "--ropg-client-id", CLIENT],
         "signins": [str(d / "s.json")],
         "azure blueprint": ["--out", out],
+        "azure ca-check": ["--policies", str(d / "ca.json"), "--ca-design", "D", "--client-id", CLIENT],
         "sign": [str(d / "p.plist"), "--out", out],
         "verify": [str(d / "p.plist")],
         "schema": ["config"],
