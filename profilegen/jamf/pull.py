@@ -20,6 +20,7 @@ from profilegen.jamf.wire import stored_profile
 
 
 INDEX = "jamf.json"
+MAX_INDEX = 64 << 20  # a jamf.json of thousands of profiles is a few MiB
 _PLAIN = re.compile(r"[^/\\\x00-\x1f]{1,200}\.mobileconfig")
 
 
@@ -87,7 +88,9 @@ def previous_files(out: Path) -> set[str] | None:
     jamf.json). Only plain names ending in .mobileconfig count: this list decides what may be
     removed, and a jamf.json edited to name ../something must not reach outside ``out``."""
     try:
-        data = json.loads((out / INDEX).read_bytes())
+        with (out / INDEX).open("rb") as fh:
+            raw = fh.read(MAX_INDEX + 1)
+        data = json.loads(raw) if len(raw) <= MAX_INDEX else None
     except (OSError, ValueError, RecursionError):
         return None
     entries = data.get("profiles") if isinstance(data, dict) else None

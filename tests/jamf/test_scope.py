@@ -183,3 +183,20 @@ def test_json_names_the_scope_members(fake_jamf: FakeJamf, login: Path) -> None:
         {"key": "scope.all_computers", "change": "changed", "value": True},
         {"key": "scope.computer_groups", "change": "removed", "member": "Sales Macs"},
         {"key": "scope.computer_groups", "change": "added", "member": "All Staff"}]
+
+
+def test_manifest_exclude_groups(fake_jamf: FakeJamf, tmp_path: Path) -> None:
+    import yaml
+
+    from .test_variants_pull import SAMPLES, variants
+
+    data = yaml.safe_load((SAMPLES / "departments.yaml").read_text())
+    data["jamf"]["exclude_groups"] = ["Kiosk Macs"]
+    source = tmp_path / "excl.yaml"
+    source.write_text(yaml.safe_dump(data))
+    manifest = variants(tmp_path, source)
+    assert json.loads(manifest.read_text())["variants"][0]["jamf"]["exclude_groups"] == ["Kiosk Macs"]
+    result = jamf(fake_jamf, "push", str(manifest))
+    assert result.exit_code == 0, result.stderr
+    assert all(p.scope["exclusions.computer_groups"] == [{"id": 4, "name": "Kiosk Macs"}] for p in fake_jamf.profiles.values())
+    assert len(fake_jamf.profiles) == 6
