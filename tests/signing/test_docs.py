@@ -30,3 +30,17 @@ def test_worked_example_runs(openssl, tmp_path: Path) -> None:
 def test_readme_links_to_the_signing_page() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "`sign` / `verify`" in readme and "(docs/signing.md)" in readme
+
+
+def test_strangers_section_states_the_bounds_in_the_code() -> None:
+    from profilegen.core.stdin import MAX_LINE
+    from profilegen.profile.read import MAX_BYTES
+    from profilegen.signing.cms import MAX_CERTIFICATES, MAX_SIGNERS
+    from profilegen.signing.trust import MAX_CHAIN_DEPTH
+
+    text = (ROOT / "docs" / "signing.md").read_text(encoding="utf-8")
+    section = text.split("## Signatures from strangers", 1)[1].split("\n## ", 1)[0]
+    for claim in (f"| the first **{MAX_CERTIFICATES}** |", f"| the first **{MAX_SIGNERS}** |", f"{MAX_BYTES >> 20} MiB",
+                  f"at most {MAX_LINE >> 10} KiB", f"chain depth of at most {MAX_CHAIN_DEPTH}",
+                  f"only the first {MAX_CERTIFICATES} were looked at"):
+        assert claim in section, claim
