@@ -121,7 +121,7 @@ def ca_check(
     from profilegen.core.errors import InputError
     from profilegen.core.text import json_safe
     from profilegen.entra import ca
-    from profilegen.entra.capolicies import read_policies
+    from profilegen.entra.capolicies import read_policies, unique
     from profilegen.entra.careport import problem_lines, render_json, render_text
     from profilegen.entra.casetup import build_setup
 
@@ -143,6 +143,9 @@ def ca_check(
                                      ("--ca-file", ca_file)) if v)
             raise InputError(f"{given}: only with --graph; add --graph or drop {given}")
         found = read_policies(policies, stdin=sys.stdin.buffer)
+    found, notes = unique(found)
+    for note in notes[:20]:
+        echo(f"profilegen: note: {note}", err=True)
     outcome = ca.check(found, setup)
     if fmt is ReportFormat.json:
         sys.stdout.write(json_safe(render_json(outcome)))

@@ -30,6 +30,7 @@ MAX_POLICIES = 5000
 MAX_DEPTH = 40  # a policy is about 6 levels deep
 MAX_LIST = 10_000  # includeUsers and the like; Entra caps them far lower
 MAX_FILES = 5000
+MAX_TOTAL = 4 * MAX_BYTES  # a directory's files together
 MAX_DIGITS = 30
 STATES = ("enabled", "disabled", "enabledForReportingButNotEnforced")
 WANTED = "Conditional Access policies as JSON (Graph's list response, an array, one policy, or a directory of *.json)"
@@ -220,7 +221,11 @@ def read_policies(path: Path, stdin: IO[bytes] | None = None) -> list[Policy]:
             if len(files) > MAX_FILES:
                 raise InputError(f"--policies: {where} holds more than {MAX_FILES:,} JSON files; not a policy backup")
             out: list[Policy] = []
+            total = 0
             for file in files:
+                total += file.stat().st_size
+                if total > MAX_TOTAL:
+                    raise InputError(f"--policies: {where}: its *.json files hold over {MAX_TOTAL >> 20} MiB; not a policy backup")
                 out.extend(read_policies(file))
                 if len(out) > MAX_POLICIES:
                     raise InputError(f"--policies: {where}: more than {MAX_POLICIES:,} policies; not a policy export")
@@ -230,3 +235,18 @@ def read_policies(path: Path, stdin: IO[bytes] | None = None) -> list[Policy]:
     except OSError as exc:
         raise InputError(read_problem(exc, where=f"--policies: {where}", wanted=WANTED)) from None
     return policies_from_text(_decode(data, where), where)
+
+
+def unique(policies: list[Policy]) -> tuple[list[Policy], list[str]]:
+    """The policies with each id once (the first), and a note per id that came more than once:
+    overlapping pages or a backup folder holding two exports would otherwise count a policy twice."""
+    seen: dict[str, int] = {}
+    out: list[Policy] = []
+    for policy in policies:
+        if policy.id and policy.id in seen:
+            seen[policy.id] += 1
+            continue
+        seen[policy.id] = 1
+        out.append(policy)
+    notes = [f"policy id {one_line(pid[:60])} appears {n} times; evaluated once (the first)" for pid, n in seen.items() if n > 1 and pid]
+    return out, notes

@@ -60,6 +60,11 @@ def build_setup(
     baseline: Baseline,
 ) -> Setup:
     """The sign-ins from the profile's keys, options overriding them. InputError names what is missing."""
+    provider = _text(login, "OIDCProvider", where)
+    # Entra's values: Azure, and EntraID in newer Jamf Connect (profilegen generate --provider-value).
+    if provider is not None and provider.lower() not in ("azure", "entraid"):
+        raise InputError(f"{where}: OIDCProvider is {shown(provider)}; ca-check judges Entra ID Conditional Access, "
+                         "give an Entra ID (Azure) profile")
     api = _client(api_app_id, "--api-app-id")
     oidc_client = _client(client_id, "--client-id") or _client(_text(login, "OIDCClientID", where), f"{where}: OIDCClientID")
     ropg_client = (_client(ropg_client_id, "--ropg-client-id") or _client(_text(login, "OIDCROPGID", where), f"{where}: OIDCROPGID")

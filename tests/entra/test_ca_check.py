@@ -255,3 +255,30 @@ def test_the_blueprint_checklist_names_the_same_rules(tmp_path: Path, design: st
     assert "phishing-resistant" in text and "supports no security keys" in text
     assert "**Report-only** first" in text
     assert f"profilegen azure ca-check --graph --token-stdin --ca-design {letter} --client-id <OIDC app ID>" in text
+
+
+def test_a_policy_twice_is_evaluated_once(tmp_path: Path) -> None:
+    (one,) = corpus("05-api-app-mfa")
+    (tmp_path / "backup").mkdir()
+    (tmp_path / "backup" / "a.json").write_text(json.dumps(page([one])), encoding="utf-8")
+    (tmp_path / "backup" / "b.json").write_text(json.dumps(one), encoding="utf-8")
+    done = run_cli(["azure", "ca-check", "--policies", str(tmp_path / "backup"), "--ca-design", "A", *DESIGN_ARGS, "--format", "json"])
+    assert done.exit_code == 0 and len(json.loads(done.stdout)["policies"]) == 1
+    assert f"profilegen: note: policy id {one['id']} appears 2 times; evaluated once (the first)" in done.stderr
+
+
+def test_lone_surrogates_in_a_display_name(tmp_path: Path) -> None:
+    (one,) = corpus("05-api-app-mfa")
+    text = json.dumps(one).replace("MFA for Jamf Connect API", "MFA \\ud800 API")
+    (tmp_path / "p.json").write_text(text, encoding="utf-8")
+    for fmt in ("text", "json"):
+        done = run_cli(["azure", "ca-check", "--policies", str(tmp_path / "p.json"), "--ca-design", "A", *DESIGN_ARGS, "--format", fmt])
+        assert done.exit_code == 0 and "MFA \\ud800 API" in done.stdout
+
+
+def test_a_profile_for_another_identity_provider(tmp_path: Path) -> None:
+    import plistlib
+
+    (tmp_path / "okta.login.plist").write_bytes(plistlib.dumps({"OIDCProvider": "Okta", "OIDCClientID": CLIENT}))
+    done = run_cli(["azure", "ca-check", "--policies", str(CORPUS), "--profile", str(tmp_path / "okta.login.plist")])
+    assert done.exit_code == 2 and "OIDCProvider is 'Okta'; ca-check judges Entra ID Conditional Access" in done.stderr
