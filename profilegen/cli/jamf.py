@@ -232,12 +232,15 @@ def pull(
             raise InputError(*(f"--out: {out / f} was not written by the pull that wrote {out / 'jamf.json'}; --force "
                                "replaces that pull's files only: move it, or pull into another directory" for f in foreign))
     files = pulled_files(pulled)
+    # A pull replaces its previous pull: files of profiles gone from Jamf Pro are removed, so
+    # `validate DIR` judges only what is deployed; only files the previous jamf.json listed.
+    # Removed before the new jamf.json is written: a run interrupted in between leaves them
+    # listed in the old one, so the next pull still removes them.
+    if force:
+        for stale in stale_files(out, previous, pulled):
+            stale.unlink(missing_ok=True)
+            echo_line(f"{stale}: removed (its profile is no longer pulled from Jamf Pro)", err=True)
     write_files(out, files, force=force)
     for p in pulled:
         echo_line(f"{out / p.file}: {shown_name(p.name)} (id {p.id})", err=True)
-    # A pull replaces its previous pull: files of profiles gone from Jamf Pro are removed, so
-    # `validate DIR` judges only what is deployed. Only files the previous jamf.json listed.
-    for stale in stale_files(out, previous, pulled):
-        stale.unlink(missing_ok=True)
-        echo_line(f"{stale}: removed (its profile is no longer pulled from Jamf Pro)", err=True)
     echo_line(f"pulled {len(pulled)} profile{'s' if len(pulled) != 1 else ''} into {out}")
