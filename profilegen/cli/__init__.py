@@ -25,14 +25,14 @@ from profilegen import __version__
 __all__ = ["app", "main"]
 
 # The modules of profilegen.cli that register commands, in the order `profilegen --help` lists them.
-MODULES = ("profiles", "variants", "signing", "entra", "entra_ca", "jamf", "schema")
+MODULES = ("profiles", "variants", "signing", "entra", "entra_ca", "jamf", "schema", "completion")
 # Each top-level command or group -> the modules that register it (and its subcommands), in the
 # order of the listing. tests/cli/test_lazy_commands.py holds this table to what the app registers.
 COMMANDS: dict[str, tuple[str, ...]] = {
     "generate": ("profiles",), "validate": ("profiles",), "rules": ("profiles",),
     "variants": ("variants",), "diff": ("variants",),
     "sign": ("signing",), "verify": ("signing",),
-    "ropg-check": ("entra",), "signins": ("entra",), "schema": ("schema",),
+    "ropg-check": ("entra",), "signins": ("entra",), "schema": ("schema",), "completion": ("completion",),
     "azure": ("entra", "entra_ca"), "jamf": ("jamf",),  # groups: listed after the commands
 }
 
@@ -54,6 +54,10 @@ def _load_app(modules: tuple[str, ...] = MODULES) -> Any:
     whole = modules == MODULES
     if whole:
         _in_order(app)  # a process that ran one command first (tests do) registered it first
+    if os.environ.get("_PROFILEGEN_COMPLETE"):  # the shell asks for completions (cli/completion.py)
+        from typer._completion_classes import completion_init
+
+        completion_init()
     plain_help(app)
     # Importing the submodule profilegen.cli.app binds the package attribute `app` to that
     # module. Once the app is whole, bind it to the Typer application, as `from profilegen.cli

@@ -78,6 +78,8 @@ app = typer.Typer(
     help="Generate and validate Jamf Connect profiles for Microsoft Entra ID.",
     no_args_is_help=True,
     add_completion=False,
+    # -h as well as --help, on every command (sub-commands inherit it from this context).
+    context_settings={"help_option_names": ["-h", "--help"]},
     # Plain help: flags shown as flags, values and arguments by name (see cli/help.py).
     rich_markup_mode=None,
     # Locals can hold client secrets or passwords: never show them in a traceback.
@@ -128,9 +130,9 @@ StyleOpt = Annotated[
     StyleChoice,
     typer.Option("--payload-style", help="mcx: Custom Settings payload as Jamf Pro writes it; direct: domain as PayloadType."),
 ]
-FormatOpt = Annotated[
+FileTypeOpt = Annotated[
     FormatChoice,
-    typer.Option("--format", help="mobileconfig: whole profile; plist: bare preferences for Jamf Pro's upload."),
+    typer.Option("--file-type", "--format", help="mobileconfig: whole profile; plist: bare preferences for Jamf Pro's upload."),
 ]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite existing files.")]
 ConfigOpt = Annotated[

@@ -49,8 +49,8 @@ def stdin_is_terminal() -> bool:
 @app.command("ropg-check")
 def ropg_check(
     username: Annotated[Optional[str], typer.Option("--username", help="User to check (UPN).  [required]")] = None,
-    tenant: Annotated[Optional[str], typer.Option("--tenant", help="Tenant GUID or verified domain.")] = None,
-    ropg_client_id: Annotated[Optional[str], typer.Option("--ropg-client-id", help="Client ID for ROPG (the public app).")] = None,
+    tenant: Annotated[Optional[str], typer.Option("--tenant", help="Tenant GUID or verified domain.  [required unless --config sets it]")] = None,
+    ropg_client_id: Annotated[Optional[str], typer.Option("--ropg-client-id", "--client-id", help="Client ID for ROPG (the public app).  [required unless --config sets it]")] = None,
     ropg_discovery_url: Annotated[Optional[str], typer.Option("--ropg-discovery-url", help="Default: the tenant's v2.0 discovery document.")] = None,
     ropg_scopes: Annotated[Optional[str], typer.Option("--ropg-scopes", help="'+' or space separated (default: generate's ROPGScopes).")] = None,
     password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from stdin's first line.")] = False,
@@ -95,7 +95,7 @@ def ropg_check(
 @app.command("signins")
 def signins(
     files: Annotated[Optional[list[Path]], typer.Argument(help="Exported sign-in logs: Graph/portal JSON or portal CSV, or - for stdin.")] = None,
-    app_id: Annotated[Optional[list[str]], typer.Option("--app-id", help="Jamf Connect client ID (repeatable).")] = None,
+    app_id: Annotated[Optional[list[str]], typer.Option("--client-id", "--app-id", help="Jamf Connect's Entra client ID (repeatable; default: the client IDs in --config).")] = None,
     fmt: ReportFormatOpt = ReportFormat.text,
     config: ConfigOpt = None,
     graph: Annotated[bool, typer.Option("--graph", help="Read the sign-in log live from Graph (AuditLog.Read.All) instead of files.")] = False,

@@ -136,7 +136,7 @@ def read_password(
 
 
 def signin_app_ids(app_ids: Sequence[str], config: Path | None) -> list[str]:
-    """--app-id values, else the Jamf Connect client IDs in --config (OIDC and ROPG client)."""
+    """--client-id values, else the Jamf Connect client IDs in --config (OIDC and ROPG client)."""
     if app_ids or config is None:
         return list(app_ids)
     settings = load_azure_settings(config)

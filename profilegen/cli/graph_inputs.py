@@ -103,11 +103,11 @@ def graph_signin_records(app_ids: list[str], *, since: str, max_rows: int, token
     from profilegen.entra.graph import get_pages, signins_path, window_start
 
     if not app_ids:
-        raise InputError("--app-id: required with --graph (or --config with azure.client_id); Graph is asked for "
+        raise InputError("--client-id: required with --graph (or --config with azure.client_id); Graph is asked for "
                          "these apps' sign-ins only")
     bad = next((a for a in app_ids if not facts.is_client_id(a.strip())), None)
     if bad is not None:
-        raise InputError(f"--app-id: {shown(bad)} is not a client ID GUID; copy the Application (client) ID from the app registration")
+        raise InputError(f"--client-id: {shown(bad)} is not a client ID GUID; copy the Application (client) ID from the app registration")
     start = window_start(since, datetime.now(timezone.utc))
     graph = make_graph(graph_url=graph_url, login_url=login_url, allow_http_loopback=allow_http_loopback,
                        timeout=timeout, ca_file=ca_file)

@@ -1,5 +1,6 @@
 """How `--help` reads: flags as flags, values by what they are (FILE, DIR, TEXT), arguments by
-name in capitals, required ones marked. Typer's default shows `<bool>`, `<str>` and `{file}`."""
+name in capitals, required ones marked, old option names left out, and the exit codes last
+(cli/vocabulary.py). Typer's default shows `<bool>`, `<str>` and `{file}`."""
 
 from __future__ import annotations
 
@@ -11,12 +12,13 @@ import typer
 from typer import _click as click
 from typer.core import TyperCommand
 
+from profilegen.cli.vocabulary import REQUIRED, epilog, old_names
 from profilegen.core.errors import InputError
 from profilegen.core.text import one_line
 
 # Typer's type labels -> what a person types there.
 _LABELS = {"str": "TEXT", "list[str]": "TEXT", "file": "FILE", "path": "PATH", "list[Path]": "FILE", "filename": "FILE",
-           "dir": "DIR", "float": "NUMBER", "float range": "NUMBER", "int": "INTEGER"}
+           "dir": "DIR", "float": "NUMBER", "float range": "NUMBER", "int": "INTEGER", "int range": "INTEGER"}
 # Options whose value names a directory although it is declared as text.
 _DIR_OPTIONS = {"--out": "DIR"}
 
@@ -51,8 +53,28 @@ def argument_name(param: Any) -> str:
     return name + "..." if param.nargs != 1 and not name.endswith("...") else name
 
 
+def command_name(ctx: Any) -> str:
+    """The command as the vocabulary names it: "generate", "jamf push"."""
+    names = []
+    while ctx is not None and ctx.parent is not None:
+        names.append(ctx.info_name)
+        ctx = ctx.parent
+    return " ".join(reversed(names))
+
+
 class Command(TyperCommand):
     """Every profilegen command: the usage line and option table as described above."""
+
+    def shell_complete(self, ctx: Any, incomplete: str) -> list[Any]:
+        # Completion teaches the current names only, as --help does.
+        hidden = {o.old for o in old_names(command_name(ctx))}
+        return [item for item in super().shell_complete(ctx, incomplete) if item.value not in hidden]
+
+    def format_epilog(self, ctx: Any, formatter: Any) -> None:
+        super().format_epilog(ctx, formatter)
+        text = epilog(command_name(ctx))
+        if text:
+            formatter.write("\n" + text + "\n")
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         try:
@@ -75,6 +97,9 @@ class Command(TyperCommand):
 
     def format_options(self, ctx: Any, formatter: Any) -> None:
         args, opts = [], []
+        name = command_name(ctx)
+        hidden = {o.old for o in old_names(name)}  # old names work, but are not taught
+        marks = REQUIRED.get(name, {})
         for param in self.get_params(ctx):
             if param.param_type_name == "argument":
                 required = "  [required]" if param.required else ""
@@ -85,12 +110,17 @@ class Command(TyperCommand):
             record = param.get_help_record(ctx)
             if record is None:
                 continue
-            names = click.formatting.join_options(param.opts)[0]
+            shown = [o for o in param.opts if o not in hidden] or param.opts
+            names = click.formatting.join_options(shown)[0]
             if getattr(param, "secondary_opts", None):  # --all-computers / --no-all-computers
                 names += " / " + click.formatting.join_options(param.secondary_opts)[0]
             if not getattr(param, "is_flag", False) and not getattr(param, "count", False):
                 names += f" {value_name(param, ctx)}"
-            opts.append((names, record[1]))
+            text = record[1]
+            mark = marks.get(param.opts[0])
+            if mark and "[required" not in text:
+                text = f"{text}  {mark}" if text else mark
+            opts.append((names, text))
         if args:
             with formatter.section("Arguments"):
                 formatter.write_dl(args)

@@ -36,9 +36,9 @@ class Domain(str, Enum):
     menubar = "menubar"
 
 
-UrlOpt = Annotated[Optional[str], typer.Option("--url", help="https://example.jamfcloud.com (or jamf.url in --config).")]
-ClientIdOpt = Annotated[Optional[str], typer.Option("--client-id", help="API client ID (default: $PROFILEGEN_JAMF_CLIENT_ID).")]
-SecretStdinOpt = Annotated[bool, typer.Option("--secret-stdin", help="Read the client secret or password from stdin's first line.")]
+UrlOpt = Annotated[Optional[str], typer.Option("--url", help="https://example.jamfcloud.com.  [required unless --config sets jamf.url]")]
+ClientIdOpt = Annotated[Optional[str], typer.Option("--jamf-client-id", "--client-id", help="Jamf Pro API client ID (default: $PROFILEGEN_JAMF_CLIENT_ID).")]
+SecretStdinOpt = Annotated[bool, typer.Option("--password-stdin", "--secret-stdin", help="Read the client secret or password from stdin's first line.")]
 TimeoutOpt = Annotated[float, typer.Option("--timeout", min=0.1, max=600.0, help="Seconds per request, overall.")]
 LoopbackOpt = Annotated[bool, typer.Option("--allow-http-loopback", help="Allow http://127.0.0.1:<port> (tests).")]
 VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Log each request on stderr (never a secret or token).")]
@@ -65,7 +65,7 @@ def _session(base: str, client_id: Optional[str], secret_stdin: bool, timeout: f
 
     def prompt(text: str) -> str:
         if not stdin_is_terminal():  # getpass would read a pipe and may echo it
-            raise InputError("credentials: stdin is not a terminal; pipe the secret with --secret-stdin or set it in the environment")
+            raise InputError("credentials: stdin is not a terminal; pipe the secret with --password-stdin or set it in the environment")
         return getpass.getpass(text, stream=sys.stderr)
 
     creds = credentials(client_id=client_id, environ=os.environ, secret_stdin=secret_stdin, read_stdin=sys.stdin.read, prompt=prompt)
@@ -195,7 +195,7 @@ def _echo_json(results: list[Result]) -> None:
 
 @jamf_app.command("pull")
 def pull(
-    out: Annotated[Optional[Path], typer.Option("--out", help="Directory for the profiles and jamf.json.", file_okay=False)] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", help="Directory for the profiles and jamf.json.  [required]", file_okay=False)] = None,
     url: UrlOpt = None,
     client_id: ClientIdOpt = None,
     secret_stdin: SecretStdinOpt = False,

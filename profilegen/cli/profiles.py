@@ -17,7 +17,7 @@ from profilegen.cli.app import (
     ProviderValue,
     ForceOpt,
     FormatChoice,
-    FormatOpt,
+    FileTypeOpt,
     StyleChoice,
     StyleOpt,
     app,
@@ -56,7 +56,7 @@ def generate(
     identifier: Annotated[Optional[str], typer.Option("--identifier", help="Reverse-DNS base for PayloadIdentifier.  [required unless --config sets it]")] = None,
     component: ComponentOpt = ComponentChoice.both,
     payload_style: StyleOpt = StyleChoice.mcx,
-    fmt: FormatOpt = FormatChoice.mobileconfig,
+    fmt: FileTypeOpt = FormatChoice.mobileconfig,
     out: Annotated[Optional[str], typer.Option("--out", help="Output directory (created if missing), or - for stdout.  [required]")] = None,
     force: ForceOpt = False,
     config: ConfigOpt = None,
@@ -125,7 +125,7 @@ def _signed(docs: list[Any], options: IdentityOptions, fmt: FormatChoice) -> lis
     from profilegen.signing.sign import sign_bytes
 
     if fmt is FormatChoice.plist:
-        raise InputError("--format plist: a bare preference plist cannot be signed; use --format mobileconfig")
+        raise InputError("--file-type plist: a bare preference plist cannot be signed; use --file-type mobileconfig")
     identity = load_identity(options)
     assert identity is not None
     return [replace(d, data=sign_bytes(d.data, identity)) for d in docs]

@@ -15,7 +15,7 @@ from profilegen.cli.app import (
     ComponentOpt,
     ForceOpt,
     FormatChoice,
-    FormatOpt,
+    FileTypeOpt,
     StyleChoice,
     StyleOpt,
     _echo_problems,
@@ -43,7 +43,7 @@ def variants(
     out: Annotated[Optional[Path], typer.Option("--out", help="Output directory (created if missing).  [required]")] = None,
     component: ComponentOpt = ComponentChoice.both,
     payload_style: StyleOpt = StyleChoice.mcx,
-    fmt: FormatOpt = FormatChoice.mobileconfig,
+    fmt: FileTypeOpt = FormatChoice.mobileconfig,
     only: Annotated[Optional[list[str]], typer.Option("--only", help="Only this variant, by name or slug (repeatable).")] = None,
     check: Annotated[bool, typer.Option("--check", help="Write nothing; exit 1 if --out differs from what would be generated.")] = False,
     force: ForceOpt = False,
@@ -136,7 +136,7 @@ def _sign_outcomes(outcomes: list[Any], out: Path, options: IdentityOptions, fmt
     from profilegen.signing.sign import sign_bytes
 
     if fmt is FormatChoice.plist:
-        raise InputError("--format plist: bare preference plists cannot be signed; use --format mobileconfig")
+        raise InputError("--file-type plist: bare preference plists cannot be signed; use --file-type mobileconfig")
     if check:
         signer, sign = load_signer_certificate(options), None
     else:

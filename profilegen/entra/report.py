@@ -80,7 +80,7 @@ def triage_notes(result: Triage, jamf: JamfFilter) -> list[str]:
                      f"missing) and {'was' if result.skipped == 1 else 'were'} skipped")
     if result.rows_read > result.unusable and not result.summary and not result.skipped:
         lines.append(f"note: none of the {plural(result.rows_read, 'sign-in')} read matched {describe_filter(jamf)}; "
-                     "pass --app-id with Jamf Connect's Application (client) ID, as in the export's Application ID")
+                     "pass --client-id with Jamf Connect's Application (client) ID, as in the export's Application ID")
     return lines
 
 

@@ -45,7 +45,7 @@ def unused_options(given: Sequence[str], *, components: Sequence[Component], fmt
     """One ``note:`` line per option given on the command line that has no effect here."""
     notes = []
     if "--payload-style" in given and fmt == "plist":
-        notes.append("note: --payload-style has no effect with --format plist (a bare preference plist has no payload)")
+        notes.append("note: --payload-style has no effect with --file-type plist (a bare preference plist has no payload)")
     if "login" not in components:
         for option, key in LOGIN_ONLY_OPTIONS.items():
             if option in given:

@@ -1,9 +1,9 @@
 """push and pull inputs: the URL, the credentials, and the files (manifest.json expanded).
 
 Credentials never come from an argument (they would sit in shell history and in ``ps``):
-an API client (PROFILEGEN_JAMF_CLIENT_ID, or --client-id, + PROFILEGEN_JAMF_CLIENT_SECRET)
+an API client (PROFILEGEN_JAMF_CLIENT_ID, or --jamf-client-id, + PROFILEGEN_JAMF_CLIENT_SECRET)
 first, a user account (PROFILEGEN_JAMF_USERNAME + PROFILEGEN_JAMF_PASSWORD) as the fallback;
-a missing secret or password comes from --secret-stdin or a hidden prompt.
+a missing secret or password comes from --password-stdin or a hidden prompt.
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ def credentials(
         raise InputError(f"credentials: set {ENV_CLIENT_ID} and {ENV_CLIENT_SECRET} (an API client), or {ENV_USERNAME} "
                          f"and {ENV_PASSWORD} (a user account); see docs/jamf-pro.md")
     if secret_stdin:
-        source = "--secret-stdin"
+        source = "--password-stdin"
         try:
             value = read_stdin().split("\n", 1)[0].removesuffix("\r")
         except UnicodeDecodeError:
@@ -77,7 +77,7 @@ def credentials(
     else:
         value, source = prompt(f"Jamf Pro {label} for {ident}: "), f"{label} prompt"
     if not value:
-        raise InputError(f"{source}: empty {label}; set {env}, pipe it to --secret-stdin or type it at the prompt")
+        raise InputError(f"{source}: empty {label}; set {env}, pipe it to --password-stdin or type it at the prompt")
     return Credentials("client" if kind == "client" else "user", ident, SecretStr(value))
 
 

@@ -33,7 +33,7 @@ def content_to_sign(data: bytes, name: str, *, resign: bool, validate: bool) -> 
         result = check_bytes(data, name)
         errors = [f for f in result.findings if f.severity is Severity.ERROR]
         if not errors and result.document is not None and not result.document.is_profile:
-            raise InputError(f"{name}: bare preferences, not a configuration profile; sign a .mobileconfig (generate --format mobileconfig)")
+            raise InputError(f"{name}: bare preferences, not a configuration profile; sign a .mobileconfig (generate --file-type mobileconfig)")
         if errors:
             lines = [f"{name}: {f.key + ': ' if f.key else ''}{f.code}: {f.message}" for f in errors]
             raise InputError(*lines, f"{name}: not signed: fix the errors above, or pass --no-validate")

@@ -2,7 +2,7 @@
 
 ``manifest.json`` is ``{"variants": [{"name", "slug", "files": [{"path", "identifier", "uuid",
 "sha256"}]}]}`` with sorted keys, variants in file order and a trailing newline, so the same
-inputs give the same bytes. ``--format plist`` files have no identifier or UUID: null.
+inputs give the same bytes. ``--file-type plist`` files have no identifier or UUID: null.
 """
 
 from __future__ import annotations

@@ -115,6 +115,7 @@ RECIPES: dict[str, Recipe | None] = {
     "sign": lambda tmp, url, evil=EVIL: ["sign", str(tmp / f"{evil}.mobileconfig"), "--p12", str(tmp / "id.p12"), "--out", str(tmp / "s")],
     "verify": lambda tmp, url, evil=EVIL: ["verify", str(tmp / f"{evil}.mobileconfig")],
     "schema": None,  # prints profilegen's own JSON Schema: nothing from outside reaches it
+    "completion": None,  # prints a fixed shell script; a bad shell name is refused by click, and usage lines are escaped
     "jamf push": lambda tmp, url, evil=EVIL: ["jamf", "push", str(tmp / "x.mobileconfig"), "--config", str(tmp / f"{evil}.yaml")],
     "jamf pull": lambda tmp, url, evil=EVIL: ["jamf", "pull", "--config", str(tmp / f"{evil}.yaml"), "--out", str(tmp / "d")],
     "azure blueprint": lambda tmp, url, evil=EVIL: ["azure", "blueprint", "--out", str(tmp / f"bp{evil}")],

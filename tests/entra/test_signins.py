@@ -124,7 +124,7 @@ def test_text_report_highlights_wrong_passwords(tmp_path: Path) -> None:
 
 def test_app_id_filter_and_config(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "s.csv", ROWS)
-    out = json.loads(run_cli(["signins", str(path), "--format", "json", "--app-id", OTHER_APP.upper()]).stdout)
+    out = json.loads(run_cli(["signins", str(path), "--format", "json", "--client-id", OTHER_APP.upper()]).stdout)
     assert [r["user"] for r in out["rows"]] == ["alex@contoso.com"]
     cfg = tmp_path / "c.yaml"
     cfg.write_text(f"azure:\n  tenant: contoso.onmicrosoft.com\n  client_id: {OTHER_APP}\n")

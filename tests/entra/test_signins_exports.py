@@ -167,7 +167,7 @@ def test_no_matching_row_says_how_many_were_read(tmp_path: Path) -> None:
     path.write_text(csv_text([r for r in ROWS if r[3] != "Jamf Connect"] * 3, ","))
     result = run_cli(["signins", str(path)])
     assert result.exit_code == 0
-    assert "none of the 3 sign-ins read matched" in result.stderr and "--app-id" in result.stderr
+    assert "none of the 3 sign-ins read matched" in result.stderr and "--client-id" in result.stderr
 
 
 def test_text_output_singular_and_no_jargon(tmp_path: Path) -> None:

@@ -80,8 +80,8 @@ def test_a_token_without_audit_log_permission(fake_graph: FakeGraph) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["signins", "--graph", "--token-stdin"], "--app-id: required with --graph"),
-        (["signins", "--graph", "--token-stdin", "--app-id", "jamf"], "--app-id: 'jamf' is not a client ID GUID"),
+        (["signins", "--graph", "--token-stdin"], "--client-id: required with --graph"),
+        (["signins", "--graph", "--token-stdin", "--app-id", "jamf"], "--client-id: 'jamf' is not a client ID GUID"),
         (["signins", "--graph", "--token-stdin", "--app-id", CLIENT, "--since", "yesterday"], "--since: 'yesterday' is not a time"),
         (["signins", "--graph", "--token-stdin", "--app-id", CLIENT, "--since", "90d"], "is more than 30 days ago"),
         (["signins", "--graph", "--token-stdin", "--app-id", CLIENT, "x.csv"], "--graph: give either export files or --graph"),

@@ -27,6 +27,7 @@ from tests.variants.conftest import make_base
 from .proc import env
 
 PAGE = Path(__file__).resolve().parents[2] / "docs" / "cli.md"
+CA = Path(__file__).resolve().parents[1] / "entra" / "ca_corpus"
 GEN = ["generate", "--tenant", TENANT, "--client-id", CLIENT, "--custom-scope", f"api://{API}/jamfconnect",
        "--organization", "C", "--identifier", "com.c"]
 
@@ -87,10 +88,19 @@ def scenarios(f: dict[str, Path], d: Path, ropg: list[str], signer: list[str]) -
         ("ropg-check", 3): [*ropg, "--username", "public@contoso.com"],
         ("signins", 0): ["signins", str(f["s"])],
         ("signins", 2): ["signins", str(f["bs"])],
+        ("signins", 3): ["signins", "--graph", "--token-stdin", "--client-id", CLIENT, "--graph-url", "http://127.0.0.1:9",
+                         "--allow-http-loopback", "--timeout", "2"],
         ("azure blueprint", 0): ["azure", "blueprint", "--out", str(d / "b0")],
         ("azure blueprint", 2): ["azure", "blueprint", "--out", str(d / "b0")],  # written just before
         ("schema", 0): ["schema", "config"],
         ("schema", 2): ["schema", "nonsense"],
+        ("azure ca-check", 0): ["azure", "ca-check", "--policies", str(CA / "05-api-app-mfa.json"), "--ca-design", "A", "--api-app-id", API, "--client-id", CLIENT],
+        ("azure ca-check", 1): ["azure", "ca-check", "--policies", str(CA / "01-all-resources-mfa.json"), "--profile", str(f["login"])],
+        ("azure ca-check", 2): ["azure", "ca-check", "--profile", str(f["login"])],  # no policies
+        ("azure ca-check", 3): ["azure", "ca-check", "--graph", "--graph-client-id", CLIENT, "--tenant", TENANT, "--profile", str(f["login"]),
+                                "--graph-url", "http://127.0.0.1:9", "--login-url", "http://127.0.0.1:9", "--allow-http-loopback", "--timeout", "2"],
+        ("completion", 0): ["completion", "bash"],
+        ("completion", 2): ["completion", "tcsh"],
         ("jamf push", 2): ["jamf", "push", str(f["bad"]), "--url", "http://127.0.0.1:9", "--allow-http-loopback"],
         ("jamf push", 3): ["jamf", "push", str(f["login"]), "--url", "http://127.0.0.1:9", "--allow-http-loopback", "--timeout", "2"],
         ("jamf pull", 2): ["jamf", "pull", "--out", str(d / "jp"), "--url", "ftp://jamf.example.com"],
@@ -105,7 +115,8 @@ BREAK = {"generate": "profilegen.generate.pipeline:generate", "validate": "profi
          "signins": "profilegen.entra.signins:triage_files", "azure blueprint": "profilegen.entra.blueprint:render_blueprint",
          "sign": "profilegen.signing.sign:sign_bytes", "verify": "profilegen.signing.verify:verify_bytes",
          "schema": "profilegen.variants.schema:SCHEMAS", "jamf push": "profilegen.jamf.inputs:jamf_url",
-         "jamf pull": "profilegen.jamf.inputs:jamf_url"}
+         "jamf pull": "profilegen.jamf.inputs:jamf_url", "completion": "typer._completion_shared:get_completion_script",
+         "azure ca-check": "profilegen.entra.ca:check"}
 # Claims that need a whole Jamf Pro imitation are proven by its own suite; named here so that a
 # claim without any test still fails.
 # Each names the test function, which must run that subcommand and assert that exit code on its

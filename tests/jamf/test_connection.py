@@ -152,10 +152,10 @@ def test_http_needs_the_loopback_flag(fake_jamf: FakeJamf, profiles: list[Path])
 
 def test_secret_from_stdin_and_never_an_option(fake_jamf: FakeJamf, profiles: list[Path]) -> None:
     env = {"PROFILEGEN_JAMF_CLIENT_SECRET": None}
-    ok = jamf(fake_jamf, "push", str(profiles[0]), "--secret-stdin", env=env, input=CLIENT_SECRET + "\n")
+    ok = jamf(fake_jamf, "push", str(profiles[0]), "--password-stdin", env=env, input=CLIENT_SECRET + "\n")
     assert ok.exit_code == 0, ok.stderr
     piped = jamf(fake_jamf, "push", str(profiles[0]), env=env, input=CLIENT_SECRET + "\n")
-    assert piped.exit_code == 2 and "--secret-stdin" in piped.stderr
+    assert piped.exit_code == 2 and "--password-stdin" in piped.stderr
     option = jamf(fake_jamf, "push", str(profiles[0]), "--client-secret", CLIENT_SECRET)
     assert option.exit_code == 2
 

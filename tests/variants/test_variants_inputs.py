@@ -103,8 +103,8 @@ GENERATE = ["generate", "--tenant", "contoso.onmicrosoft.com", "--client-id", "0
 @pytest.mark.parametrize(
     ("extra", "note"),
     [
-        (["--format", "plist", "--payload-style", "direct"], "note: --payload-style has no effect with --format plist"),
-        (["--format", "plist", "--payload-style", "mcx"], "note: --payload-style has no effect with --format plist"),
+        (["--file-type", "plist", "--payload-style", "direct"], "note: --payload-style has no effect with --file-type plist"),
+        (["--file-type", "plist", "--payload-style", "mcx"], "note: --payload-style has no effect with --file-type plist"),
         (["--component", "menubar", "--admin-role", "Admin"], "note: --admin-role has no effect with --component menubar"),
         (["--component", "menubar", "--discovery-url",
           "https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0/.well-known/openid-configuration"],
@@ -131,7 +131,7 @@ def test_no_note_when_every_option_counts(runner, tmp_path: Path, extra: list[st
 def test_variants_notes_payload_style_with_plist(run, write_config, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     result = run("variants", write_config(make_base()), "--out", tmp_path / "o", "--format", "plist", "--payload-style", "direct")
     assert result.exit_code == 0, result.stderr
-    assert "note: --payload-style has no effect with --format plist" in result.stderr
+    assert "note: --payload-style has no effect with --file-type plist" in result.stderr
 
 
 def test_dash_and_password_stdin_cannot_share_stdin(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
