@@ -31,6 +31,7 @@ def load_all() -> dict[str, Rule]:
         envelope,
         files,
         keys,
+        platform_sso,
         redirects,
         security,
         versions,

@@ -148,6 +148,28 @@ def flip(data: bytes, at: int) -> bytes:
     return data[:at] + bytes([data[at] ^ 0x01]) + data[at + 1:]
 
 
+def psso_profile(extension_data: dict[str, Any] | None, *, login_payload: bool | str = False, platform: bool = True,
+                 extension: str = "com.microsoft.CompanyPortalMac.ssoextension") -> bytes:
+    """A Platform SSO profile for Microsoft's Enterprise SSO plug-in (learn.microsoft.com
+    use-enterprise-sso-plug-in-macos-with-intune), optionally with a Jamf Connect login window
+    payload in the same profile (MCX, or "direct")."""
+    sso: dict[str, Any] = {
+        "PayloadType": "com.apple.extensiblesso", "PayloadIdentifier": "com.example.case.psso",
+        "PayloadUUID": "11111111-2222-4333-8444-000000000009", "PayloadVersion": 1,
+        "ExtensionIdentifier": extension, "TeamIdentifier": "UBF8T346G9", "Type": "Redirect",
+        "URLs": ["https://login.microsoftonline.com", "https://login.microsoft.com", "https://sts.windows.net"],
+    }
+    if platform:
+        sso["PlatformSSO"] = {"AuthenticationMethod": "UserSecureEnclaveKey", "UseSharedDeviceKeys": True}
+    if extension_data is not None:
+        sso["ExtensionData"] = extension_data
+    doc = profile("com.jamf.connect.login", LOGIN, mcx=login_payload != "direct")
+    if not login_payload:
+        doc["PayloadContent"] = []
+    doc["PayloadContent"].append(sso)
+    return xml(doc)
+
+
 P = "com.jamf.connect.login"
 M = "com.jamf.connect"
 CASES: dict[str, dict[str, bytes]] = {
@@ -476,6 +498,26 @@ CASES: dict[str, dict[str, bytes]] = {
             "TemporaryUserPromotion": True, "VerifyUserPromotionFIDO2": True}}),
         "pass-azure.login.plist": xml(LOGIN),
         "pass-azure.menubar.plist": xml(MENUBAR),
+    },
+    # issue 20: Platform SSO beside Jamf Connect (Self Service+ password sync; which login window)
+    "PG424": {
+        "fail-microsoft-prefixes-only.mobileconfig": psso_profile({"AppPrefixAllowList": "com.microsoft.,com.apple."}),
+        "fail-no-extension-data.mobileconfig": psso_profile(None),
+        "fail-one-of-two.mobileconfig": psso_profile({"AppAllowList": "com.jamf.management"}),
+        "fail-near-miss.mobileconfig": psso_profile({"AppAllowList": "com.jamf.managementx, com.jamf.selfservice"}),
+        "pass-both-listed.mobileconfig": psso_profile({"AppAllowList": "com.jamf.management, com.jamf.selfserviceplus"}),
+        "pass-jamf-prefix.mobileconfig": psso_profile({"AppPrefixAllowList": "com.microsoft.,com.jamf."}),
+        "pass-array-form.mobileconfig": psso_profile({"AppAllowList": ["com.jamf.management", "com.jamf.selfserviceplus"]}),
+        "pass-sso-extension-without-platform-sso.mobileconfig": psso_profile(None, platform=False),
+        "pass-other-extension.mobileconfig": psso_profile(None, extension="com.okta.mobile.auth-service-extension"),
+    },
+    "PG425": {
+        "fail-mcx-login-and-psso.mobileconfig": psso_profile(
+            {"AppAllowList": "com.jamf.management,com.jamf.selfserviceplus"}, login_payload=True),
+        "fail-direct-login-and-psso.mobileconfig": psso_profile(
+            {"AppAllowList": "com.jamf.management,com.jamf.selfserviceplus"}, login_payload="direct"),
+        "pass-psso-alone.mobileconfig": psso_profile({"AppAllowList": "com.jamf.management,com.jamf.selfserviceplus"}),
+        "pass-login-alone.mobileconfig": xml(profile("com.jamf.connect.login", LOGIN)),
     },
     # issue 20: Self Service+ features whose redirect URI the OIDC app must list too
     "PG423": {

@@ -74,7 +74,8 @@ EXPECTED = {
         ("PG303", "TimerLocalCheck"), ("PG303", "TimerNetworkCheck"), ("PG303", "NetworkCheckAutomatically"), ("PG306", "IdPSettings")},
     "v2.X_Azure_AD_com.jamf.connect.login.plist": {
         ("PG307", "Migrate"), ("PG401", "OIDCTenant"), ("PG403", "OIDCClientID"), ("PG403", "OIDCROPGID"), ("PG420", "OIDCScopes")},
-    "v2.X_Azure_AD_com.jamf.connect.plist": {("PG411", "IdPSettings.TenantID"), ("PG413", "IdPSettings.ROPGID")},
+    # PG423 (issue 20): the sample turns Jamf Unlock on, which needs jamfunlock://callback/auth on the app
+    "v2.X_Azure_AD_com.jamf.connect.plist": {("PG411", "IdPSettings.TenantID"), ("PG413", "IdPSettings.ROPGID"), ("PG423", "Unlock.EnableUnlock")},
     "v2.X_Custom_CyberArk_Identity_com.jamf.connect.login.plist": {("PG502", "OIDCClientSecret"), ("PG502", "ROPGClientSecret")},
     "v2.X_Custom_CyberArk_Identity_com.jamf.connect.plist": {("PG502", "IdPSettings.ClientSecret")},
     "v2.X_Google_com.jamf.connect.login.plist": {("PG307", "CreateJamfConnectPassword"), ("PG307", "Migrate"), ("PG502", "OIDCClientSecret")},
