@@ -102,7 +102,13 @@ def parse(data: bytes) -> SignedProfile:
     except CmsError:
         raise
     except Exception as exc:  # noqa: BLE001 - asn1crypto raises many types on bad DER
-        raise CmsError(f"not a readable signed profile ({exc})") from None
+        # asn1crypto's message goes on with "while parsing ..." lines: its first line says what.
+        raise CmsError(f"damaged DER ({_first_line(exc)})") from None
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip()
+    return (text.splitlines() or [type(exc).__name__])[0][:200]
 
 
 def _signer(si: Any, index: dict[Any, bytes]) -> Signer:

@@ -176,15 +176,16 @@ def _verify(key: Any, signature: bytes, data: bytes, signer: Signer) -> None:
 
     algo = signer.signature_algorithm
     kind = algo.signature_algo
+    if kind == "rsassa_pss":  # first: asn1crypto's hash_algo reads the parameters unchecked
+        rsa_key = _rsa(key, rsa)
+        pss, digest = _pss(algo["parameters"], rsa_key.key_size)
+        rsa_key.verify(signature, data, pss, digest)
+        return
     try:
         hash_name = algo.hash_algo
     except ValueError:  # rsaEncryption alone: the SignerInfo's digest algorithm applies
         hash_name = signer.digest_algorithm
-    if kind == "rsassa_pss":
-        rsa_key = _rsa(key, rsa)
-        pss, digest = _pss(algo["parameters"], rsa_key.key_size)
-        rsa_key.verify(signature, data, pss, digest)
-    elif kind == "rsassa_pkcs1v15":
+    if kind == "rsassa_pkcs1v15":
         _rsa(key, rsa).verify(signature, data, padding.PKCS1v15(), _hash(hash_name))
     elif kind == "ecdsa" and isinstance(key, ec.EllipticCurvePublicKey):
         key.verify(signature, data, ec.ECDSA(_hash(hash_name)))
@@ -199,8 +200,11 @@ def _pss(params: Any, key_bits: int) -> tuple[Any, Any]:
     outside what the signature covers, so anyone may set them (a salt length of 2^70 made
     cryptography raise OverflowError). RFC 8017 §9.1.1 bounds the salt by the key: emLen =
     ceil((modBits - 1) / 8) >= hLen + sLen + 2; RFC 4055 §3.1 allows MGF1 and trailer field 1 only."""
+    from asn1crypto import algos
     from cryptography.hazmat.primitives.asymmetric import padding
 
+    if not isinstance(params, algos.RSASSAPSSParams):
+        raise ValueError("RSASSA-PSS without its parameters (RFC 4055 §3.1 requires them)")
     mgf = params["mask_gen_algorithm"]
     if mgf["algorithm"].native != "mgf1":
         raise ValueError(f"RSASSA-PSS mask generation {printable(str(mgf['algorithm'].dotted))} is not MGF1")

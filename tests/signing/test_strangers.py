@@ -205,3 +205,25 @@ def test_at_the_edges_of_the_calendar_is_checked(runner, pki, openssl, tmp_path,
     entry = json.loads(result.stdout)["files"][0]
     assert dt.datetime.fromisoformat(entry["checked_at"]).utcoffset() == dt.timedelta(0)
     assert any(f"(checked at {checked})" in p for p in entry["problems"]), entry["problems"]
+
+
+def test_pss_without_parameters(runner, pki, openssl, tmp_path):  # type: ignore[no-untyped-def]
+    info = cms.ContentInfo.load(openssl_pss(openssl, pki, tmp_path))
+    info["content"]["signer_infos"][0]["signature_algorithm"] = algos.SignedDigestAlgorithm({"algorithm": "rsassa_pss"})
+    path = tmp_path / "bare.mobileconfig"
+    path.write_bytes(bytes(info.dump(force=True)))
+    result = runner.invoke(app, ["verify", str(path)])
+    no_crash(result)
+    assert f"{path}: - the signature cannot be checked (RSASSA-PSS without its parameters (RFC 4055 §3.1 requires them))" in result.stdout
+
+
+def test_damaged_der_is_one_line(runner, pki, openssl, tmp_path):  # type: ignore[no-untyped-def]
+    """asn1crypto's message goes on over several lines ("while parsing ..."); only its first is said."""
+    path = tmp_path / "month13.mobileconfig"
+    path.write_bytes(with_signing_time(openssl_sign(openssl, pki, tmp_path, keyid=False, md="sha256", attrs=True),
+                                       generalized("20261302120000Z")))
+    result = runner.invoke(app, ["verify", str(path)])
+    no_crash(result)
+    assert result.stdout.splitlines()[1] == f"{path}: - not a readable signed profile: damaged DER (month must be in 1..12)"
+    found = json.loads(runner.invoke(app, ["validate", "--format", "json", str(path)]).stdout)["files"][0]["findings"]
+    assert [f["message"] for f in found if f["code"] == "PG106"] == ["damaged DER (month must be in 1..12); re-export the signed profile"]
