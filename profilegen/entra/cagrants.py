@@ -60,8 +60,7 @@ def _strength(grant: Any, interactive: bool, resource: str) -> tuple[str, str, s
 
 def _control(control: str, interactive: bool, resource: str) -> tuple[str, str, str]:
     if control == "block":
-        return "blocks", "blocks access", ("exclude the sign-in's resource or the Jamf Connect users from the block, "
-                                           f"or narrow its conditions ({resource})")
+        return "blocks", "blocks access", "exclude the Jamf Connect users from the block, or narrow its conditions"
     if control == "mfa":
         if interactive:
             return "mfa-at-login", "requires MFA, which the login window asks for", ""

@@ -35,7 +35,8 @@ def _design(outcome: Outcome) -> str:
 
 def _signins(keys: list[str]) -> str:
     names = [k.replace("_", " ") for k in keys]
-    return f"the {' and '.join(names)} sign-in{'s' if len(names) > 1 else ''}"
+    joined = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    return f"the {joined} sign-in{'s' if len(names) > 1 else ''}"
 
 
 def problem_lines(outcome: Outcome) -> list[str]:
@@ -43,7 +44,10 @@ def problem_lines(outcome: Outcome) -> list[str]:
     design = outcome.setup.design
     lines = []
     for result in outcome.results:
-        ident = f"{_name(result)} (id {safe(result.policy.id) or '-'})"
+        # Membership and conditions are not resolved offline: say whom and when a line is about.
+        scope = f"; applies to {safe(result.users)}" + (f", only with {'; '.join(safe(c) for c in result.conditions)}"
+                                                          if result.conditions else "")
+        ident = f"{_name(result)} (id {safe(result.policy.id) or '-'}{scope})"
         groups: dict[tuple[str, str, str, str], list[str]] = {}
         for key, v in result.problems(design):
             groups.setdefault(("now", v.verdict, v.why, v.fix), []).append(key)

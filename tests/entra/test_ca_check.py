@@ -282,3 +282,17 @@ def test_a_profile_for_another_identity_provider(tmp_path: Path) -> None:
     (tmp_path / "okta.login.plist").write_bytes(plistlib.dumps({"OIDCProvider": "Okta", "OIDCClientID": CLIENT}))
     done = run_cli(["azure", "ca-check", "--policies", str(CORPUS), "--profile", str(tmp_path / "okta.login.plist")])
     assert done.exit_code == 2 and "OIDCProvider is 'Okta'; ca-check judges Entra ID Conditional Access" in done.stderr
+
+
+def test_a_problem_line_says_whom_and_when_it_applies() -> None:
+    done = run_cli(["azure", "ca-check", "--policies", str(CORPUS / "16-block-untrusted-locations.json"), "--ca-design", "D",
+                    "--client-id", CLIENT])
+    assert done.exit_code == 1
+    (line,) = [x for x in done.stdout.splitlines() if x.startswith("- Block sign-ins outside trusted networks")]
+    assert "applies to all users, only with locations: 1 included, 1 excluded (applies only from those networks))" in line
+    assert ": blocks for the login, ropg and menubar ropg sign-ins: " in line
+    assert line.endswith("Fix: exclude the Jamf Connect users from the block, or narrow its conditions.")
+    groups = run_cli(["azure", "ca-check", "--policies", str(CORPUS / "32-groups-with-exclusion.json"), "--ca-design", "A",
+                      *DESIGN_ARGS])
+    assert "(id 0" in groups.stdout or "applies to 1 group except 1 group)" in groups.stdout
+    assert "applies to 1 group except 1 group)" in groups.stdout
