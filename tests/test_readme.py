@@ -4,6 +4,7 @@ its set-up commands are the ones CI runs, and every link leads somewhere."""
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 from profilegen.rules import load_all
@@ -39,6 +40,8 @@ def test_examples_run_as_pasted(fake_jamf: FakeJamf, tmp_path: Path) -> None:
     runnable = [b for b in blocks[1:] if b.run]
     assert all("<" not in c for b in runnable for c in commands(b.code)), "no <placeholders> in runnable examples"
     env = {"PROFILEGEN_JAMF_BACKOFF_SCALE": str(ENV["PROFILEGEN_JAMF_BACKOFF_SCALE"])}
+    # The tenant's policies as Graph returns them: one MFA policy on the API app, which fits design A.
+    shutil.copy(ROOT / "tests" / "entra" / "ca_corpus" / "05-api-app-mfa.json", tmp_path / "policies.json")
     done = run_page([blocks[0].__class__(setup, True), *runnable], tmp_path, env=env, stdin=CLIENT_SECRET + "\n",
                     replace={"https://example.jamfcloud.com": f"{fake_jamf.base} --allow-http-loopback"})
     assert done.returncode == 0, done.stdout + done.stderr
@@ -48,6 +51,7 @@ def test_examples_run_as_pasted(fake_jamf: FakeJamf, tmp_path: Path) -> None:
         "com.contoso.jamfconnect.login.mobileconfig", "com.contoso.jamfconnect.menubar.mobileconfig"]
     assert (tmp_path / "results.sarif").is_file() and (tmp_path / "out" / "departments" / "manifest.json").is_file()
     assert "would create Jamf Connect Login Window" in done.stdout
+    assert "fits design A: yes" in done.stdout
     assert len(fake_jamf.profiles) == 2 and len(list((tmp_path / "deployed").glob("*.mobileconfig"))) == 2
     assert f"export PROFILEGEN_JAMF_CLIENT_ID={CLIENT_ID}" in README.read_text(encoding="utf-8")
 
