@@ -17,6 +17,7 @@ import binascii
 import datetime as dt
 import re
 import xml.etree.ElementTree as ET
+from bisect import bisect_right
 from typing import Any
 
 from profilegen.profile.structure import certainly_valid
@@ -47,23 +48,48 @@ class _Unsure(Exception):
 
 def fast_value(data: bytes, max_depth: int) -> Any:
     """The plist value of ``data``, or UNSURE when only the careful path may answer."""
+    return fast_read(data, max_depth)[0]
+
+
+def fast_read(data: bytes, max_depth: int) -> tuple[Any, ET.Element | None]:
+    """``(value, <plist> element)`` of ``data``, or ``(UNSURE, None)``. The element tree is what
+    start_lines pairs with the file's lines, should a finding need them."""
     start = PROLOGUE.match(data)
     pos = start.end() if start else 0
     doctype = DOCTYPE.match(data, pos)
     if doctype:
         pos = doctype.end()
     if UNPLAIN.search(data, pos) or data[pos : pos + 6] != b"<plist":
-        return UNSURE
+        return UNSURE, None
     try:
         root = ET.fromstring(data)
     except Exception:  # noqa: BLE001 - any doubt goes to the careful path, which words it
-        return UNSURE
+        return UNSURE, None
     if not certainly_valid(root):
-        return UNSURE
+        return UNSURE, None
     try:
-        return _value(root[0], 2, max_depth)
+        return _value(root[0], 2, max_depth), root
     except (_Unsure, ValueError, TypeError, AttributeError, OverflowError, binascii.Error):
-        return UNSURE
+        return UNSURE, None
+
+
+# A start tag. In bytes the fast path accepted (no comments, CDATA, processing instructions or
+# declarations after the DOCTYPE, "<" in text always escaped) every "<" that is not "</", "<!"
+# or "<?" opens an element, so the n-th match is the n-th element in document order.
+_START = re.compile(rb"<([^/!?][^\s/>]*)")
+# Where a line ends, as expat counts lines (XML 1.0 §2.11): CR LF, CR and LF each end one line.
+_LINE_END = re.compile(rb"\r\n?|\n")
+
+
+def start_lines(data: bytes, root: ET.Element) -> dict[int, int] | None:
+    """id(element) -> line of its start tag, the line read.parse_xml (expat) gives it; None if
+    the start tags in ``data`` and the elements of ``root`` do not pair up one to one."""
+    elements = list(root.iter())
+    tags = _START.findall(data)
+    if len(tags) != len(elements) or any(t != e.tag.encode() for t, e in zip(tags, elements)):
+        return None
+    ends = [m.end() for m in _LINE_END.finditer(data)]
+    return {id(e): bisect_right(ends, m.start()) + 1 for e, m in zip(elements, _START.finditer(data))}
 
 
 def _value(el: ET.Element, depth: int, max_depth: int) -> Any:

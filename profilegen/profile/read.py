@@ -17,7 +17,7 @@ from pyexpat import errors as expat_errors
 from typing import Any, NoReturn
 
 from profilegen.catalog import Component
-from profilegen.profile.fastread import UNSURE, fast_value
+from profilegen.profile.fastread import UNSURE, fast_read, start_lines
 from profilegen.profile.keylines import KeyLines, index_lines
 from profilegen.profile.shapes import Settings, find_settings
 from profilegen.profile.structure import certainly_valid
@@ -41,8 +41,11 @@ class Document:
     settings: list[Settings] = field(default_factory=list)
     signer: str | None = None
     lines: KeyLines | None = None  # unsigned XML only: where each key is in the file
-    # Read by the fast path (fastread.py): certainly clean XML, parsed once, but no line map.
+    # Read by the fast path (fastread.py): certainly clean XML, parsed once, no line map yet.
     fast: bool = False
+    # The fast path's element tree, from which with_lines builds the line map when a finding
+    # needs one, without parsing the file again (issue 21).
+    tree: ET.Element | None = field(default=None, repr=False, compare=False)
 
 
 class _Stop(Exception):
@@ -91,9 +94,9 @@ def _read(data: bytes, name: str, domain: Component | None, trust: Any, careful:
             raise _Stop(finding("PG106", None, f"corrupt binary plist ({type(exc).__name__}); re-export it")) from None
     else:
         encoding = "xml"
-        value = UNSURE if careful else fast_value(data, MAX_DEPTH)
+        value, root = (UNSURE, None) if careful else fast_read(data, MAX_DEPTH)
         if value is not UNSURE:
-            return _document(value, name, encoding, domain, signer, findings, fast=True)
+            return _document(value, name, encoding, domain, signer, findings, fast=True, root=root)
         tree = parse_xml(data)
         xml_findings = check_tree(*tree)  # a broken signature (PG111) does not stop the content check
         findings.extend(xml_findings)
@@ -127,6 +130,7 @@ def _document(
     *,
     fast: bool = False,
     tree: tuple[ET.Element, dict[int, int]] | None = None,
+    root: ET.Element | None = None,
 ) -> tuple[Document | None, list[Finding]]:
     _count_objects(value)
     if not isinstance(value, dict):
@@ -135,7 +139,7 @@ def _document(
     settings, more = find_settings(value, name, is_profile=is_profile, domain=domain)
     findings.extend(more)
     lines = _line_map(tree, value, settings) if tree is not None and signer is None else None
-    return Document(name, encoding, value, is_profile, settings, signer, lines, fast), findings
+    return Document(name, encoding, value, is_profile, settings, signer, lines, fast, root if signer is None else None), findings
 
 
 def _line_map(tree: tuple[ET.Element, dict[int, int]], value: Any, settings: list[Settings]) -> KeyLines:
@@ -148,15 +152,20 @@ def _line_map(tree: tuple[ET.Element, dict[int, int]], value: Any, settings: lis
 
 def with_lines(doc: Document, data: bytes) -> Document:
     """A fast-read document (unsigned XML) with the line map the careful path would have built:
-    our expat walk for the lines, paired with the values already read (they are plistlib's, so
-    the map is the same). Only the walk is repeated, not the grammar check, plistlib or rules."""
+    the fast path's own element tree, each element paired with the line of its start tag in
+    ``data`` (fastread.start_lines), and the values already read (they are plistlib's, so the
+    map is the same). Nothing is parsed again; our expat walk only if the pairing fails."""
     if not doc.fast or doc.signer is not None or doc.lines is not None:
         return doc
-    try:
-        tree = parse_xml(data)
-    except _Stop:  # cannot happen for a document the fast path accepted; keep it without lines
-        return doc
-    return replace(doc, lines=_line_map(tree, doc.data, doc.settings))
+    lines = start_lines(data, doc.tree) if doc.tree is not None else None
+    if lines is not None and doc.tree is not None:
+        tree = (doc.tree, lines)
+    else:
+        try:
+            tree = parse_xml(data)
+        except _Stop:  # cannot happen for a document the fast path accepted; keep it without lines
+            return doc
+    return replace(doc, lines=_line_map(tree, doc.data, doc.settings), tree=None)
 
 
 def _count_objects(value: Any) -> None:
