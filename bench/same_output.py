@@ -19,6 +19,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bytecode import compile_tree  # bench/bytecode.py, beside this script
+
 ROOT = Path(__file__).resolve().parents[1]
 FORMATS = ("text", "json", "sarif", "junit", "github")
 
@@ -35,6 +37,8 @@ def main() -> int:
     parser.add_argument("--before", type=Path, required=True, help="the source tree to compare with")
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
     args = parser.parse_args()
+    print(compile_tree())
+    print(compile_tree(args.before))
     before, after = args.before.resolve(), ROOT
     folders = [ROOT / "tests" / "cases"] + ([args.corpus.resolve()] if args.corpus.is_dir() else [])
     if len(folders) == 1:

@@ -21,6 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bytecode import compile_tree  # bench/bytecode.py, beside this script
+
 BIN = Path(sys.executable).parent
 APP = "2b8a9c1e-6f3d-4e2a-9b7c-1d5e8f0a3c46"
 CODES = (0, 50076, 50126, 50076, 50158, 53003, 50076, 0)
@@ -75,6 +77,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--ijson", action="store_true", help="also time ijson (pip install ijson)")
     args = parser.parse_args()
+    print(compile_tree())
     script = str(BIN / "profilegen")
     with tempfile.TemporaryDirectory() as tmp:
         export = Path(tmp) / "InteractiveSignIns.json"

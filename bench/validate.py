@@ -29,6 +29,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bytecode import compile_tree  # bench/bytecode.py, beside this script
+
 ROOT = Path(__file__).resolve().parents[1]
 GNU_TIME = "/usr/bin/time"
 sys.path.insert(0, str(ROOT))
@@ -149,6 +151,7 @@ def main() -> None:
     parser.add_argument("--peer-cmd", default="mobileconfig-validator", help="the peer's executable (in its own venv)")
     parser.add_argument("--profile", action="store_true")
     args = parser.parse_args()
+    print(compile_tree(args.src))
 
     env = dict(os.environ)
     if args.src:
