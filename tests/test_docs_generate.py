@@ -101,11 +101,14 @@ def test_generate_claim_holds(runner, tmp_path, extra, expected):
 
 def test_options_example_runs(tmp_path: Path) -> None:
     blocks = sh_blocks(PAGE)
-    assert [b.run for b in blocks] == [True]
+    assert [b.run for b in blocks] == [True, True]
     done = run_page(blocks, tmp_path)
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in (tmp_path / "profiles").iterdir()) == [
         "com.contoso.jamfconnect.login.mobileconfig", "com.contoso.jamfconnect.menubar.mobileconfig"]
+    # the --check block: the first check is clean, the second names the login profile's OIDCAdmin
+    assert "2 files up to date, 0 drifted" in done.stderr and "0 files up to date" not in done.stderr
+    assert "changed: profiles/com.contoso.jamfconnect.login.mobileconfig" in done.stdout and "OIDCAdmin" in done.stdout
 
 
 def test_minimal_sample_comment_is_true(runner, tmp_path: Path) -> None:

@@ -59,6 +59,7 @@ def generate(
     fmt: FileTypeOpt = FormatChoice.mobileconfig,
     out: Annotated[Optional[str], typer.Option("--out", help="Output directory (created if missing), or - for stdout.  [required]")] = None,
     force: ForceOpt = False,
+    check: Annotated[bool, typer.Option("--check", help="Write nothing; exit 1 if a file in --out is missing or differs from what would be written, 0 if all are identical.")] = False,
     config: ConfigOpt = None,
     cert: CertOpt = None,
     key: KeyOpt = None,
@@ -70,9 +71,10 @@ def generate(
     """Write login window and/or menu bar profiles for Entra ID (signed with --p12 or --cert/--key).
 
     Required: --tenant, --client-id, --organization, --identifier (each may come from --config
-    instead) and --out."""
+    instead) and --out. A rerun leaves files with identical bytes alone, without --force.
+
+    Exit codes: 0 written or up to date; 1 with --check, drift; 2 bad input or a refused write."""
     from profilegen.core.errors import InputError
-    from profilegen.core.writer import write_files
     from profilegen.generate.config import load_config
     from profilegen.generate.pipeline import COMPONENTS, review, unused_options
     from profilegen.generate.pipeline import generate as run_generate
@@ -97,6 +99,10 @@ def generate(
     components = COMPONENTS[component.value]
     for note in unused_options(given_options(ctx), components=components, fmt=fmt.value):
         echo_line(note, err=True)
+    if check and out == "-":
+        raise InputError("--check: compares the files in --out; give the directory, not -")
+    if check and force:
+        raise InputError("--check writes nothing, so --force has no effect; drop one of them")
     if out == "-" and len(components) != 1:
         raise InputError("--out -: stdout takes one document; add --component login or --component menubar")
     docs = run_generate(cfg, components=components, style=payload_style.value, fmt=fmt.value)
@@ -105,13 +111,89 @@ def generate(
         raise InputError(*errors)
     for note in [*cfg.azure.notes(), *(f"note: {n}" for n in notes)]:
         echo_line(note, err=True)
-    docs = _signed(docs, IdentityOptions(cert, key, chain, p12, password_stdin, allow_expired), fmt)
+    identity = IdentityOptions(cert, key, chain, p12, password_stdin, allow_expired)
     if out == "-":
+        docs = _signed(docs, identity, fmt)
         sys.stdout.buffer.write(docs[0].data)
         sys.stdout.buffer.flush()
         return
-    for path in write_files(Path(out), [(d.filename, d.data) for d in docs], force=force):
-        echo_line(f"wrote {path}", err=True)
+    files, notes = _settled(Path(out), [(d.filename, d.data) for d in docs], identity, fmt, check=check)
+    if check:
+        _check_out(Path(out), files, notes)
+    _write_out(Path(out), files, force=force)
+
+
+def _settled(out: Path, files: list[tuple[str, bytes]], options: IdentityOptions, fmt: FormatChoice, *, check: bool) -> tuple[list[tuple[str, bytes]], dict[str, tuple[str, ...]]]:
+    """The bytes to write, signed when an identity is given. As in `variants` (signing/drift.py):
+    a signed file on disk whose content is what would be generated, signed by this run's
+    certificate, is kept as it is, because a new signature differs in its signing time and would
+    make every rerun a change. With --check nothing is signed (--cert alone is enough); a signed
+    file that this run would write unsigned is drift, with a note saying why."""
+    if fmt is FormatChoice.plist and not options.given and not options.password_stdin:
+        return files, {}
+    from profilegen.cli.identity import load_identity, load_signer_certificate
+    from profilegen.core.errors import InputError
+    from profilegen.signing.drift import settle_files
+    from profilegen.signing.sign import sign_bytes
+
+    if fmt is FormatChoice.plist:
+        raise InputError("--format plist: a bare preference plist cannot be signed; use --format mobileconfig")
+    if check:
+        signer, sign = load_signer_certificate(options), None
+    else:
+        identity = load_identity(options)
+        signer, sign = (identity.cert, (lambda data: sign_bytes(data, identity))) if identity else (None, None)
+    settled = settle_files(out, files, signer=signer, sign=sign)
+    return [(name, settled[name].data) for name, _ in files], {n: s.notes for n, s in settled.items() if s.notes}
+
+
+def _check_out(out: Path, files: list[tuple[str, bytes]], notes: dict[str, tuple[str, ...]]) -> None:
+    """`generate --check`: one line per missing or changed file on stdout (with the changed keys
+    below it), the count on stderr; exit 0 when every file is identical, 1 otherwise. Other files
+    in --out are not generate's business (a directory often holds more), so they are not reported."""
+    from profilegen.core.text import plural
+    from profilegen.variants.manifest import check_dir
+
+    drift = check_dir(out, files, complete=False)
+    changed = dict(drift.changed)
+    for name, lines in notes.items():  # a signature in the wrong state is drift too
+        if name not in drift.missing:
+            rest = [line for line in changed.get(name, []) if not line.startswith("same settings, different bytes")]
+            changed[name] = [*lines, *rest]
+    missing = set(drift.missing)
+    for name, _ in files:
+        if name in missing:
+            echo_line(f"missing: {out / name}")
+        elif name in changed:
+            echo_line(f"changed: {out / name}")
+            for line in changed[name]:
+                echo_line(f"  {line}")
+    drifted = len(missing) + len(changed)
+    echo_line(f"{plural(len(files) - drifted, 'file')} up to date, {drifted} drifted", err=True)
+    raise typer.Exit(1 if drifted else 0)
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _write_out(out: Path, files: list[tuple[str, bytes]], *, force: bool) -> None:
+    """Write the files whose bytes differ from the file on disk; an identical file is left alone
+    (same inode, same mtime), so a rerun needs no --force. A different file still does."""
+    from profilegen.core.errors import OutputExistsError
+    from profilegen.variants.manifest import write_plan
+
+    if not force:  # refused up front with a better reason; write_files refuses again under its lock
+        differing = [str(out / name) for name, data in files if (out / name).is_file() and _read(out / name) != data]
+        if differing:
+            raise OutputExistsError(f"--out: {', '.join(differing)} already exists and differs from what this run writes; "
+                                    "pass --force to overwrite (--check lists the changed keys)")
+    written = {p.name for p in write_plan(out, files, force=force)[0]}
+    for name, _ in files:
+        echo_line(f"wrote {out / name}" if name in written else f"unchanged: {out / name} (identical; left as it is)", err=True)
 
 
 def _signed(docs: list[Any], options: IdentityOptions, fmt: FormatChoice) -> list[Any]:

@@ -85,3 +85,21 @@ def test_variants_signed_manifest_and_check(runner, pki, tmp_path):  # type: ign
     assert fixed.exit_code == 0 and re.search(r"\b(1 file|2 files) written", fixed.output), fixed.output
     assert victim.read_bytes() != flip(data, len(data) - 1)
     assert runner.invoke(app, ["variants", str(source), "--out", str(out), "--check", *cert_only]).exit_code == 0
+
+
+def test_generate_signed_rerun_is_unchanged_and_check_needs_only_the_cert(runner, pki, tmp_path):  # type: ignore[no-untyped-def]
+    """issue 22: a rerun keeps the signed files (a new signature would differ in its signing time)."""
+    out = tmp_path / "out"
+    args = ["generate", "--config", str(SAMPLES / "contoso.yaml")]
+    first = runner.invoke(app, [*args, "--p12", str(pki.p12), "--out", str(out)], env=ENV)
+    assert first.exit_code == 0, first.stderr
+    before = {p.name: (p.stat().st_ino, p.stat().st_mtime_ns, p.read_bytes()) for p in sorted(out.iterdir())}
+    again = runner.invoke(app, [*args, "--p12", str(pki.p12), "--out", str(out)], env=ENV)
+    assert again.exit_code == 0 and [line for line in again.stderr.splitlines() if not line.startswith("note: ")] == [f"unchanged: {p} (identical; left as it is)" for p in sorted(out.iterdir())], again.stderr
+    assert {p.name: (p.stat().st_ino, p.stat().st_mtime_ns, p.read_bytes()) for p in sorted(out.iterdir())} == before
+    check = runner.invoke(app, [*args, "--cert", str(pki["codesign"].cert_pem), "--check", "--out", str(out)])
+    assert check.exit_code == 0, check.stdout + check.stderr
+    unsigned = runner.invoke(app, [*args, "--check", "--out", str(out)])
+    assert unsigned.exit_code == 1
+    assert "signed on disk, but this run writes it unsigned" in unsigned.stdout
+    assert {p.name: (p.stat().st_ino, p.stat().st_mtime_ns, p.read_bytes()) for p in sorted(out.iterdir())} == before
