@@ -1,4 +1,5 @@
-"""The Entra ID side (issue 5): ROPG password check, sign-in log triage, app registration blueprint.
+"""The Entra ID side (issue 5): ROPG password check, sign-in log triage, app registration blueprint,
+the Conditional Access check against a profile's design (issue 17: ca*.py) and read-only Graph (graph.py).
 
 Core modules only: they return values or raise ``profilegen.core.errors`` exceptions, never print.
 This file stays import-free so that the CLI can read the defaults below without slowing

@@ -23,6 +23,7 @@ from typing import Literal
 
 from profilegen.entra import designs
 from profilegen.entra.capolicies import Policy, section, strings
+from profilegen.entra.caconditions import client_apps, conditions_of, platforms, users
 from profilegen.entra.cagrants import BAD, grant_outcome, is_problem
 
 SignInKey = Literal["login", "ropg", "menubar_ropg"]
@@ -159,83 +160,16 @@ def _applications(policy: Policy, signin: SignIn, baseline: Baseline) -> Applies
     return False, "names other resources only", ""
 
 
-def _users(policy: Policy) -> tuple[bool, str]:
-    """(False when the policy names nobody, who it names)."""
-    users = section(policy.data, ("conditions", "users"))
-    include = strings(policy.data, ("conditions", "users"), "includeUsers")
-    parts = []
-    if "All" in include:
-        parts.append("all users")
-    elif include == ["None"] and not users.get("includeGroups") and not users.get("includeRoles"):
-        return False, "nobody (includeUsers: None)"
-    else:
-        for key, word in (("includeUsers", "user"), ("includeGroups", "group"), ("includeRoles", "role")):
-            n = len([u for u in strings(policy.data, ("conditions", "users"), key) if u not in ("None", "GuestsOrExternalUsers")])
-            if n:
-                parts.append(f"{n} {word}{'s' if n != 1 else ''}")
-        if "GuestsOrExternalUsers" in include or users.get("includeGuestsOrExternalUsers"):
-            parts.append("guests or external users")
-    excluded = []
-    for key, word in (("excludeUsers", "user"), ("excludeGroups", "group"), ("excludeRoles", "role")):
-        n = len(strings(policy.data, ("conditions", "users"), key))
-        if n:
-            excluded.append(f"{n} {word}{'s' if n != 1 else ''}")
-    who = " and ".join(parts) or "nobody named"
-    return bool(parts), who + (f" except {', '.join(excluded)}" if excluded else "")
-
-
-def _client_apps(policy: Policy, signin: SignIn) -> tuple[bool | None, str]:
-    types = [t for t in strings(policy.data, ("conditions",), "clientAppTypes")]
-    if not types or "all" in types or "mobileAppsAndDesktopClients" in types:
-        return True, ""
-    # ROPG requests come from a native app ("Mobile Apps and Desktop clients" in the sign-in log,
-    # azure-facts.md §4.2); how Entra classifies the login window's web view is not documented.
-    if "browser" in types:
-        if signin.interactive:
-            return None, "applies to browser clients only; whether Entra sees the login window's web view as a browser is not documented"
-        return False, "applies to browser clients only; the ROPG check is a desktop client"
-    return False, f"applies to legacy clients only ({', '.join(types)})"
-
-
-def _platforms(policy: Policy) -> tuple[bool, str]:
-    include = [p.lower() for p in strings(policy.data, ("conditions", "platforms"), "includePlatforms")]
-    exclude = [p.lower() for p in strings(policy.data, ("conditions", "platforms"), "excludePlatforms")]
-    if "macos" in exclude or "all" in exclude:
-        return False, "excludes macOS"
-    if include and "all" not in include and "macos" not in include:
-        return False, f"applies to other platforms only ({', '.join(include)})"
-    return True, ""
-
-
-def conditions_of(policy: Policy) -> list[str]:
-    """Conditions reported, not evaluated: profilegen cannot know a sign-in's location or risk."""
-    out = []
-    include = strings(policy.data, ("conditions", "platforms"), "includePlatforms")
-    if include and "all" not in [p.lower() for p in include]:
-        out.append(f"platforms: {', '.join(include)} (ROPG requests may not say macOS)")
-    loc_in = strings(policy.data, ("conditions", "locations"), "includeLocations")
-    loc_out = strings(policy.data, ("conditions", "locations"), "excludeLocations")
-    if loc_in or loc_out:
-        out.append(f"locations: {len(loc_in)} included, {len(loc_out)} excluded (applies only from those networks)")
-    for key in ("signInRiskLevels", "userRiskLevels"):
-        levels = strings(policy.data, ("conditions",), key)
-        if levels:
-            out.append(f"{key}: {', '.join(levels)} (applies only at that risk)")
-    if section(policy.data, ("conditions", "devices")):
-        out.append("a device filter (not evaluated)")
-    return out
-
-
 def _one(policy: Policy, signin: SignIn, setup: Setup, who: tuple[bool, str]) -> Verdict:
     if not who[0]:
         return Verdict("not-applicable", f"names {who[1]}")
-    for check in (_client_apps(policy, signin), _platforms(policy)):
+    for check in (client_apps(policy, signin.interactive), platforms(policy)):
         if check[0] is False:
             return Verdict("not-applicable", check[1])
     applies, why, reason = _applications(policy, signin, setup.baseline)
     if applies is False:
         return Verdict("not-applicable", why)
-    unsure = _client_apps(policy, signin)
+    unsure = client_apps(policy, signin.interactive)
     if applies is None or unsure[0] is None:
         return Verdict("cannot-tell", why if applies is None else unsure[1],
                        "check the sign-in log (Conditional Access tab, report-only results) for this sign-in")
@@ -270,7 +204,7 @@ def _fix(outcome: str, reason: str, signin: SignIn, setup: Setup, grant_fix: str
 
 
 def evaluate(policy: Policy, setup: Setup) -> PolicyResult:
-    who = _users(policy)
+    who = users(policy)
     verdicts: dict[str, Verdict] = {}
     for signin in setup.signins:
         if policy.state == "disabled":
