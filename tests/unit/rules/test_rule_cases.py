@@ -6,7 +6,8 @@ thing changed, written as XML by plistlib (the line of a key is the line of its 
 Case fields: "rule", "why"; one input: "login" (changes to the minimum login window settings;
 null removes a key), "menubar" (changes to IdPSettings), "profile" ({"login": changes,
 "menubar": changes, "mcx": bool, "top": {...}, "inner": [{...} per payload]}) or "xml" (the
-file's text, with "name"); "expect": [[severity, key, line, message], ...] ([] for a pass case).
+file's text, with "name"); "target_version" (validate --target-version, for PG310/PG311);
+"expect": [[severity, key, line, message], ...] ([] for a pass case).
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from typing import Any
 import pytest
 
 from profilegen.rules import load_all
-from profilegen.validate.pipeline import check_bytes
+from profilegen.catalog.versions import parse_targets
+from profilegen.validate.pipeline import check_bytes, version_findings
 from tests.cases.make_cases import LOGIN, MENUBAR, login, menubar, profile
 
 CASES = json.loads((Path(__file__).with_name("rule_cases.json")).read_text(encoding="utf-8"))
@@ -70,7 +72,10 @@ def build(case: dict[str, Any]) -> tuple[bytes, str]:
 def seen(case: dict[str, Any]) -> list[list[Any]]:
     data, name = build(case)
     result = check_bytes(data, name)
-    return [[f.severity.value, f.key, f.line, f.message] for f in result.findings if f.code == case["rule"]]
+    findings = result.findings
+    if "target_version" in case and result.document is not None:
+        findings = [*findings, *version_findings(result.document, data, parse_targets(case["target_version"]))]
+    return [[f.severity.value, f.key, f.line, f.message] for f in findings if f.code == case["rule"]]
 
 
 @pytest.mark.parametrize("case", CASES, ids=[f"{c['rule']}-{c['why']}" for c in CASES])
