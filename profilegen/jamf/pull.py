@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from profilegen.core.errors import InputError, ServiceError
+from profilegen.core.text import json_safe
 from profilegen.jamf import PROFILES, READ
 from profilegen.jamf.client import Session
 from profilegen.jamf.scope import Scope
@@ -123,5 +124,7 @@ def pulled_files(pulled: Sequence[Pulled]) -> list[tuple[str, bytes]]:
          "scope": p.scope.as_json()}
         for p in pulled
     ]
-    index = json.dumps({"profiles": entries}, indent=2, ensure_ascii=False) + "\n"
+    # json_safe: a name Jamf Pro sent with a lone surrogate (a scope member's, kept because its id
+    # identifies it) is written as its \\udXXX escape, so the file is valid UTF-8 JSON.
+    index = json_safe(json.dumps({"profiles": entries}, indent=2, ensure_ascii=False)) + "\n"
     return [*((p.file, p.data) for p in pulled), (INDEX, index.encode("utf-8"))]

@@ -224,3 +224,17 @@ def test_hostile_read_back_after_a_create_says_created(fake_jamf: FakeJamf, logi
     assert result.exit_code == 3 and len(fake_jamf.profiles) == 1
     assert result.stderr == (f"profilegen: '{NAME}' (id 1): created, but reading it back failed: Jamf Pro: profile id 1: "
                              "general.id is not a whole number; is this Jamf Pro?\n")
+
+
+def test_lone_surrogate_in_a_scope_member_name_on_pull(fake_jamf: FakeJamf, login: Path, tmp_path: Path) -> None:
+    """A member known by its id keeps its odd name; jamf.json stays valid UTF-8 JSON (the escape)."""
+    assert jamf(fake_jamf, "push", str(login)).exit_code == 0
+    fake_jamf.profiles[1].scope["exclusions.computers"] = [{"id": 1, "name": "Kiosk\ud800"}]
+    out = tmp_path / "pulled"
+    result = jamf(fake_jamf, "pull", "--out", str(out))
+    assert result.exit_code == 0, result.stderr
+    raw = (out / "jamf.json").read_bytes()
+    assert b'"Kiosk\\ud800"' in raw
+    assert json.loads(raw)["profiles"][0]["scope"]["exclusions"]["computers"] == ["Kiosk\ud800"]
+    dry = jamf(fake_jamf, "push", str(login), "--scope-group", "All Staff", "--dry-run")
+    assert dry.exit_code == 0 and dry.stdout.endswith('  + scope.computer_groups = "All Staff"\n')
