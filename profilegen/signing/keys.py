@@ -11,7 +11,7 @@ import datetime as dt
 import functools
 import warnings
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 # Names in certificates come from outside: every control and bidi character is escaped (the
 # project's one escaping, core.text.one_line) before a subject reaches a terminal or a report.
@@ -35,7 +35,7 @@ def quiet_serials(func: F) -> F:
             warnings.filterwarnings("ignore", message=r"(?s).*serial number", category=CryptographyDeprecationWarning)
             return func(*args, **kwargs)
 
-    return run  # type: ignore[return-value]
+    return cast(F, run)
 
 
 @quiet_serials
