@@ -23,7 +23,7 @@ from typing import Literal
 
 from profilegen.entra import designs
 from profilegen.entra.capolicies import Policy, section, strings
-from profilegen.entra.caconditions import client_apps, conditions_of, platforms, users
+from profilegen.entra.caconditions import authentication_flows, client_apps, conditions_of, platforms, users
 from profilegen.entra.cagrants import BAD, grant_outcome, is_problem
 
 SignInKey = Literal["login", "ropg", "menubar_ropg"]
@@ -163,7 +163,7 @@ def _applications(policy: Policy, signin: SignIn, baseline: Baseline) -> Applies
 def _one(policy: Policy, signin: SignIn, setup: Setup, who: tuple[bool, str]) -> Verdict:
     if not who[0]:
         return Verdict("not-applicable", f"names {who[1]}")
-    for check in (client_apps(policy, signin.interactive), platforms(policy)):
+    for check in (client_apps(policy, signin.interactive), platforms(policy), authentication_flows(policy)):
         if check[0] is False:
             return Verdict("not-applicable", check[1])
     applies, why, reason = _applications(policy, signin, setup.baseline)

@@ -76,3 +76,13 @@ def conditions_of(policy: Policy) -> list[str]:
     if section(policy.data, ("conditions", "devices")):
         out.append("a device filter (not evaluated)")
     return out
+
+
+def authentication_flows(policy: Policy) -> tuple[bool, str]:
+    """A policy with ``authenticationFlows.transferMethods`` covers only those flows (device code,
+    authentication transfer: https://learn.microsoft.com/en-us/graph/api/resources/conditionalaccessauthenticationflows);
+    Jamf Connect's sign-ins use neither."""
+    flows = section(policy.data, ("conditions", "authenticationFlows")).get("transferMethods")
+    if isinstance(flows, str) and flows.strip() and flows.strip() != "none":
+        return False, f"applies to the {flows.strip()} flow only, which Jamf Connect does not use"
+    return True, ""

@@ -144,7 +144,7 @@ _STRING_LISTS = {
 }
 _OBJECTS = (("conditions",), ("conditions", "applications"), ("conditions", "users"), ("conditions", "platforms"),
             ("conditions", "locations"), ("grantControls",), ("conditions", "applications", "applicationFilter"),
-            ("grantControls", "authenticationStrength"))
+            ("grantControls", "authenticationStrength"), ("conditions", "authenticationFlows"))
 
 
 def section(data: Mapping[str, Any], path: tuple[str, ...]) -> Mapping[str, Any]:
@@ -178,7 +178,8 @@ def check_shape(item: Mapping[str, Any], label: str) -> None:
                 raise InputError(f"{label}: {'.'.join((*path, key))} must be a list of strings; fix the policy JSON")
             if len(value) > MAX_LIST:
                 raise InputError(f"{label}: {'.'.join((*path, key))} has over {MAX_LIST:,} entries; not a real policy")
-    for path, key in ((("grantControls",), "operator"), (("conditions", "applications", "applicationFilter"), "mode")):
+    for path, key in ((("grantControls",), "operator"), (("conditions", "applications", "applicationFilter"), "mode"),
+                      (("conditions", "authenticationFlows"), "transferMethods")):
         value = section(item, path).get(key)
         if value is not None and not isinstance(value, str):
             raise InputError(f"{label}: {'.'.join((*path, key))} must be a string; fix the policy JSON")
