@@ -106,7 +106,7 @@ def generate(
     if out == "-" and len(components) != 1:
         raise InputError("--out -: stdout takes one document; add --component login or --component menubar")
     docs = run_generate(cfg, components=components, style=payload_style.value, fmt=fmt.value)
-    errors, notes = review(docs)
+    errors, notes = review(docs, cfg.jamf_connect.targets() if cfg.jamf_connect else None)
     if errors:
         raise InputError(*errors)
     for note in [*cfg.azure.notes(), *(f"note: {n}" for n in notes)]:

@@ -215,6 +215,36 @@ class AzureSettings(BaseModel):
 _LINE_OR_C1 = re.compile(r"[\t\n\r\x80-\x9f]")
 
 
+class JamfConnectVersions(BaseModel):
+    """The ``jamf_connect:`` block: the Jamf Connect versions the profiles are for (issue 20).
+
+    From 3.0 the login window and the menu bar (Self Service+) are versioned apart
+    (profilegen.catalog.versions), so each has its own field; generate then notes keys those
+    versions may not read (PG310, PG311), as ``validate --target-version login=X,menubar=Y`` does."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    login: str | None = None
+    menubar: str | None = None
+
+    @field_validator("login", "menubar", mode="before")
+    @classmethod
+    def _version(cls, value: Any) -> Any:
+        from profilegen.catalog.versions import parse_version
+
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)  # YAML reads 3.5 as a number; 3.10 would read as 3.1, so quote it
+        if isinstance(value, str):
+            parse_version(value.strip())  # ValueError names the value
+            return value.strip()
+        return value
+
+    def targets(self) -> Any:
+        from profilegen.catalog.versions import Targets, parse_version
+
+        return Targets(parse_version(self.login) if self.login else None, parse_version(self.menubar) if self.menubar else None)
+
+
 class JamfSettings(BaseModel):
     """The ``jamf:`` block: where and how ``profilegen jamf push`` places the profiles (issue 10).
 
@@ -262,6 +292,7 @@ class ProfileConfig(BaseModel):
     login: dict[str, Any] = Field(default_factory=dict)
     menubar: dict[str, Any] = Field(default_factory=dict)
     jamf: JamfSettings | None = None  # read by jamf push/pull; generate ignores it
+    jamf_connect: JamfConnectVersions | None = None  # the versions deployed: generate's PG310/PG311 notes
 
     @field_validator("login", "menubar", mode="before")
     @classmethod

@@ -53,19 +53,23 @@ def unused_options(given: Sequence[str], *, components: Sequence[Component], fmt
     return notes
 
 
-def review(docs: Sequence[Document]) -> tuple[list[str], list[str]]:
+def review(docs: Sequence[Document], targets: Any = None) -> tuple[list[str], list[str]]:
     """validate's rules over freshly rendered documents: (error lines, note lines).
 
     The config model checks each input; this catches what only the whole profile shows, e.g. an
     OIDCDiscoveryURL given under login: that names another tenant.
     """
     from profilegen.rules.findings import Severity
-    from profilegen.validate.pipeline import validate_bytes
+    from profilegen.validate.pipeline import check_bytes, version_findings
 
     errors: list[str] = []
     notes: list[str] = []
     for doc in docs:
-        for f in validate_bytes(doc.data, doc.filename):
+        result = check_bytes(doc.data, doc.filename)
+        found = result.findings
+        if targets is not None and result.document is not None:  # the config's jamf_connect: block
+            found = [*found, *version_findings(result.document, doc.data, targets)]
+        for f in found:
             line = f"{doc.filename}: {f.key + ': ' if f.key else ''}{f.code} {f.severity.value}: {f.message}"
             (errors if f.severity is Severity.ERROR else notes).append(line)
     return errors, notes

@@ -79,3 +79,33 @@ def test_provider_in_login_extras_points_at_azure_provider(runner, tmp_path):
     result = runner.invoke(app, ["generate", "--config", str(path), "--out", str(tmp_path / "out")])
     assert result.exit_code == 2
     assert "login.OIDCProvider: also set by azure.provider (--provider-value: Azure or EntraID); set it only there" in result.stderr
+
+
+def test_config_jamf_connect_block_sets_the_target_versions(runner, tmp_path):
+    """Issue 20 point 1: the config's jamf_connect: block is generate's --target-version."""
+    path = tmp_path / "c.yaml"
+    base = {"organization": "Contoso", "identifier": "com.contoso.jc",
+            "azure": {"tenant": TENANT, "client_id": CLIENT, "provider": "EntraID",
+                      "custom_scope": "api://6d1e9a7c-3f2b-4e8d-a1c5-9b7f0e2d4c31/jamfconnect"}}
+    path.write_text(yaml.safe_dump({**base, "jamf_connect": {"login": "2.16", "menubar": "3.11"}}))
+    result = runner.invoke(app, ["generate", "--config", str(path), "--out", str(tmp_path / "a")])
+    assert result.exit_code == 0, result.stderr
+    notes = [line for line in result.stderr.splitlines() if " PG31" in line]
+    assert [n.split(": ")[2:4] for n in notes] == [["ROPGScopes", "PG310 warning"], ["OIDCProvider", "PG311 info"]], notes
+    assert "login window 2.16 may not read it: Jamf's Conditional Access guide assumes 2.17 or later" in notes[0]
+    path.write_text(yaml.safe_dump(base))  # no block: no version claims
+    assert " PG31" not in runner.invoke(app, ["generate", "--config", str(path), "--out", str(tmp_path / "b")]).stderr
+
+
+@pytest.mark.parametrize(("block", "line"), [
+    ({"login": "three"}, "c.yaml: jamf_connect.login: 'three' is not a version such as 2.45.1 or 3.11"),
+    ({"login": "3.5\u202e"}, "c.yaml: jamf_connect.login: "),
+    ({"menubar": True}, "c.yaml: jamf_connect.menubar: "),
+])
+def test_config_jamf_connect_block_bad_version(runner, tmp_path, block, line):
+    path = tmp_path / "c.yaml"
+    path.write_text(yaml.safe_dump({"organization": "Contoso", "identifier": "com.contoso.jc",
+                                    "azure": {"tenant": TENANT, "client_id": CLIENT}, "jamf_connect": block}))
+    result = runner.invoke(app, ["generate", "--config", str(path), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2 and line in result.stderr, result.stderr
+    assert "\u202e" not in result.stderr and "Traceback" not in result.output
