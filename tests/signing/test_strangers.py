@@ -227,3 +227,33 @@ def test_damaged_der_is_one_line(runner, pki, openssl, tmp_path):  # type: ignor
     assert result.stdout.splitlines()[1] == f"{path}: - not a readable signed profile: damaged DER (month must be in 1..12)"
     found = json.loads(runner.invoke(app, ["validate", "--format", "json", str(path)]).stdout)["files"][0]["findings"]
     assert [f["message"] for f in found if f["code"] == "PG106"] == ["damaged DER (month must be in 1..12); re-export the signed profile"]
+
+
+def _tlv(tag: int, body: bytes) -> bytes:
+    size = len(body)
+    length = bytes([size]) if size < 0x80 else bytes([0x80 | ((size.bit_length() + 7) // 8)]) + size.to_bytes((size.bit_length() + 7) // 8, "big")
+    return bytes([tag]) + length + body
+
+
+@pytest.mark.parametrize("where", ["pss-hash", "pss-mgf-hash", "signer-digest"])
+def test_huge_integer_as_hash_parameters_is_read_as_openssl_reads_it(runner, pki, openssl, openssl_verify, tmp_path, where):  # type: ignore[no-untyped-def]
+    """SHA-2 parameters are NULL or absent (RFC 5754 §2); a 9,000-bit INTEGER there is outside the
+    signature. Neither openssl nor profilegen reads them, so both call the signature intact (the
+    decision: agree with the oracle rather than invent a refusal); what matters is that no reader
+    parses the integer into a crash."""
+    sha256 = algos.DigestAlgorithm.load(_tlv(0x30, bytes(core.ObjectIdentifier("2.16.840.1.101.3.4.2.1").dump()) + bytes(core.Integer(2**9000).dump())))
+    info = cms.ContentInfo.load(openssl_pss(openssl, pki, tmp_path))
+    si = info["content"]["signer_infos"][0]
+    if where == "signer-digest":
+        si["digest_algorithm"] = sha256
+    elif where == "pss-hash":
+        si["signature_algorithm"]["parameters"]["hash_algorithm"] = sha256
+    else:
+        si["signature_algorithm"]["parameters"]["mask_gen_algorithm"] = algos.MaskGenAlgorithm({"algorithm": "mgf1", "parameters": sha256})
+    path = tmp_path / f"{where}.mobileconfig"
+    path.write_bytes(bytes(info.dump()))  # not force=True: the integer stays as it is
+    assert openssl_verify(path, tmp_path / "out", ca=pki.root_pem).returncode == 0
+    for args in (["verify", "--ca-file", str(pki.root_pem)], ["validate", "--format", "sarif"], ["diff", str(PROFILE)]):
+        result = runner.invoke(app, [*args, str(path)])
+        no_crash(result)
+        assert result.exit_code == 0, result.output
