@@ -48,7 +48,11 @@ def usage_line(exc: Any) -> str:
     param = getattr(exc, "param", None)
     message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
     if isinstance(exc, click.exceptions.NoSuchOption):
-        near = ", ".join(sorted(exc.possibilities or ()))
+        from profilegen.cli.vocabulary import command_name, old_names
+
+        # Suggest the current names: an old one (still accepted, cli/vocabulary.py) as its new name.
+        renamed = {o.old: o.new for o in old_names(command_name(ctx))} if ctx is not None else {}
+        near = ", ".join(sorted({renamed.get(p, p) for p in exc.possibilities or ()}))
         hint = f"did you mean {near}?" if near else fix
         return f"{shown(exc.option_name)}: no such option for {command}; {hint}"
     if isinstance(exc, click.exceptions.MissingParameter) and param is not None:

@@ -12,7 +12,7 @@ import typer
 from typer import _click as click
 from typer.core import TyperCommand
 
-from profilegen.cli.vocabulary import REQUIRED, epilog, old_names
+from profilegen.cli.vocabulary import REQUIRED, command_name, epilog, old_names
 from profilegen.core.errors import InputError
 from profilegen.core.text import one_line
 
@@ -51,15 +51,6 @@ def value_name(param: Any, ctx: Any) -> str:
 def argument_name(param: Any) -> str:
     name = str(param.metavar or param.name.upper())
     return name + "..." if param.nargs != 1 and not name.endswith("...") else name
-
-
-def command_name(ctx: Any) -> str:
-    """The command as the vocabulary names it: "generate", "jamf push"."""
-    names = []
-    while ctx is not None and ctx.parent is not None:
-        names.append(ctx.info_name)
-        ctx = ctx.parent
-    return " ".join(reversed(names))
 
 
 class Command(TyperCommand):

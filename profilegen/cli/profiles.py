@@ -71,9 +71,7 @@ def generate(
     """Write login window and/or menu bar profiles for Entra ID (signed with --p12 or --cert/--key).
 
     Required: --tenant, --client-id, --organization, --identifier (each may come from --config
-    instead) and --out. A rerun leaves files with identical bytes alone, without --force.
-
-    Exit codes: 0 written or up to date; 1 with --check, drift; 2 bad input or a refused write."""
+    instead) and --out. A rerun leaves files with identical bytes alone, without --force."""
     from profilegen.core.errors import InputError
     from profilegen.generate.config import load_config
     from profilegen.generate.pipeline import COMPONENTS, review, unused_options

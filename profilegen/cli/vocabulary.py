@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import textwrap
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,8 @@ _NET = "connection, TLS, authentication or privileges"
 
 # Each command's exit codes, as `--help` prints them (docs/cli.md has the long form).
 EXIT_CODES: dict[str, tuple[tuple[int, str], ...]] = {
-    "generate": ((0, "written"), (2, "bad option, config or value; nothing written"), (70, _BUG)),
+    "generate": ((0, "written or up to date, or --check found no drift"), (1, "--check found drift"),
+                 (2, "bad option, config or value, or a refused write; nothing written"), (70, _BUG)),
     "validate": ((0, "no errors"), (1, "error findings (--strict: warnings too)"), (2, "bad option or path"), (70, _BUG)),
     "rules": ((0, "listed"), (2, "bad option"), (70, _BUG)),
     "variants": ((0, "written, or --check found no drift"), (1, "--check found drift"), (2, "bad config or a variant failed"), (70, _BUG)),
@@ -88,6 +90,15 @@ EXIT_CODES: dict[str, tuple[tuple[int, str], ...]] = {
                        (2, "bad option or input"), (3, "Graph cannot be reached or refuses"), (70, _BUG)),
     "completion": ((0, "printed"), (2, "unknown shell"), (70, _BUG)),
 }
+
+
+def command_name(ctx: Any) -> str:
+    """The command of a click context as the vocabulary names it: "generate", "jamf push"."""
+    names = []
+    while ctx is not None and ctx.parent is not None:
+        names.append(ctx.info_name)
+        ctx = ctx.parent
+    return " ".join(reversed(names))
 
 
 def old_names(command: str) -> tuple[OldName, ...]:

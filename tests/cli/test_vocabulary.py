@@ -55,9 +55,9 @@ def test_vocabulary_table_is_the_real_options() -> None:
 
 
 def test_old_names_table_is_the_declared_one() -> None:
-    rows = [(r[0].strip("`"), r[1].strip("`"), tuple(c.strip() for c in r[2].split(",")), "" if r[3] == "kept" else r[3])
-            for r in _section("old-names")]
-    assert rows == [(o.old, o.new, o.commands, o.until) for o in OLD_NAMES]
+    rows = [(r[0].strip("`"), r[1].strip("`"), tuple(c.strip() for c in r[2].split(",")), "" if r[3] == "kept" else r[3],
+             r[4].replace("`", "")) for r in _section("old-names")]
+    assert rows == [(o.old, o.new, o.commands, o.until, o.why) for o in OLD_NAMES]
 
 
 @pytest.mark.parametrize("old", OLD_NAMES, ids=[f"{o.old}->{o.new}" for o in OLD_NAMES])
@@ -227,3 +227,16 @@ def test_click_tree_is_walked() -> None:
     # The walk finds every command `profilegen --help` lists (a group added later is walked too).
     top = typer.main.get_command(app)
     assert {n.split()[0] for n, _ in NAMES} == set(top.commands)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(("args", "line"), [
+    (["jamf", "push", "x.mobileconfig", "--secret-stdn"],
+     "profilegen: --secret-stdn: no such option for profilegen jamf push; did you mean --password-stdin?"),
+    (["generate", "--formt", "plist"],
+     "profilegen: --formt: no such option for profilegen generate; did you mean --file-type, --force, --out?"),
+    (["validate", "--formt", "json", "x"],
+     "profilegen: --formt: no such option for profilegen validate; did you mean --force, --format?"),
+])
+def test_typo_suggestions_name_the_current_names(runner, args, line) -> None:
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2 and result.stderr == line + "\n"

@@ -66,6 +66,7 @@ def scenarios(f: dict[str, Path], d: Path, ropg: list[str], signer: list[str]) -
     return {
         ("generate", 0): [*GEN, "--out", str(d / "g0")],
         ("generate", 2): [*GEN, "--identifier", "not reverse dns!", "--out", str(d / "g2")],
+        ("generate", 1): [*GEN, "--check", "--out", str(d / "g1")],  # nothing there yet: drift
         ("validate", 0): ["validate", str(f["login"])],
         ("validate", 1): ["validate", str(f["bad"])],
         ("validate", 2): ["validate", str(d / "missing.plist")],
