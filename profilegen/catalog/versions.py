@@ -88,9 +88,14 @@ UNKNOWN: dict[tuple[Component, str, str | None], Unknown] = {
 _VERSION_RE = re.compile(r"^[0-9]{1,3}(?:\.[0-9]{1,4}){0,3}$")
 
 
+def _shown(text: str) -> str:
+    # an error line quotes at most 40 characters of what was typed
+    return repr(text if len(text) <= 40 else text[:40] + "...")
+
+
 def parse_version(text: str) -> Version:
     if not _VERSION_RE.match(text):
-        raise ValueError(f"{text!r} is not a version such as 2.45.1 or 3.11")
+        raise ValueError(f"{_shown(text)} is not a version such as 2.45.1 or 3.11")
     return tuple(int(part) for part in text.split("."))
 
 
@@ -119,7 +124,7 @@ def parse_targets(text: str) -> Targets:
         version = parse_version(text)
         if version[0] >= 3:
             raise ValueError(
-                f"{text!r}: from 3.0 the login window and the menu bar (Self Service+) have their own versions; "
+                f"{_shown(text)}: from 3.0 the login window and the menu bar (Self Service+) have their own versions; "
                 "give login=X,menubar=Y (e.g. login=3.5,menubar=3.11)")
         return Targets(version, version)
     seen: dict[str, Version] = {}
@@ -127,7 +132,7 @@ def parse_targets(text: str) -> Targets:
         name, _, value = part.strip().partition("=")
         name = name.strip()
         if name not in ("login", "menubar"):
-            raise ValueError(f"{name!r} is not a component; use login=X,menubar=Y")
+            raise ValueError(f"{_shown(name)} is not a component; use login=X,menubar=Y")
         if name in seen:
             raise ValueError(f"{name} given twice")
         seen[name] = parse_version(value.strip())

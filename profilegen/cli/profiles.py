@@ -316,7 +316,8 @@ def rules(
     unknown = [c for c in wanted if c not in known]
     if unknown:
         # repr: a code typed with bidi or other invisible characters shows them escaped
-        raise InputError(f"rules: {unknown[0]!r}: no such rule code; `profilegen rules` lists them all (e.g. PG420)")
+        shown = unknown[0] if len(unknown[0]) <= 20 else unknown[0][:20] + "..."
+        raise InputError(f"rules: {shown!r}: no such rule code; `profilegen rules` lists them all (e.g. PG420)")
     registry = [known[c] for c in dict.fromkeys(wanted)] if wanted else list(known.values())
     text = rules_markdown(registry) if fmt is RulesFormat.markdown else rules_text(registry, details=bool(wanted))
     echo(text, nl=False)

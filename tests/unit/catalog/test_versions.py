@@ -49,3 +49,9 @@ def test_unknown_first_release_only_before_self_service_plus():
     assert not versions.unknown_first({"OIDCProvider": "Azure"}, "login", Targets((2, 0), None))
     for fact in (*versions.KEYS.values(), *versions.UNKNOWN.values()):
         assert fact.source and fact.note  # every fact names where it comes from
+
+
+def test_a_huge_value_is_quoted_short():
+    with pytest.raises(ValueError) as err:
+        parse_targets("login=" + "1." * 5000 + "1")
+    assert len(str(err.value)) < 120 and "...'" in str(err.value)
