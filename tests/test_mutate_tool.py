@@ -108,3 +108,15 @@ def test_docs_list_example_runs_as_written() -> None:
     bad = subprocess.run([sys.executable, str(ROOT / "tools" / "mutate.py"), "no-such-group"], capture_output=True,
                          text=True, timeout=60, cwd=ROOT)
     assert bad.returncode == 2 and bad.stderr.startswith("mutate: unknown group no-such-group; groups: rules, ")
+
+
+def test_bad_arguments_are_one_line_and_exit_2(tmp_path: Path) -> None:
+    (tmp_path / "bad.toml").write_text("[x\n")
+    (tmp_path / "bad.json").write_bytes(b"\xff")
+    for args, start in [(["--map", str(tmp_path / "bad.toml")], "mutate: --map "),
+                        (["scrub", "--json", str(tmp_path / "no" / "x.json")], "mutate: --json "),
+                        (["scrub", "--rerun", str(tmp_path / "missing.json")], "mutate: --rerun "),
+                        (["scrub", "--rerun", str(tmp_path / "bad.json")], "mutate: --rerun ")]:
+        done = subprocess.run([sys.executable, str(ROOT / "tools" / "mutate.py"), *args], capture_output=True, text=True,
+                              timeout=60, cwd=ROOT)
+        assert done.returncode == 2 and done.stderr.startswith(start) and done.stderr.count("\n") == 1, (args, done.stderr)

@@ -28,8 +28,8 @@ Decisions:
   (call, yield, raise, continue, break, augmented assignment, attribute or item assignment),
   `return X` -> `return None`. Docstrings, imports, annotations and `if TYPE_CHECKING` blocks
   are never mutated.
-- A mutant is known by its file, the text of its line, the operator and its occurrence on that
-  line, not by line number, so tools/mutate_equivalent.txt survives edits elsewhere in a file.
+- A mutant is known by its file, the text of its line, the operator and its occurrence among
+  lines of that text, not by line number, so tools/mutate_equivalent.txt survives edits elsewhere in a file.
 - Outcomes: killed (a test failed), timeout (counted as killed: the bug made the tests hang),
   survived, equivalent (listed in mutate_equivalent.txt: no observable change, excluded from the
   rate), error (the unmutated selection is not green: the group is not measured).
@@ -87,7 +87,7 @@ class Site:
     line: int
     text: str  # the stripped source line
     op: str  # what the mutant does, e.g. "`<` -> `<=`"
-    nth: int  # occurrence of this op on this line
+    nth: int  # occurrence of this op on a line of this text in the file
 
     @property
     def key(self) -> str:
@@ -191,12 +191,13 @@ def sites(path: Path) -> list[Site]:
     source = path.read_text(encoding="utf-8")
     lines = source.splitlines()
     rel = path.resolve().relative_to(ROOT).as_posix()
-    seen: dict[tuple[int, str], int] = {}
+    seen: dict[tuple[str, str], int] = {}
     out = []
     for i, (_p, _f, _x, _n, what, line) in enumerate(_edits(ast.parse(source, str(path)))):
-        nth = seen.get((line, what), 0)
-        seen[(line, what)] = nth + 1
-        out.append(Site(rel, i, line, lines[line - 1].strip() if 0 < line <= len(lines) else "", what, nth))
+        text = lines[line - 1].strip() if 0 < line <= len(lines) else ""
+        nth = seen.get((text, what), 0)  # the same line text twice in a file: told apart by count
+        seen[(text, what)] = nth + 1
+        out.append(Site(rel, i, line, text, what, nth))
     return out
 
 
@@ -347,12 +348,12 @@ def group_modules(group: dict[str, list[str]]) -> list[Path]:
 
 
 def load_equivalent() -> dict[str, str]:
-    """key -> why, from tools/mutate_equivalent.txt ("key  # why" per line)."""
+    """key -> why, from tools/mutate_equivalent.txt ("key  ## why" per line)."""
     out = {}
     if EQUIVALENT.exists():
         for raw in EQUIVALENT.read_text(encoding="utf-8").splitlines():
             if raw.strip() and not raw.startswith("#"):
-                key, _, why = raw.partition("  # ")
+                key, _, why = raw.partition("  ## ")
                 out[key.strip()] = why.strip()
     return out
 
@@ -388,10 +389,20 @@ def _main(argv: list[str] | None) -> int:
     if unknown:
         print(f"mutate: unknown group {', '.join(unknown)}; groups: {', '.join(groups)}", file=sys.stderr)
         return 2
+    if args.json and not args.json.resolve().parent.is_dir():
+        print(f"mutate: --json {args.json}: its directory does not exist; give a file in an existing directory", file=sys.stderr)
+        return 2
+    if args.rerun and not args.rerun.is_file():
+        print(f"mutate: --rerun {args.rerun}: no such file; give the --json file of an earlier run", file=sys.stderr)
+        return 2
     equivalent = load_equivalent()
     previous: dict[str, str] = {}
     if args.rerun:
-        previous = {r["key"]: r["outcome"] for r in json.loads(args.rerun.read_text())["mutants"]}
+        try:
+            previous = {r["key"]: r["outcome"] for r in json.loads(args.rerun.read_text(encoding="utf-8"))["mutants"]}
+        except (ValueError, KeyError, TypeError) as exc:
+            print(f"mutate: --rerun {args.rerun}: not the --json file of a run ({type(exc).__name__})", file=sys.stderr)
+            return 2
     results: list[dict[str, object]] = []
     summary: dict[str, dict[str, int]] = {}
     if not args.list:
@@ -414,7 +425,7 @@ def _main(argv: list[str] | None) -> int:
             print(f"{name}: the unmutated tests are not green ({outcome}); group not measured", file=sys.stderr)
             summary[name] = {"error": 1}
             continue
-        timeout = max(20.0, 4 * base)
+        timeout = max(15.0, 3 * base)
         print(f"{name}: {len(all_sites)} mutants, tests take {base:.1f}s unmutated", flush=True)
         for s in all_sites:
             if s.key in equivalent:

@@ -244,3 +244,27 @@ def test_gate_waits_only_while_its_file_exists(tmp_path: Path, monkeypatch) -> N
     start = time.monotonic()
     writer._test_gate(3)
     assert 0.25 < time.monotonic() - start < 5
+
+
+def test_no_descriptor_is_left_open(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import fcntl
+
+    def open_fds() -> int:
+        return len(os.listdir("/proc/self/fd"))
+
+    if not os.path.isdir("/proc/self/fd"):
+        pytest.skip("no /proc/self/fd here")
+    before = open_fds()
+    write_files(tmp_path, [("a", b"1"), ("b", b"2")], force=False)
+    write_files(tmp_path, [("a", b"1")], force=True)
+    writer._sync_dir(tmp_path)
+    assert open_fds() == before
+    monkeypatch.setattr(writer, "LOCK_WAIT", 0.05)
+    fd = os.open(tmp_path / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    try:
+        with pytest.raises(InputError):
+            write_files(tmp_path, [("c", b"1")], force=False)
+        assert open_fds() == before + 1  # only the test's own lock
+    finally:
+        os.close(fd)
