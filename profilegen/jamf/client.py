@@ -111,6 +111,9 @@ class Session:
         if answer.status == 404 and creds.kind == "client":
             raise ServiceError(f"Jamf Pro at {self.host} has no {path} (HTTP 404); API clients need Jamf Pro 10.49 or "
                                "later: upgrade, or use a user account (PROFILEGEN_JAMF_USERNAME/PASSWORD)")
+        if 300 <= answer.status < 400:
+            raise ServiceError(f"Jamf Pro at {self.host}: {path} answered HTTP {answer.status}; "
+                               f"{server_text(answer, self.clean)}")
         if answer.status != 200:
             raise ServiceError(f"Jamf Pro at {self.host}: {path} answered HTTP {answer.status}; check --url")
         try:
@@ -196,4 +199,12 @@ def server_text(answer: Answer, clean: Callable[[str], str], limit: int = 200) -
     """What Jamf Pro said, as one short line: tags dropped, secrets and control characters removed."""
     # Scrubbed before the tags go (core.scrub.server_words): a secret may hold "<q7>".
     text = server_words(answer.body.decode("utf-8", "replace"), clean)
-    return (text[:limit] + "…" if len(text) > limit else text) or f"HTTP {answer.status} with no text"
+    text = (text[:limit] + "…" if len(text) > limit else text) or f"HTTP {answer.status} with no text"
+    if 300 <= answer.status < 400:
+        # No redirect is followed (core.transport: it could carry the token elsewhere or to
+        # http://), so a 3xx means --url is not the server's own address: say where it points.
+        where = next((v for k, v in answer.headers.items() if k.lower() == "location"), "")
+        shown = clean(where)[:limit] or "nowhere"
+        text = (f"{text}: it redirects to {shown}; profilegen follows no redirect: give --url as the "
+                "Jamf Pro address itself (https://NAME.jamfcloud.com)")
+    return text

@@ -132,6 +132,10 @@ class FakeJamf:
     mask_inner: bool = False  # also replace inner PayloadUUID/Identifier (jamfplatform PR #154)
     drop_on_write: set[str] = field(default_factory=set)  # scope categories a broken server loses on write
     answers: dict[str, Any] = field(default_factory=dict)  # hostile answers: see _hostile
+    # Answer every request whose path starts with this (the token's path included) with a 302
+    # to redirect_to: a load balancer or SSO front end at the --url given.
+    redirect: str | None = None
+    redirect_to: str = "https://login.example.com/sso?next=/"
     lock: threading.Lock = field(default_factory=threading.Lock)
     uses: dict[str, int] = field(default_factory=dict)
 
@@ -258,6 +262,8 @@ def handler(fake: FakeJamf) -> type[BaseHTTPRequestHandler]:
             with fake.lock:
                 fake.requests.append((method, path))
                 fake.bodies.append(body)
+            if fake.redirect is not None and path.startswith(fake.redirect):
+                return self._send(302, b"", headers={"Location": fake.redirect_to})
             if path == "/api/oauth/token" and method == "POST":
                 return self._oauth(body)
             if path == "/api/v1/auth/token" and method == "POST":

@@ -238,3 +238,19 @@ def test_lone_surrogate_in_a_scope_member_name_on_pull(fake_jamf: FakeJamf, logi
     assert json.loads(raw)["profiles"][0]["scope"]["exclusions"]["computers"] == ["Kiosk\ud800"]
     dry = jamf(fake_jamf, "push", str(login), "--scope-group", "All Staff", "--dry-run")
     assert dry.exit_code == 0 and dry.stdout.endswith('  + scope.computer_groups = "All Staff"\n')
+
+
+@pytest.mark.parametrize(("prefix", "where"), [
+    ("/api/oauth/token", "Jamf Pro at 127.0.0.1:{port}: /api/oauth/token answered HTTP 302"),
+    ("/JSSResource", "Jamf Pro: GET /JSSResource/osxconfigurationprofiles answered HTTP 302"),
+])
+def test_a_redirect_names_where_it_points(fake_jamf: FakeJamf, login: Path, prefix: str, where: str) -> None:
+    """No redirect is followed (it could carry the token away); the line says where it pointed
+    and what to give instead, rather than "HTTP 302 with no text" (qa, issue 18 §4)."""
+    fake_jamf.redirect, fake_jamf.redirect_to = prefix, "https://sso.example.com/login?x=1\x9b\x1b[2J"
+    result = jamf(fake_jamf, "push", str(login))
+    port = fake_jamf.base.rsplit(":", 1)[1]
+    assert result.exit_code == 3 and fake_jamf.writes("POST") == [] and fake_jamf.writes("PUT") == []
+    assert result.stderr == (f"profilegen: {where.format(port=port)}; HTTP 302 with no text: it redirects to "
+                             "https://sso.example.com/login?x=1??[2J; profilegen follows no redirect: give "
+                             "--url as the Jamf Pro address itself (https://NAME.jamfcloud.com)\n")
