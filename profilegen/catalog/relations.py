@@ -57,10 +57,24 @@ def required_issues(catalog: Catalog, data: Mapping[str, Any]) -> Iterator[KeyIs
     yield from _required_level(catalog, catalog.keys, data, "", provider, data)
 
 
+# id(level) -> (level, its keys that are required or hold nested keys), in the catalog's order:
+# most keys are neither, and every file would otherwise walk all of them (issue 21). The level
+# is kept in the entry so that its id cannot be reused while the entry exists.
+_WORTH_A_LOOK: dict[int, tuple[Mapping[str, KeySpec], tuple[tuple[str, KeySpec], ...]]] = {}
+
+
+def _worth_a_look(level: Mapping[str, KeySpec]) -> tuple[tuple[str, KeySpec], ...]:
+    entry = _WORTH_A_LOOK.get(id(level))
+    if entry is None or entry[0] is not level:
+        picked = tuple((n, s) for n, s in level.items() if (s.required is not None and not s.legacy) or s.keys)
+        entry = _WORTH_A_LOOK[id(level)] = (level, picked)
+    return entry[1]
+
+
 def _required_level(
     catalog: Catalog, level: Mapping[str, KeySpec], data: Mapping[str, Any], prefix: str, provider: Any, top: Mapping[str, Any]
 ) -> Iterator[KeyIssue]:
-    for name, spec in level.items():
+    for name, spec in _worth_a_look(level):
         path = f"{prefix}{name}"
         req = spec.required
         if req is not None and not spec.legacy and _is_missing(data, name) and _applies(req, provider, top):

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from profilegen.entra import facts
@@ -170,6 +171,24 @@ class Reading:
 
 def read_scopes(oidc: str | None, ropg: str | None) -> Reading:
     """Which design OIDCScopes and ROPGScopes implement (None = key unset)."""
+    # Pure, and asked by several rules per login window; a batch of profiles from one tenant
+    # repeats the same two strings. Recent answers are remembered (Reading is frozen, so a shared
+    # answer cannot be changed), for scope strings of a plausible size only: a hostile file's
+    # megabyte of scopes is read, not kept.
+    if len(oidc or "") + len(ropg or "") <= MAX_REMEMBERED:
+        return _remembered(oidc, ropg)
+    return _read_scopes(oidc, ropg)
+
+
+MAX_REMEMBERED = 2048
+
+
+@lru_cache(maxsize=256)
+def _remembered(oidc: str | None, ropg: str | None) -> Reading:
+    return _read_scopes(oidc, ropg)
+
+
+def _read_scopes(oidc: str | None, ropg: str | None) -> Reading:
     ropg_list = None if ropg is None else facts.split_scopes(ropg)
     if ropg_list is not None:
         odd = [s for s in ropg_list if scope_kind(s) == "other"]

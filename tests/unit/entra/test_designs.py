@@ -176,3 +176,15 @@ def test_design_b_is_not_told_it_has_no_custom_scope():
 def test_two_different_custom_scopes_are_reported():
     found = validate_bytes(login(f"{SCOPE}+openid+profile+email", f"{OTHER}+openid+email+profile"), "x.login.plist")
     assert any(f.code.startswith("PG4") and f.severity is not Severity.INFO for f in found), found
+
+
+def test_read_scopes_remembers_answers_for_plausible_sizes_only() -> None:
+    """The answers are remembered (issue 21), but a hostile file's huge scope string is not kept."""
+    from profilegen.entra.designs import MAX_REMEMBERED, _read_scopes, _remembered, read_scopes
+
+    oidc, ropg = "api://6d1e9a7c-3f2b-4e8d-a1c5-9b7f0e2d4c31/jamfconnect openid profile", "openid profile offline_access"
+    assert read_scopes(oidc, ropg) is read_scopes(oidc, ropg) == _read_scopes(oidc, ropg)
+    kept = _remembered.cache_info().currsize
+    huge = "openid " + "x" * MAX_REMEMBERED
+    assert read_scopes(huge, None) == _read_scopes(huge, None)
+    assert _remembered.cache_info().currsize == kept
