@@ -187,6 +187,9 @@ def check_shape(item: Mapping[str, Any], label: str) -> None:
 
 def policies_from_text(text: str, where: str) -> list[Policy]:
     out: list[Policy] = []
+    if not text.strip():
+        # A tenant without policies exports {"value": []}; an empty file is a failed export.
+        raise InputError(f"{where}: empty; give {WANTED}")
     for value in decode_values(text, where):
         for item, place in _objects(value, where):
             out.append(to_policy(item, place))
@@ -216,7 +219,8 @@ def read_policies(path: Path, stdin: IO[bytes] | None = None) -> list[Policy]:
     where = one_line(str(path))
     try:
         if path.is_dir():
-            files = sorted(p for p in path.iterdir() if p.suffix.lower() == ".json" and not p.name.startswith("."))
+            # Regular files only: a folder (or a symlink to one, even to this folder) named *.json is not read.
+            files = sorted(p for p in path.iterdir() if p.suffix.lower() == ".json" and not p.name.startswith(".") and p.is_file())
             if not files:
                 raise InputError(f"--policies: {where} holds no *.json files; give {WANTED}")
             if len(files) > MAX_FILES:

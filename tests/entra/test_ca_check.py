@@ -315,3 +315,14 @@ def test_a_problem_line_says_whom_and_when_it_applies() -> None:
     groups = run_cli(["azure", "ca-check", "--policies", str(CORPUS / "32-groups-with-exclusion.json"), "--ca-design", "A",
                       *DESIGN_ARGS])
     assert "applies to 1 group except 1 group)" in groups.stdout
+
+
+def test_empty_input_and_a_folder_that_loops(tmp_path: Path) -> None:
+    base = ["azure", "ca-check", "--ca-design", "D", "--client-id", CLIENT]
+    done = run_cli([*base, "--policies", "-"], input="")
+    assert done.exit_code == 2 and "profilegen: <stdin>: empty; give Conditional Access policies" in done.stderr
+    (tmp_path / "backup").mkdir()
+    (tmp_path / "backup" / "loop.json").symlink_to(tmp_path / "backup")
+    (tmp_path / "backup" / "p.json").write_text('{"value": []}', encoding="utf-8")
+    done = run_cli([*base, "--policies", str(tmp_path / "backup")])
+    assert done.exit_code == 0 and "(no policies)" in done.stdout
