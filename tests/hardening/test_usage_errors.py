@@ -59,6 +59,7 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
         "sign": [str(d / "p.plist"), "--out", out],
         "verify": [str(d / "p.plist")],
         "schema": ["config"],
+        "completion": ["bash"],
         "jamf push": [str(d / "p.plist"), "--url", "https://jamf.example.com", "--no-validate"],
         "jamf pull": ["--out", out, "--url", "https://jamf.example.com"],
         "file": [str(d / "p.plist")],
