@@ -229,12 +229,16 @@ def validate(
     paths: Annotated[list[str], typer.Argument(help="Files, directories (searched for *.mobileconfig, *.plist) or - for stdin.")],
     domain: Annotated[Optional[DomainChoice], typer.Option("--domain", help="Domain of bare preference plists.")] = None,
     fmt: Annotated[
-        ValidateFormat,
-        typer.Option("--format", help="text for people, json for scripts, sarif for code scanning, junit for CI test reports, github for Actions annotations."),
-    ] = ValidateFormat.text,
+        Optional[ValidateFormat],
+        typer.Option("--format", help="text for people (default), json for scripts, sarif for code scanning, junit for CI test reports, github for Actions annotations."),
+    ] = None,
     output: Annotated[Optional[Path], typer.Option("--output", help="Write the report to this file (atomically); stdout then gets the text report.", dir_okay=False)] = None,
     force: ForceOpt = False,
-    strict: Annotated[bool, typer.Option("--strict", help="Exit 1 on warnings too.")] = False,
+    strict: Annotated[Optional[bool], typer.Option("--strict/--no-strict", help="Exit 1 on warnings too (--no-strict: not, whatever the project config says).")] = None,
+    select: Annotated[Optional[list[str]], typer.Option("--select", metavar="CODE", help="Report only this rule code or prefix (PG4: every Entra ID rule; repeatable).")] = None,
+    ignore: Annotated[Optional[list[str]], typer.Option("--ignore", metavar="CODE", help="Do not report this rule code or prefix (repeatable; applied after --select).")] = None,
+    quiet: Annotated[Optional[bool], typer.Option("--quiet/--no-quiet", "-q", help="Text report: only the findings that fail the run (errors; warnings too with --strict), no summary line.")] = None,
+    isolated: Annotated[bool, typer.Option("--isolated", help="Ignore the project config (.profilegen.toml, [tool.profilegen] in pyproject.toml).")] = False,
     ca_file: Annotated[
         Optional[Path], typer.Option("--ca-file", help="PEM bundle of CA certificates; signers must chain to one.")
     ] = None,
@@ -250,12 +254,29 @@ def validate(
         bool, typer.Option("--explain", help="Under each finding, why: the rule's reason and source (PG420: the design in full).")
     ] = False,
 ) -> None:
-    """Check existing profiles: structure, every Jamf Connect key, Entra ID and security rules."""
+    """Check existing profiles: structure, every Jamf Connect key, Entra ID and security rules.
+
+    Reads the project config (.profilegen.toml or [tool.profilegen] in pyproject.toml, from the
+    current directory up to the repository root); options given here win. See docs/project-config.md."""
+    from profilegen.cli import project
     from profilegen.core.errors import InputError
     from profilegen.core.writer import write_files
+    from profilegen.rules import load_all
     from profilegen.validate.pipeline import iter_results
     from profilegen.validate.report import Tally, as_text, iter_json, iter_text, render, summary
+    from profilegen.validate.selection import Selection, applied, parse_codes
 
+    cfg = project.ProjectConfig() if isolated else project.load()
+    fmt = fmt if fmt is not None else ValidateFormat(cfg.get("format", "text"))
+    strict = strict if strict is not None else cfg.get("strict", False)
+    quiet = quiet if quiet is not None else cfg.get("quiet", False)
+    version_option = "--target-version" if target_version is not None else cfg.where("target-version")
+    target_version = target_version if target_version is not None else cfg.get("target-version")
+    known = sorted(load_all())
+    selection = Selection(
+        parse_codes(select, "--select", known) if select else parse_codes(cfg.get("select", ()), cfg.where("select"), known),
+        parse_codes(ignore, "--ignore", known) if ignore else parse_codes(cfg.get("ignore", ()), cfg.where("ignore"), known),
+    )
     to_stdout = output is None or str(output) == "-"
     if explain and to_stdout and fmt not in (ValidateFormat.text, ValidateFormat.json):
         # SARIF carries each rule's documentation itself; JUnit and GitHub annotations have no room.
@@ -267,19 +288,23 @@ def validate(
         try:
             targets = parse_targets(target_version)
         except ValueError as exc:
-            raise InputError(f"--target-version: {exc}") from None
+            raise InputError(f"{version_option}: {exc}") from None
     trust = None
     if ca_file is not None:
         from profilegen.signing.trust import load_trust
 
         trust = load_trust(ca_file)
     stdin = sys.stdin.buffer.read() if "-" in paths else None
-    results = iter_results(paths, domain=domain.value if domain else None, stdin=stdin, trust=trust, jobs=jobs, targets=targets)
+    results = applied(iter_results(paths, domain=domain.value if domain else None, stdin=stdin, trust=trust, jobs=jobs, targets=targets), selection)
     if fmt in (ValidateFormat.text, ValidateFormat.json) and to_stdout:
         # Written as the run goes: a run over 50,000 files never holds its whole report.
         tally = Tally()
-        for piece in (iter_json if fmt is ValidateFormat.json else iter_text)(results, tally, explain=explain):
-            echo(piece, nl=False)
+        if fmt is ValidateFormat.text and quiet:
+            for piece in _quiet_text(results, tally, strict=strict, explain=explain):
+                echo(piece, nl=False)
+        else:
+            for piece in (iter_json if fmt is ValidateFormat.json else iter_text)(results, tally, explain=explain):
+                echo(piece, nl=False)
         counts = tally.summary
     else:  # the CI formats and --output need every result before the first byte
         held = list(results)
@@ -288,10 +313,39 @@ def validate(
             echo(report, nl=False)
         else:
             write_files(output.parent, [(output.name, report.encode("utf-8"))], force=force, option="--output")  # type: ignore[union-attr]
-            echo(as_text(held, explain=explain), nl=False)
+            if quiet:
+                for piece in _quiet_text(held, Tally(), strict=strict, explain=explain):
+                    echo(piece, nl=False)
+            else:
+                echo(as_text(held, explain=explain), nl=False)
         counts = summary(held)
     if counts["errors"] or (strict and counts["warnings"]):
         raise typer.Exit(1)
+
+
+def _quiet_text(results: Any, tally: Any, *, strict: bool, explain: bool) -> Any:
+    """`validate --quiet`: the text report's lines for the findings that fail the run (errors,
+    and warnings with --strict), without the summary line: a clean run prints nothing. The
+    machine formats (json, sarif, junit, github) are whole documents and --quiet leaves them so.
+    ``tally`` still counts every finding: the exit code does not depend on --quiet."""
+    from dataclasses import replace
+
+    from profilegen.rules.findings import Severity
+    from profilegen.validate.report import Tally, iter_text
+
+    failing = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
+
+    def shown() -> Any:
+        for r in results:
+            tally.add(r)
+            yield replace(r, findings=[f for f in r.findings if f.severity in failing])
+
+    pieces = iter_text(shown(), Tally(), explain=explain)
+    previous = None
+    for piece in pieces:  # every piece but the last, which is the summary line
+        if previous is not None:
+            yield previous
+        previous = piece
 
 
 class RulesFormat(str, Enum):

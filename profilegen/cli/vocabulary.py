@@ -70,9 +70,9 @@ _NET = "connection, TLS, authentication or privileges"
 
 # Each command's exit codes, as `--help` prints them (docs/cli.md has the long form).
 EXIT_CODES: dict[str, tuple[tuple[int, str], ...]] = {
-    "generate": ((0, "written or up to date, or --check found no drift"), (1, "--check found drift"),
-                 (2, "bad option, config or value, or a refused write; nothing written"), (70, _BUG)),
-    "validate": ((0, "no errors"), (1, "error findings (--strict: warnings too)"), (2, "bad option or path"), (70, _BUG)),
+    "generate": ((0, "written, or identical files left alone; --check: no drift"), (1, "--check found drift"),
+                 (2, "bad option, config or value, or a different file without --force; nothing written"), (70, _BUG)),
+    "validate": ((0, "no errors"), (1, "error findings (--strict: warnings too)"), (2, "bad option, path or project config"), (70, _BUG)),
     "rules": ((0, "listed"), (2, "bad option"), (70, _BUG)),
     "variants": ((0, "written, or --check found no drift"), (1, "--check found drift"), (2, "bad config or a variant failed"), (70, _BUG)),
     "diff": ((0, "same"), (1, "different"), (2, "unreadable file or bad option"), (70, _BUG)),
