@@ -154,8 +154,9 @@ def _change_json(change: Change) -> dict[str, Any]:
 
 
 def read_list(session: Session) -> list[tuple[int, str]]:
+    data = session.get_json(PROFILES, privilege=READ)  # its own errors are ServiceErrors already
     try:
-        return profile_list(session.get_json(PROFILES, privilege=READ))
+        return profile_list(data)
     except ValueError as exc:
         raise ServiceError(f"Jamf Pro: GET {PROFILES}: {exc}; is this Jamf Pro?") from None
 
