@@ -51,6 +51,14 @@ def stdin_is_terminal() -> bool:
     return sys.stdin.isatty()
 
 
+def _stdin_line() -> str:
+    """The first line of stdin, bounded and without a UTF-8 BOM (core.stdin.secret_line, as sign
+    and ropg-check read it): ``yes |`` must not fill memory. UnicodeDecodeError when not UTF-8."""
+    from profilegen.core.stdin import secret_line
+
+    return secret_line(sys.stdin.buffer).decode("utf-8")
+
+
 def _session(base: str, client_id: Optional[str], secret_stdin: bool, timeout: float,
              allow_http_loopback: bool, verbose: bool, scale: float, ca_file: Optional[Path]) -> Session:
     """The credentials (asked for only now, after the inputs were checked) and the session."""
@@ -68,7 +76,7 @@ def _session(base: str, client_id: Optional[str], secret_stdin: bool, timeout: f
             raise InputError("credentials: stdin is not a terminal; pipe the secret with --password-stdin or set it in the environment")
         return getpass.getpass(text, stream=sys.stderr)
 
-    creds = credentials(client_id=client_id, environ=os.environ, secret_stdin=secret_stdin, read_stdin=sys.stdin.read, prompt=prompt)
+    creds = credentials(client_id=client_id, environ=os.environ, secret_stdin=secret_stdin, read_stdin=_stdin_line, prompt=prompt)
     conn = Connection(base, timeout=timeout, allow_http_loopback=allow_http_loopback, retry=Retry(scale=scale))
     return Session(conn, creds, log=(lambda line: echo_line(f"profilegen: {line}", err=True)) if verbose else (lambda _: None))
 

@@ -24,6 +24,7 @@ from profilegen.jamf.client import Credentials
 from profilegen.jamf.wire import Placement
 from profilegen.profile.read import MAX_BYTES
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
 ENV_CLIENT_ID = "PROFILEGEN_JAMF_CLIENT_ID"
 ENV_CLIENT_SECRET = "PROFILEGEN_JAMF_CLIENT_SECRET"
 ENV_USERNAME = "PROFILEGEN_JAMF_USERNAME"
@@ -78,6 +79,12 @@ def credentials(
         value, source = prompt(f"Jamf Pro {label} for {ident}: "), f"{label} prompt"
     if not value:
         raise InputError(f"{source}: empty {label}; set {env}, pipe it to --password-stdin or type it at the prompt")
+    # A lone surrogate is a byte that was not UTF-8 (os.environ and the prompt decode with
+    # surrogateescape): it cannot be sent, and the encoder's error would surface far from here.
+    id_source = "--jamf-client-id" if client_id else (ENV_CLIENT_ID if kind == "client" else ENV_USERNAME)
+    for text, where in ((ident, id_source), (value, source)):
+        if _SURROGATE.search(text):
+            raise InputError(f"{where}: holds bytes that are not UTF-8; give it as UTF-8 text")
     return Credentials("client" if kind == "client" else "user", ident, SecretStr(value))
 
 

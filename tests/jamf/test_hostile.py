@@ -12,6 +12,7 @@ import pytest
 
 from tests.entra.conftest import run_cli
 
+from .conftest import ENV as JAMF_ENV
 from .conftest import jamf
 from .fake import FakeJamf
 from .test_variants_pull import variants
@@ -254,3 +255,37 @@ def test_a_redirect_names_where_it_points(fake_jamf: FakeJamf, login: Path, pref
     assert result.stderr == (f"profilegen: {where.format(port=port)}; HTTP 302 with no text: it redirects to "
                              "https://sso.example.com/login?x=1??[2J; profilegen follows no redirect: give "
                              "--url as the Jamf Pro address itself (https://NAME.jamfcloud.com)\n")
+
+
+@pytest.mark.parametrize(("env", "stdin", "line"), [
+    ({"PROFILEGEN_JAMF_CLIENT_SECRET": "s\udcffx"}, None, "PROFILEGEN_JAMF_CLIENT_SECRET: holds bytes that are not UTF-8"),
+    ({"PROFILEGEN_JAMF_CLIENT_ID": "c\udcffx"}, None, "PROFILEGEN_JAMF_CLIENT_ID: holds bytes that are not UTF-8"),
+    ({"PROFILEGEN_JAMF_CLIENT_ID": None, "PROFILEGEN_JAMF_USERNAME": "u\udcffx", "PROFILEGEN_JAMF_PASSWORD": "p"}, None,
+     "PROFILEGEN_JAMF_USERNAME: holds bytes that are not UTF-8"),
+    ({}, b"s\xffx\n", "--password-stdin: not UTF-8 text; pipe the client secret in UTF-8"),
+])
+def test_credentials_that_are_not_utf8_exit_2(fake_jamf: FakeJamf, login: Path, env: dict[str, str | None],
+                                             stdin: bytes | None, line: str) -> None:
+    """Bytes that are not UTF-8 in a credential from the environment or stdin: exit 2 naming where
+    it came from, nothing sent (was: exit 3, "GET ...: 'utf-8' codec can't encode ...; is this Jamf Pro?")."""
+    args = [str(login), "--password-stdin"] if stdin is not None else [str(login)]
+    result = run_cli(["jamf", "push", "--url", fake_jamf.base, "--allow-http-loopback", *args],
+                     env={**JAMF_ENV, **env}, input=stdin)  # type: ignore[arg-type]
+    assert (result.exit_code, result.stderr) == (2, f"profilegen: {line}; give it as UTF-8 text\n"
+                                                 if "stdin" not in line else f"profilegen: {line}\n")
+    assert fake_jamf.requests == []
+
+
+def test_secret_from_stdin_is_one_bounded_line_without_bom(fake_jamf: FakeJamf, login: Path) -> None:
+    """--password-stdin reads the first line as sign and ropg-check do: a UTF-8 BOM (Notepad) is
+    not part of the secret, and an endless stream without a line end is refused, not read whole."""
+    from .fake import CLIENT_SECRET
+
+    ok = run_cli(["jamf", "push", "--url", fake_jamf.base, "--allow-http-loopback", str(login), "--password-stdin"],
+                 env={**JAMF_ENV, "PROFILEGEN_JAMF_CLIENT_SECRET": None},
+                 input="\ufeff" + CLIENT_SECRET + "\r\nrest\n")
+    assert ok.exit_code == 0, ok.stderr
+    endless = run_cli(["jamf", "push", "--url", fake_jamf.base, "--allow-http-loopback", str(login), "--password-stdin"],
+                      env={**JAMF_ENV, "PROFILEGEN_JAMF_CLIENT_SECRET": None}, input="y" * (70 << 10))
+    assert (endless.exit_code, endless.stderr) == (
+        2, "profilegen: --password-stdin: the first line of stdin is over 64 KiB; pipe the password alone\n")
