@@ -88,3 +88,19 @@ def test_signing_time(openssl: str, pki: PKI, tmp_path: Path) -> None:
     later = dt.datetime(2200, 1, 1, tzinfo=dt.timezone.utc)
     expired = verify_bytes(sign(openssl, pki, tmp_path), at=later)
     assert expired.checked_at == later and expired.certificate and not expired.ok and expired.intact
+
+
+@pytest.mark.parametrize("attrs", [True, False])
+def test_tampered_content_and_signature(openssl: str, pki: PKI, tmp_path: Path, attrs: bool) -> None:
+    data = sign(openssl, pki, tmp_path, *([] if attrs else ["-noattr"]))
+    at = data.index(b"<string>Case</string>") + 9
+    content = data[:at] + bytes([data[at] ^ 1]) + data[at + 1:]
+    signature = data[:-1] + bytes([data[-1] ^ 1])
+    changed = verify_bytes(content)
+    if attrs:
+        assert changed.broken == ["content digest does not match: the profile was changed after it was signed"]
+    else:
+        assert changed.broken == ["the signature does not verify with the signer's key: the file was changed after it was signed"]
+    assert verify_bytes(signature).broken == [
+        "the signature does not verify with the signer's key: the file was changed after it was signed"]
+    assert not changed.ok and not changed.intact
