@@ -122,6 +122,7 @@ BASELINES: dict[str, Baselines] = {
                                 username="a@contoso.com", allow_http_loopback=None, timeout="5")],
     "signins": lambda w: [_c("signins", (w.signins,)), _c("signins", (w.signins,), format="json")],
     "schema": lambda w: [_c("schema", ("variants",))],
+    "completion": lambda w: [_c("completion", ("bash",))],
     "azure blueprint": lambda w: [_c("azure blueprint", out=str(w.tmp / "bp"), force=None)],
     "azure ca-check": lambda w: [_c("azure ca-check", ca_design="A", policies=w.policies, api_app_id=API, client_id=CLIENT)],
     "jamf push": lambda w: [_c("jamf push", (w.mobileconfig,), url=w.jamf, allow_http_loopback=None, timeout="5")],
