@@ -36,11 +36,15 @@ def missing_places(session: Session, items: Sequence[Prepared]) -> list[str]:
         for name in sorted(wanted - set(known.values())):  # exact: the name is sent as written
             hint = suggest(name, list(known.values()))
             problems.append(f"category {name!r}: Jamf Pro has no such category" + (f"; did you mean {hint}?" if hint else "; create it first"))
-    groups = {g for p in items for g in (*(p.placement.scope_groups or ()), *(p.placement.exclude_groups or ()))}
-    if groups:
+    # Named as the option names them: a typo in --exclude-group is an "exclude group".
+    roles = {"scope group": {g for p in items for g in p.placement.scope_groups or ()},
+             "exclude group": {g for p in items for g in p.placement.exclude_groups or ()}}
+    if any(roles.values()):
         data = session.get_json("/JSSResource/computergroups", privilege="Read Smart Computer Groups and Read Static Computer Groups")
         known = _names(data, "computer_groups")
-        for name in sorted(groups - set(known.values())):
-            hint = suggest(name, list(known.values()))
-            problems.append(f"scope group {name!r}: Jamf Pro has no such computer group" + (f"; did you mean {hint}?" if hint else "; create it first"))
+        for role, groups in roles.items():
+            for name in sorted(groups - set(known.values())):
+                hint = suggest(name, list(known.values()))
+                problems.append(f"{role} {name!r}: Jamf Pro has no such computer group"
+                                + (f"; did you mean {hint}?" if hint else "; create it first"))
     return problems

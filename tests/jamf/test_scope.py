@@ -84,7 +84,8 @@ def test_exclude_group_option(fake_jamf: FakeJamf, login: Path) -> None:
     assert scope["exclusions.computer_groups"] == [{"id": 5, "name": "Sales Macs"}]
     assert scope["computer_groups"] == [{"id": 1, "name": "All Staff"}] and scope["exclusions.users"] == [{"id": 1, "name": "alice"}]
     typo = jamf(fake_jamf, "push", str(login), "--exclude-group", "Kiosk Mac")
-    assert typo.exit_code == 2 and "scope group 'Kiosk Mac': Jamf Pro has no such computer group; did you mean Kiosk Macs?" in typo.stderr
+    assert typo.exit_code == 2 and typo.stderr == ("profilegen: exclude group 'Kiosk Mac': Jamf Pro has no such computer group; did you mean "
+                                          "Kiosk Macs?\nprofilegen: nothing was sent to Jamf Pro\n")
 
 
 def test_no_scope_option_sends_no_scope(fake_jamf: FakeJamf, login: Path, tmp_path: Path) -> None:
