@@ -29,12 +29,23 @@ class StdoutGuard:
             self.closed_at_start = True
         else:
             self.closed_at_start = False
+            stream = _counted(stream, self)
+        self.delivered = 0  # bytes the reader of stdout has taken (0: unknown or none)
         self._stream = stream
         self.buffer = _BinaryGuard(self, stream.buffer)
+
+    @property
+    def reader_quit(self) -> bool:
+        """A pipe whose reader took some output and then quit (`| head -1`): the reader chose
+        to stop, which is no error of ours (issue 22). A pipe closed before a byte was taken is."""
+        return self.problem is not None and self._epipe and self.delivered > 0
+
+    _epipe = False
 
     def note(self, exc: OSError | None) -> None:
         if self.problem is None:
             self.problem = stdout_problem(exc)
+            self._epipe = exc is not None and exc.errno == errno.EPIPE
 
     def write(self, text: str) -> int:
         if not isinstance(text, str):
@@ -87,6 +98,43 @@ class _BinaryGuard:
         return getattr(self._raw, name)
 
 
+def _counted(stream: TextIO, guard: StdoutGuard) -> TextIO:
+    """``stream`` rebuilt over a raw writer that counts the bytes the OS accepted, so that a
+    broken pipe can tell `| head` (some bytes taken) from a reader that never read. A stream
+    that is not a plain file descriptor (tests, embedding) is returned as it is."""
+    import io
+
+    try:
+        binary = stream.buffer
+        unbuffered = isinstance(binary, io.FileIO)  # python -u, PYTHONUNBUFFERED
+        raw = binary if unbuffered else binary.raw  # type: ignore[attr-defined]
+        if not isinstance(raw, io.FileIO):
+            return stream
+        stream.flush()
+    except (AttributeError, OSError, ValueError):
+        return stream
+
+    class Counting(io.RawIOBase):
+        def writable(self) -> bool:
+            return True
+
+        def write(self, data: Any) -> int:
+            n = raw.write(data)
+            guard.delivered += n or 0
+            return n  # type: ignore[no-any-return]
+
+        def fileno(self) -> int:
+            return raw.fileno()
+
+        def isatty(self) -> bool:
+            return raw.isatty()
+
+    # Unbuffered as the original was (python -u hands TextIOWrapper the raw file the same way).
+    buffered = Counting() if unbuffered else io.BufferedWriter(Counting())
+    return io.TextIOWrapper(buffered,  # type: ignore[type-var] encoding=stream.encoding, errors=stream.errors,
+                            line_buffering=stream.line_buffering, write_through=unbuffered)
+
+
 def stdout_problem(exc: OSError | None) -> str:
     if exc is None or exc.errno == errno.EBADF:
         return "stdout: closed, so the output was lost; run without closing stdout (>&-), or redirect it to a file"
@@ -113,6 +161,8 @@ def problem_exit(guard: StdoutGuard, code: int, say: Callable[[str], Any]) -> in
     if guard.problem is None:
         return code
     silence_stdout()
+    if guard.reader_quit:
+        return code  # `| head`: no message, the command's own exit code (docs/cli.md)
     try:
         say(guard.problem)
     except (OSError, ValueError):

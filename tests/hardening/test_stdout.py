@@ -107,15 +107,30 @@ def test_unwritable_stdout_is_one_line(case: str, kind: str, files: dict[str, An
 
 
 def test_head_c1_on_a_long_output(tmp_path: Path) -> None:
-    """The shell way: `profilegen ... | head -c1` with more output than a pipe holds."""
+    """The shell way: `profilegen ... | head -c1` with more output than a pipe holds. The reader
+    took a byte and quit on purpose: no message, the command's own exit code (issue 22)."""
     big = tmp_path / "big.json"
     big.write_text(json.dumps([dict(SIGNIN, userPrincipalName=f"user{n}@contoso.com") for n in range(4000)]), encoding="utf-8")
     script = f'"{SCRIPT}" signins --format json "{big}" | head -c1 >/dev/null; echo "exit=${{PIPESTATUS[0]}}" >&2'
     done = subprocess.run(["bash", "-c", script], capture_output=True, text=True, env=env(), timeout=60, check=False)
     lines = done.stderr.splitlines()
-    assert lines[-1] == "exit=2", done.stderr
-    assert lines[-2].startswith("profilegen: stdout: the reading end of the pipe closed early"), done.stderr
-    assert "Traceback" not in done.stderr and "internal error" not in done.stderr
+    assert lines[-1] == "exit=0", done.stderr
+    assert "stdout" not in done.stderr and "Traceback" not in done.stderr and "internal error" not in done.stderr
+    assert "Exception ignored" not in done.stderr
+
+
+def test_validate_findings_piped_to_head_keeps_exit_1(tmp_path: Path) -> None:
+    """`validate | head -1` on many findings: quiet, exit 1 (findings), not 2 (issue 22)."""
+    for n in range(300):
+        (tmp_path / f"broken{n}.plist").write_bytes(b"<plist><dict><key>x</key></plist>")
+    script = f'"{SCRIPT}" validate "{tmp_path}" | head -1; echo "exit=${{PIPESTATUS[0]}}" >&2'
+    done = subprocess.run(["bash", "-c", script], capture_output=True, text=True, env=env(), timeout=60, check=False)
+    assert done.stderr == "exit=1\n", done.stderr
+    assert done.stdout.count("\n") == 1 and " PG101 error: " in done.stdout
+    never = subprocess.run(["bash", "-c", f'"{SCRIPT}" validate "{tmp_path}" | true; echo "exit=${{PIPESTATUS[0]}}" >&2'],
+                           capture_output=True, text=True, env=env(), timeout=60, check=False)
+    assert never.stderr.splitlines()[-1] == "exit=1"  # `| true` took nothing: the one line stays
+    assert never.stderr.splitlines()[0].startswith("profilegen: stdout: the reading end of the pipe closed early"), never.stderr
 
 
 def test_commands_that_write_files_do_not_need_stdout(tmp_path: Path) -> None:
