@@ -299,11 +299,17 @@ def validate(
     if fmt in (ValidateFormat.text, ValidateFormat.json) and to_stdout:
         # Written as the run goes: a run over 50,000 files never holds its whole report.
         tally = Tally()
-        if fmt is ValidateFormat.text and quiet:
-            for piece in _quiet_text(results, tally, strict=strict, explain=explain):
-                echo(piece, nl=False)
+        if fmt is ValidateFormat.text:
+            colour = _colour_terminal()
+            pieces = (_quiet_text(results, tally, strict=strict, explain=explain, colour=colour) if quiet
+                      else iter_text(results, tally, explain=explain, colour=colour))
+            for piece in pieces:
+                if colour:  # escaped piece by piece already; echo() would escape our colours too
+                    typer.echo(piece, nl=False)
+                else:
+                    echo(piece, nl=False)
         else:
-            for piece in (iter_json if fmt is ValidateFormat.json else iter_text)(results, tally, explain=explain):
+            for piece in iter_json(results, tally, explain=explain):
                 echo(piece, nl=False)
         counts = tally.summary
     else:  # the CI formats and --output need every result before the first byte
@@ -323,7 +329,19 @@ def validate(
         raise typer.Exit(1)
 
 
-def _quiet_text(results: Any, tally: Any, *, strict: bool, explain: bool) -> Any:
+def _colour_terminal() -> bool:
+    """Colour for a person at a terminal: stdout is a TTY, NO_COLOR is unset or empty
+    (https://no-color.org) and TERM is not "dumb". A pipe or a file never gets colour."""
+    import os
+
+    try:
+        tty = sys.stdout.isatty()
+    except (AttributeError, ValueError, OSError):
+        return False
+    return tty and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+
+
+def _quiet_text(results: Any, tally: Any, *, strict: bool, explain: bool, colour: bool = False) -> Any:
     """`validate --quiet`: the text report's lines for the findings that fail the run (errors,
     and warnings with --strict), without the summary line: a clean run prints nothing. The
     machine formats (json, sarif, junit, github) are whole documents and --quiet leaves them so.
@@ -340,7 +358,7 @@ def _quiet_text(results: Any, tally: Any, *, strict: bool, explain: bool) -> Any
             tally.add(r)
             yield replace(r, findings=[f for f in r.findings if f.severity in failing])
 
-    pieces = iter_text(shown(), Tally(), explain=explain)
+    pieces = iter_text(shown(), Tally(), explain=explain, colour=colour)
     previous = None
     for piece in pieces:  # every piece but the last, which is the summary line
         if previous is not None:

@@ -56,12 +56,22 @@ def explanation(finding: Finding) -> str:
     return rule.doc if rule is not None else ""
 
 
-def _text_line(path: str, f: Finding, *, explain: bool) -> str:
+# SGR colours of the severity word on a terminal (validate --format text on a TTY, issue 22).
+_COLOUR = {Severity.ERROR: "1;31", Severity.WARNING: "33", Severity.INFO: "36"}
+
+
+def _text_line(path: str, f: Finding, *, explain: bool, colour: bool = False) -> str:
     # One finding, one line: a key or message from the file cannot start another. The
     # explanation is a second, indented line of our own text (escaped all the same).
+    # With ``colour`` the severity word (ours) is wrapped in an SGR sequence; every part that
+    # comes from outside is escaped before, so the only escape sequences are these.
     key = f"{f.key}: " if f.key else ""
     at = f":{f.line}" if f.line is not None else ""
-    line = printable(f"{path}{at}: {key}{f.code} {f.severity.value}: {f.message}")
+    if colour:
+        line = (printable(f"{path}{at}: {key}{f.code} ") + f"\x1b[{_COLOUR[f.severity]}m{f.severity.value}\x1b[0m"
+                + printable(f": {f.message}"))
+    else:
+        line = printable(f"{path}{at}: {key}{f.code} {f.severity.value}: {f.message}")
     return f"{line}\n    {printable(explanation(f))}" if explain else line
 
 
@@ -85,12 +95,13 @@ def iter_json(results: Iterable[FileResult], tally: Tally, *, explain: bool = Fa
     yield ('{\n  "files": [],' if first else "\n  ],") + f'\n  "summary": {summary_}\n}}\n'
 
 
-def iter_text(results: Iterable[FileResult], tally: Tally, *, explain: bool = False) -> Iterator[str]:
-    """as_text in pieces, byte for byte, for a stream of results (keep the two in step)."""
+def iter_text(results: Iterable[FileResult], tally: Tally, *, explain: bool = False, colour: bool = False) -> Iterator[str]:
+    """as_text in pieces, byte for byte, for a stream of results (keep the two in step).
+    ``colour``: severities in colour, for a terminal (the pieces are then terminal-ready)."""
     for r in results:
         tally.add(r)
         for f in r.findings:
-            yield _text_line(r.path, f, explain=explain) + "\n"
+            yield _text_line(r.path, f, explain=explain, colour=colour) + "\n"
     s = tally.summary
     yield f"{s['files']} file(s): {s['errors']} error(s), {s['warnings']} warning(s), {s['infos']} info(s)\n"
 
