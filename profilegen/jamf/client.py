@@ -204,7 +204,22 @@ def server_text(answer: Answer, clean: Callable[[str], str], limit: int = 200) -
         # No redirect is followed (core.transport: it could carry the token elsewhere or to
         # http://), so a 3xx means --url is not the server's own address: say where it points.
         where = next((v for k, v in answer.headers.items() if k.lower() == "location"), "")
-        shown = clean(where)[:limit] or "nowhere"
+        shown = clean(_origin(where))[:limit] or "nowhere"
         text = (f"{text}: it redirects to {shown}; profilegen follows no redirect: give --url as the "
                 "Jamf Pro address itself (https://NAME.jamfcloud.com)")
     return text
+
+
+def _origin(location: str) -> str:
+    """Where a Location header points, as scheme://host[:port] only. Its path and query are left
+    out: that is where a server would echo a secret or token, and http.client decodes header bytes
+    as Latin-1, so a UTF-8 secret there would no longer match the scrubber's spellings."""
+    try:
+        parts = urllib.parse.urlsplit(location.strip())
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        return "an address that is not a URL"
+    if not parts.scheme or not host:
+        return "a path on the same server" if location.strip().startswith("/") else "an address that is not a URL"
+    rest = "/…" if (parts.path not in ("", "/") or parts.query or parts.fragment) else ""
+    return f"{parts.scheme}://{host}{f':{port}' if port is not None else ''}{rest}"

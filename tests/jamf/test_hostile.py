@@ -14,7 +14,7 @@ from tests.entra.conftest import run_cli
 
 from .conftest import ENV as JAMF_ENV
 from .conftest import jamf
-from .fake import FakeJamf
+from .fake import CLIENT_SECRET, FakeJamf
 from .test_variants_pull import variants
 
 ARGS = ["--tenant", "contoso.onmicrosoft.com", "--client-id", "00000000-0000-4000-8000-00000000000a",
@@ -249,11 +249,14 @@ def test_a_redirect_names_where_it_points(fake_jamf: FakeJamf, login: Path, pref
     """No redirect is followed (it could carry the token away); the line says where it pointed
     and what to give instead, rather than "HTTP 302 with no text" (qa, issue 18 §4)."""
     fake_jamf.redirect, fake_jamf.redirect_to = prefix, "https://sso.example.com/login?x=1\x9b\x1b[2J"
+    if prefix == "/JSSResource":  # the secret's UTF-8 bytes in the header (http.client reads them as Latin-1)
+        fake_jamf.redirect_to += "&s=" + CLIENT_SECRET.encode().decode("latin-1")
     result = jamf(fake_jamf, "push", str(login))
     port = fake_jamf.base.rsplit(":", 1)[1]
+    assert "sEcReT" not in result.stderr
     assert result.exit_code == 3 and fake_jamf.writes("POST") == [] and fake_jamf.writes("PUT") == []
     assert result.stderr == (f"profilegen: {where.format(port=port)}; HTTP 302 with no text: it redirects to "
-                             "https://sso.example.com/login?x=1??[2J; profilegen follows no redirect: give "
+                             "https://sso.example.com/…; profilegen follows no redirect: give "
                              "--url as the Jamf Pro address itself (https://NAME.jamfcloud.com)\n")
 
 
@@ -279,8 +282,6 @@ def test_credentials_that_are_not_utf8_exit_2(fake_jamf: FakeJamf, login: Path, 
 def test_secret_from_stdin_is_one_bounded_line_without_bom(fake_jamf: FakeJamf, login: Path) -> None:
     """--password-stdin reads the first line as sign and ropg-check do: a UTF-8 BOM (Notepad) is
     not part of the secret, and an endless stream without a line end is refused, not read whole."""
-    from .fake import CLIENT_SECRET
-
     ok = run_cli(["jamf", "push", "--url", fake_jamf.base, "--allow-http-loopback", str(login), "--password-stdin"],
                  env={**JAMF_ENV, "PROFILEGEN_JAMF_CLIENT_SECRET": None},
                  input="\ufeff" + CLIENT_SECRET + "\r\nrest\n")
