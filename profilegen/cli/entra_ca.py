@@ -36,9 +36,17 @@ if TYPE_CHECKING:
 
 
 class Design(str, Enum):
+    """The names generate and blueprint use, and the letters PG420 and the report use (docs/cli.md)."""
+
+    scoped_policy = "scoped-policy"
+    excluded_api = "excluded-api"
+    no_custom_scope = "no-custom-scope"
     A = "A"
     B = "B"
     D = "D"
+
+
+DESIGN_LETTER = {"scoped-policy": "A", "excluded-api": "B", "no-custom-scope": "D", "A": "A", "B": "B", "D": "D"}
 
 
 class BaselineChoice(str, Enum):
@@ -100,7 +108,7 @@ def graph_policies(graph: Graph, *, token_stdin: bool, tenant: str | None, graph
 def ca_check(
     policies: Annotated[Optional[Path], typer.Option("--policies", help="Policies as Graph returns them (file, directory of *.json, or - for stdin).")] = None,
     profile: Annotated[Optional[list[Path]], typer.Option("--profile", help="Login window and/or menu bar profile (repeatable); design and client IDs are read from it.", dir_okay=False)] = None,
-    ca_design: Annotated[Optional[Design], typer.Option("--ca-design", help="Without --profile: A (scoped policy), B (excluded API) or D (no custom scope).")] = None,
+    ca_design: Annotated[Optional[Design], typer.Option("--ca-design", help="Without --profile: scoped-policy (A), excluded-api (B) or no-custom-scope (D), by name or letter.")] = None,
     client_id: Annotated[Optional[str], typer.Option("--client-id", help="Jamf Connect OIDC app's client ID (overrides the profile's OIDCClientID).")] = None,
     ropg_client_id: Annotated[Optional[str], typer.Option("--ropg-client-id", help="ROPG client ID (default: OIDCROPGID, else --client-id).")] = None,
     api_app_id: Annotated[Optional[str], typer.Option("--api-app-id", help="Private API app's client ID (default: from api://<ID>/... in the scopes).")] = None,
@@ -126,7 +134,7 @@ def ca_check(
     from profilegen.entra.casetup import build_setup
 
     login, menubar, where = read_profiles(profile or [])
-    setup = build_setup(login=login, menubar=menubar, where=where, design_letter=ca_design.value if ca_design else None,
+    setup = build_setup(login=login, menubar=menubar, where=where, design_letter=DESIGN_LETTER[ca_design.value] if ca_design else None,
                         client_id=client_id, ropg_client_id=ropg_client_id, api_app_id=api_app_id,
                         baseline=baseline_scopes.value)
     if graph:

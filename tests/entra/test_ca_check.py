@@ -53,6 +53,15 @@ def test_corpus_verdicts_per_design(name: str) -> None:
                 assert any(v.fix for _, v in result.problems(setup_for(design).design)) or design == "D"
 
 
+@pytest.mark.parametrize(("name", "letter"), [("scoped-policy", "A"), ("excluded-api", "B"), ("no-custom-scope", "D")])
+def test_design_names_are_generates_and_mean_their_letters(name: str, letter: str) -> None:
+    """One vocabulary (docs/cli.md): the names generate and blueprint take work here too."""
+    by_name = run_cli(["azure", "ca-check", "--policies", str(CORPUS), "--ca-design", name, *DESIGN_ARGS, "--format", "json"])
+    by_letter = run_cli(["azure", "ca-check", "--policies", str(CORPUS), "--ca-design", letter, *DESIGN_ARGS, "--format", "json"])
+    assert (by_name.exit_code, by_name.stdout, by_name.stderr) == (by_letter.exit_code, by_letter.stdout, by_letter.stderr)
+    assert json.loads(by_name.stdout)["design"] == letter
+
+
 @pytest.mark.parametrize("design", ["A", "B", "D"])
 def test_the_cli_reads_the_corpus_directory(design: str) -> None:
     done = run_cli(["azure", "ca-check", "--policies", str(CORPUS), "--ca-design", design, *DESIGN_ARGS, "--format", "json"])
