@@ -104,3 +104,14 @@ def test_tampered_content_and_signature(openssl: str, pki: PKI, tmp_path: Path, 
     assert verify_bytes(signature).broken == [
         "the signature does not verify with the signer's key: the file was changed after it was signed"]
     assert not changed.ok and not changed.intact
+
+
+def test_an_ec_signature_verifies(openssl: str, tmp_path: Path) -> None:
+    key, cert, out = tmp_path / "ec.key", tmp_path / "ec.pem", tmp_path / "ec.der"
+    subprocess.run([openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-subj",
+                    "/CN=EC Signer", "-days", "2", "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True, timeout=60)
+    subprocess.run([openssl, "cms", "-sign", "-nodetach", "-binary", "-outform", "DER", "-in", str(PROFILE), "-out", str(out),
+                    "-signer", str(cert), "-inkey", str(key), "-md", "sha256"], check=True, capture_output=True, timeout=60)
+    verdict = verify_bytes(out.read_bytes())
+    assert verdict.broken == [] and verdict.intact
+    assert verdict.chain == ["CN=EC Signer"]
