@@ -180,6 +180,32 @@ def _invoke(argv: list[str], *, env: dict[str, str | None] | None = None, input:
     return CliRunner().invoke(app, argv, env={**ENV, **(env or {})}, input=input)
 
 
+@pytest.fixture(autouse=True)
+def _in_a_temporary_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A hostile text argument is a relative path to a command that writes (an --out directory):
+    run where that lands in a temporary directory, never in the checkout (qa: a run on main wrote
+    ``xh\\xff\\xfey/`` with profiles, jamf.json and the blueprint into the repository, and it was
+    committed)."""
+    monkeypatch.chdir(tmp_path)
+
+
+def test_the_checkout_holds_no_file_name_that_is_not_utf8() -> None:
+    """A tracked path with bytes that are not UTF-8 is a test's output committed by mistake."""
+    import subprocess
+
+    listed = subprocess.run(["git", "-C", str(ROOT), "ls-files", "-z"], capture_output=True, check=False).stdout
+    bad = [name for name in listed.split(b"\0") if name and not _utf8(name)]
+    assert bad == []
+
+
+def _utf8(name: bytes) -> bool:
+    try:
+        name.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def test_every_command_has_a_baseline() -> None:
     assert set(COMMANDS) == set(BASELINES)
 
