@@ -295,7 +295,8 @@ def validate(
 
         trust = load_trust(ca_file)
     stdin = sys.stdin.buffer.read() if "-" in paths else None
-    results = applied(iter_results(paths, domain=domain.value if domain else None, stdin=stdin, trust=trust, jobs=jobs, targets=targets), selection)
+    progress = _Progress()
+    results = progress.counted(applied(iter_results(paths, domain=domain.value if domain else None, stdin=stdin, trust=trust, jobs=jobs, targets=targets), selection))
     if fmt in (ValidateFormat.text, ValidateFormat.json) and to_stdout:
         # Written as the run goes: a run over 50,000 files never holds its whole report.
         tally = Tally()
@@ -304,16 +305,19 @@ def validate(
             pieces = (_quiet_text(results, tally, strict=strict, explain=explain, colour=colour) if quiet
                       else iter_text(results, tally, explain=explain, colour=colour))
             for piece in pieces:
+                progress.clear()
                 if colour:  # escaped piece by piece already; echo() would escape our colours too
                     typer.echo(piece, nl=False)
                 else:
                     echo(piece, nl=False)
         else:
             for piece in iter_json(results, tally, explain=explain):
+                progress.clear()
                 echo(piece, nl=False)
         counts = tally.summary
     else:  # the CI formats and --output need every result before the first byte
         held = list(results)
+        progress.clear()
         report = render(held, fmt.value, strict=strict, explain=explain)
         if to_stdout:  # - is stdout, as for the inputs
             echo(report, nl=False)
@@ -325,8 +329,60 @@ def validate(
             else:
                 echo(as_text(held, explain=explain), nl=False)
         counts = summary(held)
+    progress.clear()
     if counts["errors"] or (strict and counts["warnings"]):
         raise typer.Exit(1)
+
+
+class _Progress:
+    """`validating: N files` on stderr, rewritten in place, for a person watching a long run:
+    only when stderr is a terminal (never in CI logs or a pipe), TERM is not "dumb", and the run
+    has lasted a second (short runs stay as they were). The line is erased before each piece
+    of the report, so the report on the same terminal is never mixed with it."""
+
+    AFTER_ENV = "PROFILEGEN_TEST_PROGRESS_AFTER"  # test-only: seconds before the line shows
+
+    def __init__(self) -> None:
+        import os
+        import time
+
+        try:
+            tty = sys.stderr.isatty()
+        except (AttributeError, ValueError, OSError):
+            tty = False
+        self.on = tty and os.environ.get("TERM") != "dumb"
+        try:
+            after = float(os.environ.get(self.AFTER_ENV, "1"))
+        except ValueError:
+            after = 1.0
+        self.start = time.monotonic() + after
+        self.last = 0.0
+        self.count = 0
+        self.shown = False
+
+    def counted(self, results: Any) -> Any:
+        import time
+
+        for result in results:
+            self.count += 1
+            now = time.monotonic()
+            if self.on and now >= self.start and now - self.last >= 0.1:
+                self.last = now
+                self._write(f"\rvalidating: {self.count} file(s)\x1b[K")
+                self.shown = True
+            yield result
+
+    def clear(self) -> None:
+        if self.shown:
+            self._write("\r\x1b[K")
+            self.shown = False
+
+    def _write(self, text: str) -> None:
+        try:
+            sys.stderr.write(text)
+            sys.stderr.flush()
+        except (OSError, ValueError):
+            self.on = self.shown = False
 
 
 def _colour_terminal() -> bool:

@@ -51,3 +51,36 @@ def test_severity_in_colour_on_a_tty_only(tmp_path: Path) -> None:
     assert piped.returncode == 1 and " PG101 error: " in piped.stdout and "\x1b[" not in piped.stdout
     quiet = on_a_tty(["validate", "--quiet", str(bad)], {})
     assert quiet.count("\n") == 1 and RED in quiet
+
+
+def test_progress_line_on_a_terminal_stderr_only(tmp_path: Path) -> None:
+    """A long run (made long for the test by PROFILEGEN_TEST_PROGRESS_AFTER=0) shows
+    `validating: N file(s)` on a terminal's stderr, erased before the report; never in a pipe."""
+    for n in range(30):
+        (tmp_path / f"b{n}.plist").write_bytes(BROKEN)
+    master, slave = pty.openpty()
+    try:
+        done = subprocess.run([SCRIPT, "validate", "--format", "sarif", str(tmp_path)], stdout=subprocess.PIPE, stderr=slave,
+                              env=env({"TERM": "xterm", "PROFILEGEN_TEST_PROGRESS_AFTER": "0"}), timeout=60, check=False)
+        os.close(slave)
+        slave = -1
+        err = b""
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            err += chunk
+    finally:
+        if slave != -1:
+            os.close(slave)
+        os.close(master)
+    assert done.returncode == 1
+    text = err.decode("utf-8")
+    assert text.startswith("\rvalidating: 1 file(s)\x1b[K") and text.endswith("\r\x1b[K"), repr(text)
+    assert b"validating" not in done.stdout and done.stdout.startswith(b"{")
+    piped = subprocess.run([SCRIPT, "validate", str(tmp_path)], capture_output=True, text=True,
+                           env=env({"TERM": "xterm", "PROFILEGEN_TEST_PROGRESS_AFTER": "0"}), timeout=60, check=False)
+    assert piped.returncode == 1 and "validating" not in piped.stderr and piped.stderr == ""
