@@ -295,14 +295,16 @@ def validate(
 
         trust = load_trust(ca_file)
     stdin = sys.stdin.buffer.read() if "-" in paths else None
-    progress = _Progress()
+    from profilegen.cli.validate_output import Progress, colour_terminal, quiet_text
+
+    progress = Progress()
     results = progress.counted(applied(iter_results(paths, domain=domain.value if domain else None, stdin=stdin, trust=trust, jobs=jobs, targets=targets), selection))
     if fmt in (ValidateFormat.text, ValidateFormat.json) and to_stdout:
         # Written as the run goes: a run over 50,000 files never holds its whole report.
         tally = Tally()
         if fmt is ValidateFormat.text:
-            colour = _colour_terminal()
-            pieces = (_quiet_text(results, tally, strict=strict, explain=explain, colour=colour) if quiet
+            colour = colour_terminal()
+            pieces = (quiet_text(results, tally, strict=strict, explain=explain, colour=colour) if quiet
                       else iter_text(results, tally, explain=explain, colour=colour))
             for piece in pieces:
                 progress.clear()
@@ -324,7 +326,7 @@ def validate(
         else:
             write_files(output.parent, [(output.name, report.encode("utf-8"))], force=force, option="--output")  # type: ignore[union-attr]
             if quiet:
-                for piece in _quiet_text(held, Tally(), strict=strict, explain=explain):
+                for piece in quiet_text(held, Tally(), strict=strict, explain=explain):
                     echo(piece, nl=False)
             else:
                 echo(as_text(held, explain=explain), nl=False)
@@ -332,94 +334,6 @@ def validate(
     progress.clear()
     if counts["errors"] or (strict and counts["warnings"]):
         raise typer.Exit(1)
-
-
-class _Progress:
-    """`validating: N files` on stderr, rewritten in place, for a person watching a long run:
-    only when stderr is a terminal (never in CI logs or a pipe), TERM is not "dumb", and the run
-    has lasted a second (short runs stay as they were). The line is erased before each piece
-    of the report, so the report on the same terminal is never mixed with it."""
-
-    AFTER_ENV = "PROFILEGEN_TEST_PROGRESS_AFTER"  # test-only: seconds before the line shows
-
-    def __init__(self) -> None:
-        import os
-        import time
-
-        try:
-            tty = sys.stderr.isatty()
-        except (AttributeError, ValueError, OSError):
-            tty = False
-        self.on = tty and os.environ.get("TERM") != "dumb"
-        try:
-            after = float(os.environ.get(self.AFTER_ENV, "1"))
-        except ValueError:
-            after = 1.0
-        self.start = time.monotonic() + after
-        self.last = 0.0
-        self.count = 0
-        self.shown = False
-
-    def counted(self, results: Any) -> Any:
-        import time
-
-        for result in results:
-            self.count += 1
-            now = time.monotonic()
-            if self.on and now >= self.start and now - self.last >= 0.1:
-                self.last = now
-                self._write(f"\rvalidating: {self.count} file(s)\x1b[K")
-                self.shown = True
-            yield result
-
-    def clear(self) -> None:
-        if self.shown:
-            self._write("\r\x1b[K")
-            self.shown = False
-
-    def _write(self, text: str) -> None:
-        try:
-            sys.stderr.write(text)
-            sys.stderr.flush()
-        except (OSError, ValueError):
-            self.on = self.shown = False
-
-
-def _colour_terminal() -> bool:
-    """Colour for a person at a terminal: stdout is a TTY, NO_COLOR is unset or empty
-    (https://no-color.org) and TERM is not "dumb". A pipe or a file never gets colour."""
-    import os
-
-    try:
-        tty = sys.stdout.isatty()
-    except (AttributeError, ValueError, OSError):
-        return False
-    return tty and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
-
-
-def _quiet_text(results: Any, tally: Any, *, strict: bool, explain: bool, colour: bool = False) -> Any:
-    """`validate --quiet`: the text report's lines for the findings that fail the run (errors,
-    and warnings with --strict), without the summary line: a clean run prints nothing. The
-    machine formats (json, sarif, junit, github) are whole documents and --quiet leaves them so.
-    ``tally`` still counts every finding: the exit code does not depend on --quiet."""
-    from dataclasses import replace
-
-    from profilegen.rules.findings import Severity
-    from profilegen.validate.report import Tally, iter_text
-
-    failing = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
-
-    def shown() -> Any:
-        for r in results:
-            tally.add(r)
-            yield replace(r, findings=[f for f in r.findings if f.severity in failing])
-
-    pieces = iter_text(shown(), Tally(), explain=explain, colour=colour)
-    previous = None
-    for piece in pieces:  # every piece but the last, which is the summary line
-        if previous is not None:
-            yield previous
-        previous = piece
 
 
 class RulesFormat(str, Enum):
