@@ -187,7 +187,8 @@ def _write_out(out: Path, files: list[tuple[str, bytes]], *, force: bool) -> Non
     if not force:  # refused up front with a better reason; write_files refuses again under its lock
         differing = [str(out / name) for name, data in files if (out / name).is_file() and _read(out / name) != data]
         if differing:
-            raise OutputExistsError(f"--out: {', '.join(differing)} already exists and differs from what this run writes; "
+            verbs = "exists and differs" if len(differing) == 1 else "exist and differ"
+            raise OutputExistsError(f"--out: {', '.join(differing)} already {verbs} from what this run writes; "
                                     "pass --force to overwrite (--check lists the changed keys)")
     written = {p.name for p in write_plan(out, files, force=force)[0]}
     for name, _ in files:

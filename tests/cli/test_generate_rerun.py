@@ -127,3 +127,12 @@ def test_check_bad_input_exit_2(runner, tmp_path):  # type: ignore[no-untyped-de
     assert bad.exit_code == 2 and "--tenant" in bad.stderr
     assert not out.exists()
 
+
+
+def test_two_changed_files_named_in_one_line(runner, tmp_path):  # type: ignore[no-untyped-def]
+    out = tmp_path / "out"
+    assert gen(runner, out).exit_code == 0
+    result = gen(runner, out, "--organization", "Other")  # PayloadOrganization of both profiles
+    assert result.exit_code == 2
+    assert said(result) == [f"profilegen: --out: {out / LOGIN}, {out / MENUBAR} already exist and differ from what this run writes; "
+                            "pass --force to overwrite (--check lists the changed keys)"]
