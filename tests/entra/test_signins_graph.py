@@ -32,7 +32,7 @@ RECORDS = [signin("alex@contoso.com", 50076), signin("alex@contoso.com", 50076),
 
 
 def run(fake: FakeGraph, *extra: str, input: str = TOKEN + "\n") -> Any:
-    done = run_cli(["signins", "--graph", "--token-stdin", "--app-id", CLIENT, *graph_args(fake), *extra], input=input)
+    done = run_cli(["signins", "--graph", "--token-stdin", "--client-id", CLIENT, *graph_args(fake), *extra], input=input)
     assert TOKEN not in done.stdout + done.stderr
     return done
 
@@ -50,7 +50,7 @@ def test_graph_sign_ins_are_paged_filtered_and_triaged_like_an_export(fake_graph
     assert all(g["query"]["$filter"] == [filt] for g in gets)  # the nextLink keeps the filter
     export = tmp_path / "s.json"
     export.write_text(json.dumps({"value": RECORDS}), encoding="utf-8")
-    offline = run_cli(["signins", str(export), "--app-id", CLIENT])
+    offline = run_cli(["signins", str(export), "--client-id", CLIENT])
     assert done.stdout == offline.stdout and "kim@contoso.com" in done.stdout
     js = run(fake_graph, "--format", "json")
     doc = json.loads(js.stdout)
@@ -81,10 +81,10 @@ def test_a_token_without_audit_log_permission(fake_graph: FakeGraph) -> None:
     ("args", "message"),
     [
         (["signins", "--graph", "--token-stdin"], "--client-id: required with --graph"),
-        (["signins", "--graph", "--token-stdin", "--app-id", "jamf"], "--client-id: 'jamf' is not a client ID GUID"),
-        (["signins", "--graph", "--token-stdin", "--app-id", CLIENT, "--since", "yesterday"], "--since: 'yesterday' is not a time"),
-        (["signins", "--graph", "--token-stdin", "--app-id", CLIENT, "--since", "90d"], "is more than 30 days ago"),
-        (["signins", "--graph", "--token-stdin", "--app-id", CLIENT, "x.csv"], "--graph: give either export files or --graph"),
+        (["signins", "--graph", "--token-stdin", "--client-id", "jamf"], "--client-id: 'jamf' is not a client ID GUID"),
+        (["signins", "--graph", "--token-stdin", "--client-id", CLIENT, "--since", "yesterday"], "--since: 'yesterday' is not a time"),
+        (["signins", "--graph", "--token-stdin", "--client-id", CLIENT, "--since", "90d"], "is more than 30 days ago"),
+        (["signins", "--graph", "--token-stdin", "--client-id", CLIENT, "x.csv"], "--graph: give either export files or --graph"),
         (["signins"], "FILE: missing; give one or more exported sign-in logs (or - for stdin), or use --graph"),
     ],
 )
