@@ -1,0 +1,120 @@
+"""validate.pipeline edge cases the mutation run found untested (issue 23): findings of a value
+the renderer parsed back, the cross-file pair when its counts do not allow a comparison, and a
+pair file that changed on disk between the check and the comparison."""
+
+from __future__ import annotations
+
+import plistlib
+from pathlib import Path
+
+from profilegen.rules.findings import Severity
+import pytest
+
+from profilegen.core import pool
+from profilegen.validate.pipeline import FileResult, Pair, _settings_of, check_files, check_value, iter_results, validate_paths
+from tests.cases.make_cases import LOGIN, MENUBAR, login
+
+T2 = "0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0"
+BAR_T2 = {"IdPSettings": {**MENUBAR["IdPSettings"], "TenantID": T2}}
+
+
+def write(path: Path, value: object) -> str:
+    path.write_bytes(plistlib.dumps(value))
+    return str(path)
+
+
+def test_check_value_reports_every_layer_after_the_xml() -> None:
+    # generate and variants validate what they rendered through check_value: its findings are
+    # the catalog's, the Entra rules' and the security rules', without lines (no XML was read).
+    found = check_value(login(OIDCTenant=None, OIDCRedirectURI="HTTP://x"), "a.plist", domain="login")
+    assert [(f.code, f.severity, f.key, f.line) for f in found] == [
+        ("PG401", Severity.WARNING, "OIDCTenant", None),
+        ("PG420", Severity.INFO, "OIDCScopes", None),
+        ("PG503", Severity.ERROR, "OIDCRedirectURI", None),
+    ]
+    assert found[2].message == "uses http://; change it to https://"
+
+
+def pair_files(tmp_path: Path) -> tuple[list[FileResult], Pair, str, str]:
+    a = write(tmp_path / "a.login.plist", LOGIN)
+    b = write(tmp_path / "b.menubar.plist", BAR_T2)
+    results, pair = check_files([a, b], None, None, None)
+    return results, pair, a, b
+
+
+def codes(results: list[FileResult]) -> list[list[str]]:
+    return [[f.code for f in r.findings] for r in results]
+
+
+def test_pair_report_compares_one_login_and_one_menu_bar_in_two_files(tmp_path: Path) -> None:
+    results, pair, a, _ = pair_files(tmp_path)
+    before = codes(results)
+    pair.report(results, domain=None, stdin=None, trust=None)
+    assert codes(results) == [before[0], [*before[1], "PG406"]]
+    assert results[1].findings[-1].message.endswith(f" (login window: {a})")
+
+
+def test_pair_report_compares_nothing_unless_the_counts_are_one_and_one(tmp_path: Path) -> None:
+    # Pair.report is also reached with counts merged from workers: two login windows (or two
+    # menu bars) are no pair, whatever the first of each is.
+    for counts in ({"logins": 2}, {"menubars": 2}, {"owners": 1}, {"logins": 0}, {"menubars": 0}):
+        results, pair, _, _ = pair_files(tmp_path)
+        before = codes(results)
+        for name, value in counts.items():
+            setattr(pair, name, value)
+        if counts.get("logins") == 0:
+            pair.login = None
+        if counts.get("menubars") == 0:
+            pair.menubar = None
+        pair.report(results, domain=None, stdin=None, trust=None)
+        assert codes(results) == before, counts
+
+
+def test_a_pair_file_changed_on_disk_is_not_compared(tmp_path: Path) -> None:
+    # Checked as one login window and one menu bar, then rewritten before the comparison reads
+    # them again: with no login window, or two menu bars, there is nothing to compare.
+    results, pair, a, b = pair_files(tmp_path)
+    before = codes(results)
+    write(Path(a), {"PayloadContent": []})
+    pair.report(results, domain=None, stdin=None, trust=None)
+    assert codes(results) == before
+    assert _settings_of(a, "login", None, None, None) is None
+    mcx = {"PayloadType": "Configuration", "PayloadVersion": 1, "PayloadIdentifier": "x", "PayloadUUID": "11111111-2222-4333-8444-000000000009",
+           "PayloadDisplayName": "x",
+           "PayloadContent": [
+               {"PayloadType": "com.jamf.connect", "PayloadVersion": 1, "PayloadIdentifier": f"x.{n}",
+                "PayloadUUID": f"11111111-2222-4333-8444-00000000000{n}", **BAR_T2} for n in (1, 2)]}
+    write(Path(b), mcx)
+    assert _settings_of(b, "menubar", None, None, None) is None
+    # The login window as it was, the menu bar file now with two menu bars: still no pair.
+    results, pair, a, b = pair_files(tmp_path)
+    before = codes(results)
+    write(Path(b), mcx)
+    pair.report(results, domain=None, stdin=None, trust=None)
+    assert codes(results) == before
+    assert _settings_of(str(tmp_path / "gone.plist"), "menubar", None, None, None) is None
+
+
+def test_the_pair_in_a_run_of_two_files_is_the_same_either_way(tmp_path: Path) -> None:
+    a = write(tmp_path / "a.login.plist", LOGIN)
+    b = write(tmp_path / "b.menubar.plist", BAR_T2)
+    assert [c for r in validate_paths([a, b]) for c in [f.code for f in r.findings] if c == "PG406"] == ["PG406"]
+    assert [c for r in validate_paths([a, a]) for c in [f.code for f in r.findings] if c == "PG406"] == []
+
+
+@pytest.mark.parametrize("kind", ["login", "menubar"])
+def test_results_stream_once_no_single_pair_is_possible(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str) -> None:
+    # A second login window (or menu bar) ends any chance of a pair: the results held so far
+    # are given out then, before the next file is read (memory stays flat on a large run).
+    monkeypatch.setattr(pool, "SERIAL_CHUNK", 1)
+    value = LOGIN if kind == "login" else MENUBAR
+    a = write(tmp_path / "a.plist", value)
+    b = write(tmp_path / "b.plist", value)
+    c = write(tmp_path / "c.plist", MENUBAR if kind == "login" else LOGIN)
+    stream = iter_results([a, b, c], jobs=1)
+    first = next(stream)
+    assert first.path == a
+    Path(c).unlink()  # not read yet
+    rest = list(stream)
+    assert [r.path for r in rest] == [b, c]
+    assert [(f.code, f.message) for f in rest[1].findings] == [("PG106", "cannot read the file: No such file or directory")]
