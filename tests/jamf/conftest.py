@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -16,6 +17,21 @@ ENV: dict[str, str | None] = {
     "PROFILEGEN_JAMF_CLIENT_ID": CLIENT_ID, "PROFILEGEN_JAMF_CLIENT_SECRET": CLIENT_SECRET,
     "PROFILEGEN_JAMF_USERNAME": None, "PROFILEGEN_JAMF_PASSWORD": None, "PROFILEGEN_JAMF_BACKOFF_SCALE": "0.001",
 }
+
+
+# One login window profile, generated, as the scope and hostile-answer tests push it.
+LOGIN_ARGS = ["--tenant", "contoso.onmicrosoft.com", "--client-id", "00000000-0000-4000-8000-00000000000a",
+              "--organization", "Contoso", "--identifier", "com.contoso.jc", "--component", "login"]
+LOGIN_NAME = "Jamf Connect Login Window"
+
+
+@pytest.fixture()
+def login(tmp_path: Path) -> Path:
+    out = tmp_path / "out"
+    result = run_cli(["generate", *LOGIN_ARGS, "--out", str(out)])
+    assert result.exit_code == 0, result.stderr
+    [path] = out.iterdir()
+    return path
 
 
 @pytest.fixture()

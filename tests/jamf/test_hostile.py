@@ -13,21 +13,11 @@ import pytest
 from tests.entra.conftest import run_cli
 
 from .conftest import ENV as JAMF_ENV
-from .conftest import jamf
+from .conftest import LOGIN_ARGS, LOGIN_NAME, jamf
 from .fake import CLIENT_SECRET, FakeJamf
 from .test_variants_pull import variants
 
-ARGS = ["--tenant", "contoso.onmicrosoft.com", "--client-id", "00000000-0000-4000-8000-00000000000a",
-        "--organization", "Contoso", "--identifier", "com.contoso.jc", "--component", "login"]
-NAME = "Jamf Connect Login Window"
-
-
-@pytest.fixture()
-def login(tmp_path: Path) -> Path:
-    out = tmp_path / "out"
-    assert run_cli(["generate", *ARGS, "--out", str(out)]).exit_code == 0
-    [path] = out.iterdir()
-    return path
+ARGS, NAME = LOGIN_ARGS, LOGIN_NAME
 
 
 def _no_traceback(result: Any) -> None:

@@ -14,21 +14,10 @@ import pytest
 
 from tests.entra.conftest import run_cli
 
-from .conftest import jamf, pulled_scope
+from .conftest import LOGIN_ARGS, LOGIN_NAME, jamf, pulled_scope
 from .fake import FakeJamf
 
-ARGS = ["--tenant", "contoso.onmicrosoft.com", "--client-id", "00000000-0000-4000-8000-00000000000a",
-        "--organization", "Contoso", "--identifier", "com.contoso.jc", "--component", "login"]
-NAME = "Jamf Connect Login Window"
-
-
-@pytest.fixture()
-def login(tmp_path: Path) -> Path:
-    out = tmp_path / "out"
-    result = run_cli(["generate", *ARGS, "--out", str(out)])
-    assert result.exit_code == 0, result.stderr
-    [path] = out.iterdir()
-    return path
+ARGS, NAME = LOGIN_ARGS, LOGIN_NAME
 
 
 def _web_page(fake: FakeJamf) -> None:
