@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import json
 import os
 import shlex
 import signal
@@ -33,7 +34,10 @@ from tests.entra.conftest import CLIENT_ID as ROPG_CLIENT_ID
 from tests.entra.conftest import PASSWORD, SCENARIOS, TENANT, FakeEntra, _handler
 from tests.entra.graph_fake import GRAPH_APP, SECRET, FakeGraph
 from tests.entra.graph_fake import _handler as graph_handler
-from tests.helpers import QuietServer
+from tests.entra.test_ca_graph import CORPUS as CA_CORPUS
+from tests.entra.test_ca_graph import NAMES as CA_POLICIES
+from tests.entra.test_signins_graph import RECORDS as SIGNINS
+from tests.helpers import API, CLIENT, QuietServer
 from tests.jamf.fake import CLIENT_ID as JAMF_CLIENT_ID
 from tests.jamf.fake import CLIENT_SECRET as JAMF_CLIENT_SECRET
 from tests.jamf.fake import FakeJamf
@@ -104,6 +108,8 @@ def exports(jamf: str, entra: str, graph: str) -> list[tuple[str, str]]:
         ("LOOKALIKE_GRAPH_URL", graph),
         ("LOOKALIKE_GRAPH_CLIENT_ID", GRAPH_APP),
         ("LOOKALIKE_GRAPH_SECRET", SECRET),
+        ("LOOKALIKE_CLIENT_ID", CLIENT),
+        ("LOOKALIKE_API_APP_ID", API),
     ]
 
 
@@ -135,6 +141,10 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write(f"lookalike: --env-file: {args.env_file} exists; remove it or add --force\n")
         raise SystemExit(2)
     jamf, entra, graph = FakeJamf(), FakeEntra(""), FakeGraph()
+    # Graph holds the policies and sign-ins its own tests page through (test_ca_graph.py,
+    # test_signins_graph.py), so ca-check --graph and signins --graph have something to report.
+    graph.policies = [json.loads((CA_CORPUS / f"{n}.json").read_text(encoding="utf-8")) for n in CA_POLICIES]
+    graph.signins = list(SIGNINS)
     servers = []
     try:
         for n, (handler, what) in enumerate(((jamf_handler(jamf), "Jamf Pro"), (_entra_handler(entra), "Entra ID"),

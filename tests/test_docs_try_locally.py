@@ -69,6 +69,8 @@ def test_page_runs_against_the_lookalike(tmp_path: Path) -> None:
         exports = dict(re.findall(r"^export (\w+)=(.*)$", out, re.M))
         urls = {k: v for k, v in exports.items() if k.endswith("_URL")}
         assert set(urls) == {"LOOKALIKE_JAMF_URL", "LOOKALIKE_DISCOVERY_URL", "LOOKALIKE_GRAPH_URL"}
+        for name in ("LOOKALIKE_GRAPH_SECRET", "PROFILEGEN_JAMF_CLIENT_SECRET", "LOOKALIKE_PASSWORD"):
+            assert name in exports, name
         assert all(re.fullmatch(r"http://127\.0\.0\.1:\d+(/\S*)?", u) for u in urls.values()), urls
         env_file = tmp_path / "profilegen-lookalike.env"
         # the file holds exactly the printed export lines
@@ -92,8 +94,12 @@ def test_page_runs_against_the_lookalike(tmp_path: Path) -> None:
     verdicts = [line for line in lines if "password verified" in line or "password NOT verified" in line]
     assert verdicts == ["success: password verified", "wrong_password (AADSTS50126): password NOT verified",
                         "password_ok_mfa_required (AADSTS50076): password verified"]
+    assert "\nfits design B: no\n" in got
+    assert "5 sign-ins read, 4 from Jamf Connect" in got
+    assert "! real wrong passwords (wrong_password, e.g. AADSTS50126) for: kim@contoso.com\n" in got
     # the throwaway password went in on stdin and never came back out
-    assert exports["LOOKALIKE_PASSWORD"].strip("'") not in got + done.stderr
+    for name in ("LOOKALIKE_PASSWORD", "LOOKALIKE_GRAPH_SECRET", "PROFILEGEN_JAMF_CLIENT_SECRET"):
+        assert shlex.split(exports[name])[0] not in got + done.stderr, name
 
 
 def test_sigterm_stops_cleanly_and_ports_are_given(tmp_path: Path) -> None:
