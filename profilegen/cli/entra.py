@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -40,6 +41,13 @@ from profilegen.entra import (
     DEFAULT_APP_NAME,
     DEFAULT_STANDARD_ROLE,
 )
+
+
+class SigninFormat(str, Enum):
+    text = "text"
+    json = "json"
+    csv = "csv"
+    html = "html"
 
 
 def stdin_is_terminal() -> bool:
@@ -96,8 +104,11 @@ def ropg_check(
 def signins(
     files: Annotated[Optional[list[Path]], typer.Argument(help="Exported sign-in logs: Graph/portal JSON or portal CSV, or - for stdin.")] = None,
     app_id: Annotated[Optional[list[str]], typer.Option("--client-id", "--app-id", help="Jamf Connect's Entra client ID (repeatable; default: the client IDs in --config).")] = None,
-    fmt: ReportFormatOpt = ReportFormat.text,
+    fmt: Annotated[SigninFormat, typer.Option("--format", help="text for people, json for scripts, csv (per day and user) for Excel, html (a chart) for the security team.")] = SigninFormat.text,
     config: ConfigOpt = None,
+    output: Annotated[Optional[Path], typer.Option("--output", help="With --format csv or html: write to this file (atomically) instead of stdout.", dir_okay=False)] = None,
+    force: ForceOpt = False,
+    change_date: Annotated[Optional[str], typer.Option("--change-date", help="With --format csv or html: YYYY-MM-DD of a change (e.g. a new Conditional Access design); counts before and after it.")] = None,
     graph: Annotated[bool, typer.Option("--graph", help="Read the sign-in log live from Graph (AuditLog.Read.All) instead of files.")] = False,
     since: Annotated[str, typer.Option("--since", help="With --graph: 24h, 7d, 2026-11-20 or 2026-11-20T08:00:00Z (at most 30 days).")] = "24h",
     max_rows: Annotated[int, typer.Option("--max-rows", min=1, max=1_000_000, help="With --graph: stop with an error beyond this many sign-ins.")] = 100_000,
@@ -126,8 +137,18 @@ def signins(
         given = next(o for o, v in (("--token-stdin", token_stdin), ("--tenant", tenant), ("--graph-client-id", graph_client_id),
                                  ("--ca-file", ca_file)) if v)
         raise InputError(f"{given}: only with --graph; add --graph or drop {given}")
+    daily = None
+    change: Optional[str] = None
+    if fmt in (SigninFormat.csv, SigninFormat.html):
+        from profilegen.entra.daily import Daily, parse_change_date
+
+        change = parse_change_date(change_date)
+        daily = Daily()
+    elif output is not None or change_date is not None:
+        given = "--output" if output is not None else "--change-date"
+        raise InputError(f"{given}: only with --format csv or --format html; add one of them or drop {given}")
     with RowSpool() as spool:
-        keep = spool.add if fmt is ReportFormat.json else None
+        keep = spool.add if fmt is SigninFormat.json else daily.add if daily is not None else None
         if graph:
             from profilegen.cli.graph_inputs import graph_signin_records
 
@@ -141,11 +162,32 @@ def signins(
             result = triage_files(files or [], jamf, keep, stdin=sys.stdin.buffer)
         for line in triage_notes(result, jamf):
             echo_line(f"profilegen: {line}", err=True)
-        if fmt is ReportFormat.text:
+        if fmt is SigninFormat.text:
             echo(triage_text(result, jamf), nl=False)
+            return
+        if daily is not None:
+            write_daily(daily, change, fmt, output, force=force)
             return
         for chunk in triage_json(result, spool.rows()):
             sys.stdout.write(chunk)
+
+
+def write_daily(daily: object, change: str | None, fmt: SigninFormat, output: Optional[Path], *, force: bool) -> None:
+    from profilegen.entra.daily import daily_csv, daily_html
+
+    text = daily_csv(daily, change) if fmt is SigninFormat.csv else daily_html(daily, change)  # type: ignore[arg-type]
+    # A BOM for the CSV: Excel reads a UTF-8 CSV without one as the local code page and garbles
+    # non-ASCII names. A name with a lone surrogate (an undecodable byte) is written escaped.
+    data = text.encode("utf-8-sig" if fmt is SigninFormat.csv else "utf-8", errors="backslashreplace")
+    if output is None:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    from profilegen.core.writer import write_files
+
+    target = write_files(output.parent, [(output.name, data)], force=force, option="--output")[0]
+    echo_line(f"wrote {target}", err=True)
 
 
 azure_app = typer.Typer(help="Entra ID app registration helpers.", no_args_is_help=True)
