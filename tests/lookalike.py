@@ -113,18 +113,44 @@ def exports(jamf: str, entra: str, graph: str) -> list[tuple[str, str]]:
     ]
 
 
+def shown(path: Path) -> str:
+    """A path as the terminal may see it: control, bidi and undecodable characters escaped."""
+    text = str(path)
+    return text if text.isprintable() and _encodable(text) else ascii(text)
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode(sys.stdout.encoding or "utf-8")
+    except UnicodeEncodeError:  # lone surrogates from undecodable bytes
+        return False
+    return True  # bidi controls are format characters: isprintable() already refused them
+
+
 def _write_env(path: Path, text: str, force: bool) -> None:
-    if path.exists() and not force:
-        sys.stderr.write(f"lookalike: --env-file: {path} exists; remove it or add --force\n")
-        raise SystemExit(2)
+    """Atomically: a temporary file beside it, then linked into place (refused if another run
+    got there first) or, with --force, renamed over the old one."""
     try:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        sys.stderr.write(f"lookalike: --env-file: cannot write {shown(path)} ({exc.strerror}); give a writable path\n")
+        raise SystemExit(2) from None
+    try:
         with os.fdopen(fd, "w", encoding="utf-8") as out:
             out.write(text)
-        os.replace(tmp, path)
-    except OSError as exc:
-        sys.stderr.write(f"lookalike: --env-file: cannot write {path} ({exc.strerror}); give a writable path\n")
+        if force:
+            os.replace(tmp, path)
+        else:
+            os.link(tmp, path)
+    except FileExistsError:
+        sys.stderr.write(f"lookalike: --env-file: {shown(path)} exists; remove it or add --force\n")
         raise SystemExit(2) from None
+    except OSError as exc:
+        sys.stderr.write(f"lookalike: --env-file: cannot write {shown(path)} ({exc.strerror}); give a writable path\n")
+        raise SystemExit(2) from None
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -138,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"argument --port: {args.port} is outside 1024..65533; give a port in that range or leave it out")
 
     if args.env_file is not None and args.env_file.exists() and not args.force:  # before any port is held
-        sys.stderr.write(f"lookalike: --env-file: {args.env_file} exists; remove it or add --force\n")
+        sys.stderr.write(f"lookalike: --env-file: {shown(args.env_file)} exists; remove it or add --force\n")
         raise SystemExit(2)
     jamf, entra, graph = FakeJamf(), FakeEntra(""), FakeGraph()
     # Graph holds the policies and sign-ins its own tests page through (test_ca_graph.py,
@@ -159,8 +185,7 @@ def main(argv: list[str] | None = None) -> int:
         raise
     # Installed once the ports are held: a refusal above leaves the caller's handlers alone.
     stop = threading.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: stop.set())
+    before = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
     env = exports(jamf.base, entra.base, graph.base)
     lines = "".join(f"export {k}={shlex.quote(v)}\n" for k, v in env)
     written = False
@@ -177,12 +202,14 @@ def main(argv: list[str] | None = None) -> int:
             f"#   Microsoft Graph: {graph.base}\n"
             "# Paste into another terminal (every command also needs --allow-http-loopback):\n"
             f"{lines}"
-            + (f"# (also in {args.env_file}: . {shlex.quote(str(args.env_file))})\n" if written else "")
+            + (f"# (also in {shown(args.env_file)})\n" if written else "")
             + "# Ctrl-C stops.\n")
         sys.stdout.flush()
         while not stop.wait(0.5):
             pass
     finally:
+        for sig, handler in before.items():  # the caller's again (main() called in-process)
+            signal.signal(sig, handler)
         for server in servers:
             server.shutdown()
             server.server_close()
@@ -193,4 +220,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    try:
+        raise SystemExit(main())
+    except KeyboardInterrupt:  # Ctrl-C before the handlers were installed: nothing was started yet
+        sys.stderr.write("lookalike: stopped\n")
+        raise SystemExit(0) from None

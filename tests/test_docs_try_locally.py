@@ -138,3 +138,27 @@ def test_refusals_are_one_line_and_exit_2(tmp_path: Path, capsys: pytest.Capture
     assert stopped.value.code == 2
     assert capsys.readouterr().err == f"lookalike: --env-file: {existing} exists; remove it or add --force\n"
     assert existing.read_text(encoding="utf-8") == "mine\n"
+
+
+def test_an_odd_env_file_path_is_escaped_and_nothing_is_left(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    before = signal.getsignal(signal.SIGINT)
+    odd = tmp_path / ("missing" + "\udcff" + "\u202e") / "l.env"
+    with pytest.raises(SystemExit) as stopped:
+        main(["--env-file", str(odd)])
+    err = capsys.readouterr().err
+    assert stopped.value.code == 2 and err.count("\n") == 1
+    assert err.startswith(f"lookalike: --env-file: cannot write {ascii(str(odd))} (No such file or directory)"), err
+    assert "\u202e" not in err and list(tmp_path.iterdir()) == []
+    assert signal.getsignal(signal.SIGINT) == before  # the look-alike gave the handler back
+
+
+def test_two_runs_sharing_an_env_file_second_is_refused(tmp_path: Path) -> None:
+    first, out = start(tmp_path)
+    try:
+        second = subprocess.run([sys.executable, "-m", "tests.lookalike", "--env-file", str(tmp_path / "profilegen-lookalike.env")],
+                                cwd=ROOT, capture_output=True, text=True, timeout=30)
+        assert second.returncode == 2 and second.stdout == ""
+        assert second.stderr == f"lookalike: --env-file: {tmp_path / 'profilegen-lookalike.env'} exists; remove it or add --force\n"
+        assert (tmp_path / "profilegen-lookalike.env").read_text(encoding="utf-8") in out  # the first run's file, untouched
+    finally:
+        assert stop(first, signal.SIGINT) == (0, "lookalike: stopped\n")
