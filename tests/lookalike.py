@@ -121,7 +121,7 @@ def shown(path: Path) -> str:
 
 def _encodable(text: str) -> bool:
     try:
-        text.encode(sys.stdout.encoding or "utf-8")
+        text.encode("utf-8")
     except UnicodeEncodeError:  # lone surrogates from undecodable bytes
         return False
     return True  # bidi controls are format characters: isprintable() already refused them
@@ -194,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
             _write_env(args.env_file, lines, args.force)
             written = True
         users = "".join(f"#   {u}@contoso.com: {what}\n" for u, what in USERS.items())
-        sys.stdout.write(
+        text = (
             "# profilegen look-alikes on 127.0.0.1 (throwaway credentials; nothing leaves this machine)\n"
             f"#   Jamf Pro:        {jamf.base}  (categories: Jamf Connect; groups: {', '.join(sorted(jamf.groups))})\n"
             f"#   Entra ID:        {entra.base}  (ropg-check users, password $LOOKALIKE_PASSWORD; any other password: AADSTS50126)\n"
@@ -204,7 +204,11 @@ def main(argv: list[str] | None = None) -> int:
             f"{lines}"
             + (f"# (also in {shown(args.env_file)})\n" if written else "")
             + "# Ctrl-C stops.\n")
-        sys.stdout.flush()
+        try:  # UTF-8 whatever the locale says: the export lines must paste byte for byte
+            sys.stdout.buffer.write(text.encode("utf-8", "backslashreplace"))
+            sys.stdout.buffer.flush()
+        except BrokenPipeError:  # `| head`: keep serving; the --env-file still holds the lines
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         while not stop.wait(0.5):
             pass
     finally:

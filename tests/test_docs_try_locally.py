@@ -18,6 +18,7 @@ import pytest
 
 from tests.conftest import ROOT
 from tests.doc_examples import run_page, sh_blocks
+from tests.jamf.fake import CLIENT_SECRET as JAMF_CLIENT_SECRET
 from tests.lookalike import main
 
 PAGE = ROOT / "docs" / "try-locally.md"
@@ -30,13 +31,13 @@ def start_command() -> str:
     return line
 
 
-def start(tmp_path: Path, extra: str = "") -> tuple[subprocess.Popen[str], str]:
+def start(tmp_path: Path, extra: str = "", **more: str) -> tuple[subprocess.Popen[str], str]:
     """Start the look-alike as the page says (python = this interpreter, TMPDIR = tmp_path) and
     return it with everything it printed up to "# Ctrl-C stops."."""
     command = start_command().replace("python ", f"{shlex.quote(sys.executable)} ", 1) + extra
     env = {k: v for k, v in os.environ.items() if not k.startswith("PROFILEGEN_")}
-    proc = subprocess.Popen(["bash", "-c", f"exec {command}"], cwd=ROOT, env={**env, "TMPDIR": str(tmp_path)},
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(["bash", "-c", f"exec {command}"], cwd=ROOT, env={**env, "TMPDIR": str(tmp_path), **more},
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8")
     assert proc.stdout is not None
     out = ""
     watchdog = threading.Timer(20, proc.kill)  # a look-alike that never gets ready fails the test, not hangs it
@@ -108,7 +109,9 @@ def test_sigterm_stops_cleanly_and_ports_are_given(tmp_path: Path) -> None:
         port = probe.getsockname()[1]
     if port > 65000:
         port -= 1000
-    proc, out = start(tmp_path, f" --port {port}")
+    # an ASCII-only locale: the export lines are still UTF-8, byte for byte what the fake accepts
+    proc, out = start(tmp_path, f" --port {port}", LC_ALL="C", PYTHONIOENCODING="ascii")
+    assert f"export PROFILEGEN_JAMF_CLIENT_SECRET={shlex.quote(JAMF_CLIENT_SECRET)}\n" in out
     assert f"export LOOKALIKE_JAMF_URL=http://127.0.0.1:{port}\n" in out
     assert f"export LOOKALIKE_GRAPH_URL=http://127.0.0.1:{port + 2}\n" in out
     code, err = stop(proc, signal.SIGTERM)
