@@ -103,6 +103,7 @@ HOSTILE = [
     signin("2026-11-19T09:00:00Z", "\"><img src=x onerror=alert(2)>", 50126),
     signin("2026-11-20T08:00:00Z", "alex@contoso.com", 0),
     signin("2026-11-20T08:00:00Z", "</svg><a href='http://evil'>x</a>", 0),
+    signin("2026-11-20T09:00:00Z", "\u202emoc.osotnoc@nimda", 53003),
 ]
 
 
@@ -117,7 +118,9 @@ def test_page_is_self_contained_and_escaped(tmp_path: Path) -> None:
     assert "default-src 'none'" in page
     # Before/after totals: 19 Nov is before (one 50076, one 50126), 20 Nov after (two successes).
     assert "<tr><td>before 2026-11-20</td><td>0</td><td>1</td><td>1</td><td>0</td></tr>" in page
-    assert "<tr><td>after 2026-11-20</td><td>2</td><td>0</td><td>0</td><td>0</td></tr>" in page
+    assert "<tr><td>after 2026-11-20</td><td>2</td><td>0</td><td>0</td><td>1</td></tr>" in page
+    # A right-to-left override in a name stays inside its cell (bdi isolates it).
+    assert "<tr><td><bdi>\u202emoc.osotnoc@nimda</bdi></td><td>0</td><td>0</td><td>0</td><td>1</td></tr>" in page
     assert page.count('stroke-dasharray="6 4"') == 1 and "change 2026-11-20" in page
 
 
@@ -127,7 +130,7 @@ def test_lone_surrogate_and_no_change_line(tmp_path: Path) -> None:
                     '"appDisplayName": "Jamf Connect", "status": {"errorCode": 0}}]}', encoding="utf-8")
     result = run_cli(["signins", str(path), "--format", "html"])
     assert result.exit_code == 0, result.stderr
-    assert "<td>a\\ud800&lt;b</td>" in result.stdout and "stroke-dasharray" not in result.stdout
+    assert "<td><bdi>a\\ud800&lt;b</bdi></td>" in result.stdout and "stroke-dasharray" not in result.stdout
 
 
 def test_chromium_renders_the_chart(tmp_path: Path) -> None:
@@ -167,5 +170,5 @@ def test_docs_html_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     done = run_cli(args[1:])
     assert done.exit_code == 0, done.stderr
     page = (tmp_path / "signins.html").read_text(encoding="utf-8")
-    assert "<td>kim@contoso.com</td><td>0</td><td>0</td><td>1</td><td>0</td>" in page
+    assert "<td><bdi>kim@contoso.com</bdi></td><td>0</td><td>0</td><td>1</td><td>0</td>" in page
     assert "<tr><td>before 2026-11-20</td><td>0</td><td>1</td><td>0</td><td>0</td></tr>" in page
