@@ -6,7 +6,7 @@ import os
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
@@ -48,6 +48,10 @@ class SigninFormat(str, Enum):
     json = "json"
     csv = "csv"
     html = "html"
+
+
+if TYPE_CHECKING:
+    from profilegen.entra.daily import Daily
 
 
 def stdin_is_terminal() -> bool:
@@ -172,10 +176,10 @@ def signins(
             sys.stdout.write(chunk)
 
 
-def write_daily(daily: object, change: str | None, fmt: SigninFormat, output: Optional[Path], *, force: bool) -> None:
+def write_daily(daily: Daily, change: str | None, fmt: SigninFormat, output: Optional[Path], *, force: bool) -> None:
     from profilegen.entra.daily import daily_csv, daily_html
 
-    text = daily_csv(daily, change) if fmt is SigninFormat.csv else daily_html(daily, change)  # type: ignore[arg-type]
+    text = daily_csv(daily, change) if fmt is SigninFormat.csv else daily_html(daily, change)
     # A BOM for the CSV: Excel reads a UTF-8 CSV without one as the local code page and garbles
     # non-ASCII names. A name with a lone surrogate (an undecodable byte) is written escaped.
     data = text.encode("utf-8-sig" if fmt is SigninFormat.csv else "utf-8", errors="backslashreplace")

@@ -16,8 +16,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
+from typing import TYPE_CHECKING
 
 from profilegen.core.errors import InputError
+
+if TYPE_CHECKING:
+    from profilegen.entra.signins import SignIn
 
 SUCCESS_CODE, MFA_CODE, WRONG_CODE = 0, 50076, 50126
 COLUMNS = ("success", "aadsts50076", "aadsts50126", "other")
@@ -65,11 +69,11 @@ class Daily:
 
     cells: dict[tuple[str, str], Counter[str]] = field(default_factory=dict)
 
-    def add(self, signin: object) -> None:
-        code = getattr(signin, "error_code")
-        if code is None:
+    def add(self, signin: SignIn) -> None:
+        code = signin.error_code
+        if code is None:  # not counted by the triage either (SignIn.error_code)
             return
-        key = (day_of(getattr(signin, "time")), getattr(signin, "user"))
+        key = (day_of(signin.time), signin.user)
         counts = self.cells.get(key)
         if counts is None:
             counts = self.cells[key] = Counter()
