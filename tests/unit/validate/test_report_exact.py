@@ -171,3 +171,72 @@ def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     work.mkdir()
     monkeypatch.chdir(work)
     return work
+
+
+def test_json_keeps_printable_unicode_as_it_is() -> None:
+    # UTF-8 out, not \u escapes: "é" and "日本" stay readable, in as_json and its stream alike.
+    results = [FileResult("Contoso é 日本.plist", [Finding("PG401", Severity.WARNING, "Schlüssel", "fehlt")])]
+    out = as_json(results)
+    assert '"path": "Contoso é 日本.plist"' in out and '"key": "Schlüssel"' in out
+    assert "".join(iter_json(results, Tally())) == out
+
+
+def test_github_report_exact(in_tmp: Path) -> None:
+    assert as_github(RESULTS) == (
+        "::error file=a.plist,line=11,title=PG503::OIDCRedirectURI: uses http://; change it to https://\n"
+        "::warning file=a.plist,title=PG401::OIDCTenant: missing\n"
+        "::notice file=c.plist,line=3,title=PG420::design A\n"
+    )
+    assert as_github([FileResult("<stdin>", [ERR])]) == "::error title=PG503::OIDCRedirectURI: uses http://; change it to https://\n"
+    odd = [FileResult("a,b:c%.plist", [Finding("PG401", Severity.WARNING, None, "50%\r\nx\x1b\u202e")])]
+    assert as_github(odd) == "::warning file=a%2Cb%3Ac%25.plist,title=PG401::50%25%0D%0Ax\\x1b\\u202e\n"
+    assert as_github([]) == ""
+
+
+def test_junit_report_exact() -> None:
+    out = as_junit(RESULTS)
+    assert out.startswith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="profilegen validate" tests="3" failures="1" errors="0" skipped="0">\n')
+    assert ('<testcase classname="profilegen.validate.pipeline" name="a.plist" file="a.plist">\n'
+            '      <failure message="1 finding(s): PG503" type="PG503">line 11: OIDCRedirectURI: PG503 error: uses http://; change it to https://</failure>\n'
+            '      <system-out>OIDCTenant: PG401 warning: missing</system-out>\n'
+            '    </testcase>') in out
+    assert '<testcase classname="profilegen.validate.pipeline" name="b.plist" file="b.plist" />' in out
+    assert '<system-out>line 3: PG420 info: design A</system-out>' in out
+    strict = as_junit(RESULTS, strict=True)
+    assert ('<failure message="2 finding(s): PG503, PG401" type="PG503">line 11: OIDCRedirectURI: PG503 error: uses http://; '
+            'change it to https://\nOIDCTenant: PG401 warning: missing</failure>') in strict
+    twice = as_junit([FileResult("d.plist", [ERR, ERR])])
+    assert '<failure message="2 finding(s): PG503" type="PG503">' in twice
+    hostile = as_junit([FileResult("x\x01\t.plist", [Finding("PG401", Severity.WARNING, None, "m\x7f\u202e\r")])])
+    assert 'name="x\\x01&#09;.plist"' in hostile and "m&#x7f;&#x202e;&#xd;</system-out>" in hostile
+
+
+def test_sarif_report_exact(in_tmp: Path) -> None:
+    log = json.loads(as_sarif(RESULTS + [FileResult("<stdin>", [WARN])]))
+    rules = list(load_all().values())
+    (run,) = log["runs"]
+    assert run["tool"]["driver"]["rules"][0]["id"] == rules[0].code
+    assert len(run["tool"]["driver"]["rules"]) == len(rules)
+    index = [r.code for r in rules]
+    assert run["results"] == [
+        {"ruleId": "PG503", "ruleIndex": index.index("PG503"), "level": "error",
+         "message": {"text": "OIDCRedirectURI: uses http://; change it to https://"},
+         "locations": [{"physicalLocation": {"artifactLocation": {"uri": "a.plist"}, "region": {"startLine": 11}}}]},
+        {"ruleId": "PG401", "ruleIndex": index.index("PG401"), "level": "warning", "message": {"text": "OIDCTenant: missing"},
+         "locations": [{"physicalLocation": {"artifactLocation": {"uri": "a.plist"}}}]},
+        {"ruleId": "PG420", "ruleIndex": index.index("PG420"), "level": "note", "message": {"text": "design A"},
+         "locations": [{"physicalLocation": {"artifactLocation": {"uri": "c.plist"}, "region": {"startLine": 3}}}]},
+        {"ruleId": "PG401", "ruleIndex": index.index("PG401"), "level": "warning", "message": {"text": "OIDCTenant: missing"}},
+    ]
+    pg503 = run["tool"]["driver"]["rules"][index.index("PG503")]
+    doc = load_all()["PG503"].doc
+    assert pg503 == {
+        "id": "PG503", "name": load_all()["PG503"].name,
+        "shortDescription": {"text": doc.partition(". ")[0] + "." if ". " in doc else doc},
+        "fullDescription": {"text": doc},
+        "defaultConfiguration": {"level": "error"},
+        "helpUri": "https://github.com/profilegen/profilegen/blob/main/docs/validate.md#rules",
+        "help": {"text": f"PG503 {load_all()['PG503'].name}: {doc}"},
+    }
+    out = as_sarif([FileResult("é.plist", [])])
+    assert out.endswith("}\n") and '\n  "version": "2.1.0",\n' in out and "%C3%A9.plist" not in out
