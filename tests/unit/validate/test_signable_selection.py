@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import plistlib
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from profilegen.signing.cms import parse
 from profilegen.validate.pipeline import FileResult
 from profilegen.validate.selection import Selection, applied, parse_codes
 from profilegen.validate.signable import content_to_sign
+from tests.cases.make_cases import login
 
 CASES = Path(__file__).resolve().parents[2] / "cases"
 SIGNER = "Organization: Example, Common Name: profilegen case signer"
@@ -114,3 +116,10 @@ def test_applied() -> None:
     assert [[f.code for f in r.findings] for r in kept] == [["PG503"], []]
     assert [r.path for r in kept] == ["a", "b"]
     assert [f.code for f in results[0].findings] == list(KNOWN)  # the input is left as it was
+
+
+def test_bare_preferences_with_errors_name_the_errors() -> None:
+    # The errors come first: who fixes them is then told about the envelope.
+    data = plistlib.dumps(login(OIDCRedirectURI="http://x"))
+    assert refused(data) == ["p.mobileconfig: OIDCRedirectURI: PG503: uses http://; change it to https://",
+                             "p.mobileconfig: not signed: fix the errors above, or pass --no-validate"]
