@@ -118,3 +118,66 @@ def test_results_stream_once_no_single_pair_is_possible(tmp_path: Path, monkeypa
     rest = list(stream)
     assert [r.path for r in rest] == [b, c]
     assert [(f.code, f.message) for f in rest[1].findings] == [("PG106", "cannot read the file: No such file or directory")]
+
+
+def test_the_line_map_is_built_only_when_a_finding_about_a_key_needs_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A clean file is parsed once (the fast path keeps no line map); a finding about a key
+    # builds the map then, once; the careful path has its map already.
+    from profilegen.validate import pipeline
+
+    built: list[str] = []
+    real = pipeline.with_lines
+
+    def counting(doc, data):  # type: ignore[no-untyped-def]
+        built.append(doc.name)
+        return real(doc, data)
+
+    monkeypatch.setattr(pipeline, "with_lines", counting)
+    clean = pipeline.check_bytes(plistlib.dumps(MENUBAR), "clean.plist")
+    assert [(f.code, f.key, f.line) for f in clean.findings] == [("PG110", None, None)]
+    assert built == [] and clean.document is not None and clean.document.lines is None
+    keyed = pipeline.check_bytes(plistlib.dumps(LOGIN), "keyed.plist")
+    assert [(f.code, f.key, f.line) for f in keyed.findings] == [("PG110", None, None), ("PG420", "OIDCScopes", 13)]
+    assert built == ["keyed.plist"]
+    careful = pipeline.check_bytes(plistlib.dumps(LOGIN), "careful.plist", careful=True)
+    assert [(f.code, f.key, f.line) for f in careful.findings] == [("PG110", None, None), ("PG420", "OIDCScopes", 13)]
+    assert built == ["keyed.plist"]
+
+
+def test_version_findings_build_the_line_map_only_for_a_finding(monkeypatch: pytest.MonkeyPatch) -> None:
+    from profilegen.catalog.versions import parse_targets
+    from profilegen.profile.read import read_document
+    from profilegen.validate import pipeline
+
+    built: list[str] = []
+    real = pipeline.with_lines
+
+    def counting(doc, data):  # type: ignore[no-untyped-def]
+        built.append(doc.name)
+        return real(doc, data)
+
+    monkeypatch.setattr(pipeline, "with_lines", counting)
+    targets = parse_targets("2.0")
+    bar = plistlib.dumps(MENUBAR)
+    doc, _ = read_document(bar, "bar.plist")
+    assert doc is not None and doc.fast and doc.lines is None
+    assert pipeline.version_findings(doc, bar, targets) == [] and built == []
+    data = plistlib.dumps(LOGIN)
+    fast, _ = read_document(data, "fast.plist")
+    assert fast is not None and fast.fast and fast.lines is None
+    found = pipeline.version_findings(fast, data, targets)
+    assert [(f.code, f.key, f.line) for f in found] == [("PG310", "ROPGScopes", 17)] and built == ["fast.plist"]
+    careful, _ = read_document(data, "careful.plist", careful=True)
+    assert careful is not None and careful.lines is not None
+    found = pipeline.version_findings(careful, data, targets)
+    assert [(f.code, f.key, f.line) for f in found] == [("PG310", "ROPGScopes", 17)] and built == ["fast.plist"]
+
+
+def test_a_dictionary_changed_between_two_checks_is_checked_as_it_is_now() -> None:
+    # The security rules share one walk of the settings per check; it must not outlive the
+    # check (generate and variants check values they built, and may build on them again).
+    value = login()
+    assert not [f.code for f in check_value(value, "a.plist", domain="login") if f.code.startswith("PG5")]
+    value["OIDCRedirectURI"] = "http://127.0.0.1/jamfconnect"
+    assert [(f.code, f.key) for f in check_value(value, "a.plist", domain="login") if f.code.startswith("PG5")] == [
+        ("PG503", "OIDCRedirectURI")]
