@@ -240,3 +240,15 @@ def test_sarif_report_exact(in_tmp: Path) -> None:
     }
     out = as_sarif([FileResult("é.plist", [])])
     assert out.endswith("}\n") and '\n  "version": "2.1.0",\n' in out and "%C3%A9.plist" not in out
+
+
+def test_relative_path_falls_back_to_the_absolute_path(in_tmp: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # os.path.relpath raises ValueError across Windows drives (C: and D:): the absolute path is used.
+    import os
+
+    def across_drives(path: str, start: str | None = None) -> str:
+        raise ValueError("path is on mount 'D:', start on mount 'C:'")
+
+    monkeypatch.setattr(os.path, "relpath", across_drives)
+    assert relative_path("x.plist") == (Path.cwd() / "x.plist").as_posix()
+    assert artifact_uri("x.plist") == (Path.cwd() / "x.plist").as_uri()

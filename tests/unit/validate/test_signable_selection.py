@@ -99,7 +99,8 @@ def test_parse_codes() -> None:
 
 
 def test_selection_keeps() -> None:
-    assert Selection().everything and Selection().keeps("PG101")
+    assert Selection().everything and Selection().keeps("PG101") is True
+    assert Selection(select=("PG4",)).keeps("PG101") is False and Selection(ignore=("PG4",)).keeps("PG401") is False
     assert not Selection(select=("PG4",)).everything and not Selection(ignore=("PG4",)).everything
     chosen = Selection(select=("PG4", "PG503"), ignore=("PG420",))
     assert [c for c in KNOWN if chosen.keeps(c)] == ["PG401", "PG406", "PG503"]
