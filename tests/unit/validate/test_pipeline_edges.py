@@ -11,7 +11,7 @@ from profilegen.rules.findings import Severity
 import pytest
 
 from profilegen.core import pool
-from profilegen.validate.pipeline import FileResult, Pair, _settings_of, check_files, check_value, iter_results, validate_paths
+from profilegen.validate.pipeline import FileResult, Pair, _settings_of, check_files, check_value, expand, iter_results, validate_paths
 from tests.cases.make_cases import LOGIN, MENUBAR, login
 
 T2 = "0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0"
@@ -181,3 +181,21 @@ def test_a_dictionary_changed_between_two_checks_is_checked_as_it_is_now() -> No
     value["OIDCRedirectURI"] = "http://127.0.0.1/jamfconnect"
     assert [(f.code, f.key) for f in check_value(value, "a.plist", domain="login") if f.code.startswith("PG5")] == [
         ("PG503", "OIDCRedirectURI")]
+
+
+def test_a_folder_named_like_a_profile_is_not_a_file(tmp_path: Path) -> None:
+    (tmp_path / "d" / "old.mobileconfig").mkdir(parents=True)
+    (tmp_path / "d" / "a.plist").write_bytes(plistlib.dumps(LOGIN))
+    assert expand([str(tmp_path / "d")]) == [str(tmp_path / "d" / "a.plist")]
+
+
+def test_a_pair_of_two_profiles_compares_their_settings(tmp_path: Path) -> None:
+    # In .mobileconfig files the settings sit inside the envelope: the pair rules get them, not
+    # the whole profile.
+    from tests.cases.make_cases import profile
+
+    a = write(tmp_path / "a.mobileconfig", profile("com.jamf.connect.login", LOGIN, ident="com.example.a"))
+    b = write(tmp_path / "b.mobileconfig", profile("com.jamf.connect", BAR_T2, ident="com.example.b"))
+    results = validate_paths([a, b])
+    assert [f.code for f in results[1].findings if f.code == "PG406"] == ["PG406"]
+    assert [f.code for f in results[0].findings if f.code == "PG406"] == []
