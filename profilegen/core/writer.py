@@ -96,7 +96,8 @@ def write_atomic(target: Path, data: bytes) -> None:
 def _refuse_existing(targets: Sequence[Path], option: str) -> None:
     existing = [str(t) for t in targets if t.exists() or t.is_symlink()]
     if existing:
-        raise OutputExistsError(f"{option}: {', '.join(existing)} already exists; pass --force to overwrite")
+        verb = "exists" if len(existing) == 1 else "exist"
+        raise OutputExistsError(f"{option}: {', '.join(existing)} already {verb}; pass --force to overwrite")
 
 
 def _place(temps: Sequence[str], targets: Sequence[Path], *, force: bool, option: str) -> None:

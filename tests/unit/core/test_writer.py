@@ -41,6 +41,15 @@ def test_existing_files_need_force(tmp_path: Path) -> None:
     assert listing(tmp_path) == ["one.plist", "two.plist"] and (tmp_path / "two.plist").read_bytes() == b"2"
 
 
+def test_several_existing_files_are_named_in_one_line(tmp_path: Path) -> None:
+    for name in ("one.plist", "two.plist"):
+        (tmp_path / name).write_bytes(b"old")
+    with pytest.raises(OutputExistsError) as caught:
+        write_files(tmp_path, [("one.plist", b"1"), ("two.plist", b"2")], force=False)
+    assert list(caught.value.problems) == [
+        f"--out: {tmp_path / 'one.plist'}, {tmp_path / 'two.plist'} already exist; pass --force to overwrite"]
+
+
 def test_a_dangling_symlink_counts_as_existing(tmp_path: Path) -> None:
     (tmp_path / "x.plist").symlink_to(tmp_path / "nowhere")
     with pytest.raises(OutputExistsError) as caught:
