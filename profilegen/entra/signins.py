@@ -301,6 +301,17 @@ class Triage:
             counts = self.users[signin.user] = Counter()
         counts[category] += 1
 
+    def count(self, signin: SignIn, jamf: JamfFilter, keep: Callable[[SignIn], None] | None) -> None:
+        """One row read: noted when unusable, counted when it is Jamf Connect's; ``keep`` gets the
+        counted ones that carry an error code."""
+        self.rows_read += 1
+        if signin.skip:
+            self.note(signin)
+        elif jamf.matches(signin):
+            self.add(signin)
+            if keep is not None and signin.error_code is not None:
+                keep(signin)
+
     def note(self, signin: SignIn) -> None:
         self.unusable += 1
         if len(self.notes) < MAX_SKIP_NOTES:
@@ -328,13 +339,7 @@ def triage_files(
     for path in paths:
         try:
             for signin in iter_signins(path, stdin):
-                result.rows_read += 1
-                if signin.skip:
-                    result.note(signin)
-                elif jamf.matches(signin):
-                    result.add(signin)
-                    if keep is not None and signin.error_code is not None:
-                        keep(signin)
+                result.count(signin, jamf, keep)
         except InputError as exc:
             problems.extend(exc.problems)
     if problems:
@@ -348,12 +353,5 @@ def triage_records(records: Iterable[Any], jamf: JamfFilter, keep: Callable[[Sig
     the same reading and triage as an export's records; ``where`` names their source in notes."""
     result = Triage()
     for number, record in enumerate(records, 1):
-        signin = _from_graph(record, Path(where), number)
-        result.rows_read += 1
-        if signin.skip:
-            result.note(signin)
-        elif jamf.matches(signin):
-            result.add(signin)
-            if keep is not None and signin.error_code is not None:
-                keep(signin)
+        result.count(_from_graph(record, Path(where), number), jamf, keep)
     return result
