@@ -99,3 +99,21 @@ def load_signer_certificate(opts: IdentityOptions) -> Any:
         return load_certificates(opts.cert, "--cert")[0]
     identity = load_identity(opts)
     return identity.cert if identity else None
+
+
+def signer_and_signing(opts: IdentityOptions, *, plist: bool, check: bool) -> tuple[Any, Any]:
+    """(signer certificate, function that signs bytes) for generate and variants. A bare plist
+    cannot be signed; with --check only the certificate is needed (--cert alone is enough, CI has
+    no key); without an identity both are None."""
+    from profilegen.core.errors import InputError
+
+    if plist:
+        raise InputError("--file-type plist: a bare preference plist cannot be signed; use --file-type mobileconfig")
+    if check:
+        return load_signer_certificate(opts), None
+    identity = load_identity(opts)
+    if identity is None:
+        return None, None
+    from profilegen.signing.sign import sign_bytes
+
+    return identity.cert, (lambda data: sign_bytes(data, identity))

@@ -129,18 +129,10 @@ def _settled(out: Path, files: list[tuple[str, bytes]], options: IdentityOptions
     file that this run would write unsigned is drift, with a note saying why."""
     if fmt is FormatChoice.plist and not options.given and not options.password_stdin:
         return files, {}
-    from profilegen.cli.identity import load_identity, load_signer_certificate
-    from profilegen.core.errors import InputError
+    from profilegen.cli.identity import signer_and_signing
     from profilegen.signing.drift import settle_files
-    from profilegen.signing.sign import sign_bytes
 
-    if fmt is FormatChoice.plist:
-        raise InputError("--format plist: a bare preference plist cannot be signed; use --format mobileconfig")
-    if check:
-        signer, sign = load_signer_certificate(options), None
-    else:
-        identity = load_identity(options)
-        signer, sign = (identity.cert, (lambda data: sign_bytes(data, identity))) if identity else (None, None)
+    signer, sign = signer_and_signing(options, plist=fmt is FormatChoice.plist, check=check)
     settled = settle_files(out, files, signer=signer, sign=sign)
     return [(name, settled[name].data) for name, _ in files], {n: s.notes for n, s in settled.items() if s.notes}
 
@@ -201,15 +193,11 @@ def _signed(docs: list[Any], options: IdentityOptions, fmt: FormatChoice) -> lis
         return docs
     from dataclasses import replace
 
-    from profilegen.cli.identity import load_identity
-    from profilegen.core.errors import InputError
-    from profilegen.signing.sign import sign_bytes
+    from profilegen.cli.identity import signer_and_signing
 
-    if fmt is FormatChoice.plist:
-        raise InputError("--file-type plist: a bare preference plist cannot be signed; use --file-type mobileconfig")
-    identity = load_identity(options)
-    assert identity is not None
-    return [replace(d, data=sign_bytes(d.data, identity)) for d in docs]
+    _, sign = signer_and_signing(options, plist=fmt is FormatChoice.plist, check=False)
+    assert sign is not None
+    return [replace(d, data=sign(d.data)) for d in docs]
 
 
 class DomainChoice(str, Enum):

@@ -130,20 +130,12 @@ def _sign_outcomes(outcomes: list[Any], out: Path, options: IdentityOptions, fmt
         return outcomes, {}
     from dataclasses import replace
 
-    from profilegen.cli.identity import load_identity, load_signer_certificate
-    from profilegen.core.errors import InputError
+    from profilegen.cli.identity import signer_and_signing
     from profilegen.signing.drift import settle_files
-    from profilegen.signing.sign import sign_bytes
 
-    if fmt is FormatChoice.plist:
-        raise InputError("--file-type plist: bare preference plists cannot be signed; use --file-type mobileconfig")
-    if check:
-        signer, sign = load_signer_certificate(options), None
-    else:
-        identity = load_identity(options)
-        if identity is None:
-            return outcomes, {}
-        signer, sign = identity.cert, (lambda data: sign_bytes(data, identity))
+    signer, sign = signer_and_signing(options, plist=fmt is FormatChoice.plist, check=check)
+    if sign is None and not check:
+        return outcomes, {}
     docs = [(d.filename, d.data) for o in outcomes if o.ok for d in o.documents]
     settled = settle_files(out, docs, signer=signer, sign=sign)
     new = [replace(o, documents=tuple(replace(d, data=settled[d.filename].data) for d in o.documents)) if o.ok else o for o in outcomes]
