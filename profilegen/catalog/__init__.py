@@ -17,7 +17,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import Any, Literal
 
 Component = Literal["login", "menubar"]
@@ -152,9 +152,22 @@ def _build(name: str, path: str, raw: Mapping[str, Any]) -> KeySpec:
     )
 
 
+def _data_text(name: str) -> str:
+    """A data file of this package. Read beside this module: importlib.resources costs a one-file
+    validate several milliseconds of imports (zipfile, tempfile, its readers; issue 21) to find a
+    file that, in every install but a zipped one, is right here. A zipped install (zipimport,
+    where __file__ is inside the archive) falls back to importlib.resources, which can read it."""
+    try:
+        return (Path(__file__).parent / name).read_text(encoding="utf-8")
+    except OSError:
+        from importlib import resources
+
+        return resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
+
+
 @cache
 def load_catalog(component: Component) -> Catalog:
-    text = resources.files(__package__).joinpath(f"{component}.json").read_text(encoding="utf-8")
+    text = _data_text(f"{component}.json")
     raw = json.loads(text)
     keys = {k: _build(k, k, v) for k, v in raw["keys"].items()}
     return Catalog(component=component, domain=raw["domain"], keys=keys)

@@ -6,7 +6,6 @@ Yields ``KeyIssue`` values; callers decide whether an issue is an error or a fin
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -94,6 +93,8 @@ def suggest(name: str, candidates: list[str]) -> str | None:
     best = min(candidates, key=lambda c: (levenshtein(name.lower(), c.lower()), c), default=None)
     if best is not None and levenshtein(name.lower(), best.lower()) <= max(2, len(name) // 5):
         return best
+    import difflib  # here, not at the top: only an unknown key with no close name gets this far (issue 21)
+
     close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.85)
     return close[0] if close else None
 

@@ -120,3 +120,16 @@ def test_change_password_url_entra_default_is_the_2026_one():
     assert entry["default_entra_source"].endswith("/Menu_Bar_Authentication_Settings")
     assert entry["default_entra_before"]["value"] == "https://myaccount.microsoft.com/"
     assert "mysignins.microsoft.com/security-info/password/change" in entry["summary"]
+
+
+def test_data_files_read_beside_the_module_or_through_importlib_resources(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The catalog reads its JSON beside catalog/__init__.py (no importlib.resources import on
+    # validate's start-up); where that path cannot be read (a zipped install) it falls back.
+    import importlib.resources
+
+    from profilegen import catalog
+
+    beside = catalog._data_text("login.json")
+    assert beside == importlib.resources.files("profilegen.catalog").joinpath("login.json").read_text(encoding="utf-8")
+    monkeypatch.setattr(catalog, "__file__", "/nonexistent/profilegen/catalog/__init__.py")
+    assert catalog._data_text("login.json") == beside
