@@ -14,6 +14,7 @@ same for mobileconfig-validator and the ratio profilegen / MCV. Not a test: noth
         [--src DIR ...]  # other source trees (e.g. `git archive main`): before and after in one
                          # paired run, and the ratio of each to the first
         [--peer mcv --peer-cmd /path/to/mcv-venv/bin/mobileconfig-validator]
+        [--format text|json]  # the report both tools write (default: text, each one's default)
         [--no-one-file]  # skip the one-file block
         [--profile]  # also print where the time goes in-process (cProfile, 200 profiles)
 
@@ -236,6 +237,8 @@ def main() -> None:
                         help="run profilegen from this source tree instead (repeat: each, paired)")
     parser.add_argument("--peer", choices=["mcv"], default=None, help="also time mobileconfig-validator")
     parser.add_argument("--peer-cmd", default="mobileconfig-validator", help="the peer's executable (in its own venv)")
+    parser.add_argument("--format", choices=["text", "json"], default="text",
+                        help="the report both tools write (MCV builds its JSON whole: more memory)")
     parser.add_argument("--no-one-file", action="store_true", help="skip the `validate ONE_FILE` block")
     parser.add_argument("--profile", action="store_true")
     args = parser.parse_args()
@@ -250,7 +253,8 @@ def main() -> None:
         from_ = subprocess.run([sys.executable, "-c", "import profilegen; print(profilegen.__file__)"], check=False,
                                env=env, cwd=tempfile.gettempdir(), capture_output=True, text=True).stdout.strip()
         print(f"profilegen from: {from_}")
-    ours = [sys.executable, "-m", "profilegen", "validate"]
+    fmt = [] if args.format == "text" else ["--format", args.format]  # text: each tool's default
+    ours = [sys.executable, "-m", "profilegen", "validate", *fmt]
     if args.jobs is not None:
         ours += ["--jobs", str(args.jobs)]
     if not Path(GNU_TIME).exists():
@@ -260,7 +264,7 @@ def main() -> None:
     counts = [int(c) for c in args.counts.split(",") if c]
     docs = documents(min(max(counts, default=4), 1000))
     print(f"cores: {os.cpu_count()}; load average: {os.getloadavg()[0]:.1f}; CPU time from wait4 (user + system)")
-    print(f"profilegen --jobs {args.jobs if args.jobs is not None else '(default)'}")
+    print(f"profilegen --jobs {args.jobs if args.jobs is not None else '(default)'}; report: --format {args.format}")
     with tempfile.TemporaryDirectory(prefix="pg-bench-") as tmp:
         # Every command runs in the temporary folder: `python -m profilegen` puts the working
         # directory first on sys.path, so run from a checkout it would shadow --src.
@@ -275,9 +279,9 @@ def main() -> None:
                 # MCV takes files, not folders. One recursive pattern, which it expands itself (as
                 # in its README: `apps/**/*.mobileconfig`), lets each tool find its own files, as
                 # profilegen and the walk do, and keeps the argument list short: 50,000 absolute
-                # names would pass Linux's 2 MiB ARG_MAX. Its default text report, like ours.
+                # names would pass Linux's 2 MiB ARG_MAX.
                 cases["mcv --offline DIR/**/*.mobileconfig"] = (
-                    [args.peer_cmd, "--offline", str(folder / "**" / "*.mobileconfig")], here, peer_env)
+                    [args.peer_cmd, "--offline", *fmt, str(folder / "**" / "*.mobileconfig")], here, peer_env)
             report(f"{count} profiles", paired(cases, args.runs), "plistlib walk (baseline)")
             shutil.rmtree(folder)
         if not args.no_one_file:
@@ -286,7 +290,7 @@ def main() -> None:
             cases = {"python -c pass (baseline)": ([sys.executable, "-c", "pass"], here, peer_env)}
             cases.update({f"profilegen validate ONE_FILE{tag}": ([*ours, str(one)], here, env) for tag, env in trees.items()})
             if args.peer:
-                cases["mcv --offline ONE_FILE"] = ([args.peer_cmd, "--offline", str(one)], here, peer_env)
+                cases["mcv --offline ONE_FILE"] = ([args.peer_cmd, "--offline", *fmt, str(one)], here, peer_env)
             timed = paired(cases, max(args.runs, 20), rss=False)
             peaks = {name: run_once(cmd, cmd_env, cwd).rss or 0 for name, (cmd, cwd, cmd_env) in cases.items()}
             report("one file (CPU without GNU time; peak RSS from one more run under it)", timed,
