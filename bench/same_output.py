@@ -3,8 +3,9 @@
 Runs `profilegen validate` from two source trees (this checkout and --before, e.g. `git archive
 main`) with this venv's dependencies, on tests/cases and the corpus of real profiles, in every
 report format, each file on its own and each folder whole (`--jobs 1`, and the default pool),
-with and without --explain, and compares stdout, stderr and exit code byte for byte. Prints one
-line per run and a verdict; exits 1 when anything differs. Not a test: the suite cannot hold an
+with and without --explain, and with no option at all (validate's fast path, no typer), and
+compares stdout, stderr and exit code byte for byte. Prints one line per run and a verdict;
+exits 1 when anything differs. Not a test: the suite cannot hold an
 old tree, so this is run by hand around a change (docs/performance.md).
 
     git archive main --prefix=base/ | tar -x -C /tmp
@@ -54,6 +55,9 @@ def main() -> int:
         runs.append(["--explain", "--jobs", "1", str(folder)])
         runs.append(["--format", "json", "--explain", str(folder)])
         runs.extend(["--format", "text", name] for name in files)  # the json of each file: in the folder runs
+        # No option: validate's fast path (cli/validate_cmd.py), which runs without typer.
+        runs.extend([name] for name in files)
+        runs.extend([[str(folder)], ["--", str(folder)]])
     differ = 0
     for n, argv in enumerate(runs, 1):
         old, new = run(before, argv, cwd), run(after, argv, cwd)

@@ -10,6 +10,9 @@ validate FILE` never loads the signing, Entra ID or Jamf Pro command modules, no
 Click commands. `profilegen`, `--help`, an unknown or misspelt command name and shell completion
 load every module, so the listing and Click's "No such command" stay complete.
 
+`profilegen validate PATH...` and the pre-commit hook's `validate -- PATH...` with no option load
+no typer at all (cli/validate_cmd.py says how and why; cli/argv.py which lines qualify).
+
 May import: everything; nothing imports the CLI.
 """
 
@@ -39,8 +42,9 @@ COMMANDS: dict[str, tuple[str, ...]] = {
 
 def modules_for(args: list[str]) -> tuple[str, ...]:
     """The command modules a run with these arguments needs: the named command's own, else all."""
-    completing = any(k.startswith("_") and k.endswith("_COMPLETE") for k in os.environ)  # Click's completion
-    if args and args[0] in COMMANDS and not completing:
+    from profilegen.cli.argv import completing
+
+    if args and args[0] in COMMANDS and not completing(os.environ):
         return COMMANDS[args[0]]
     return MODULES
 
@@ -87,6 +91,14 @@ def main() -> None:
         guard = StdoutGuard(sys.stdout)
         guard.write(f"profilegen {__version__}\n")
         raise SystemExit(problem_exit(guard, 0, lambda line: sys.stderr.write(f"profilegen: {line}\n")))
+    from profilegen.cli.argv import hook_arguments, plain_validate_paths
+
+    paths = plain_validate_paths(hook_arguments(sys.argv[1:]), os.environ)
+    if paths is not None:  # validate's fast path: no option to parse, so no typer (issue 21)
+        from profilegen.cli.boundary import run_console
+        from profilegen.cli.validate_cmd import run_plain
+
+        run_console(lambda: run_plain(paths))
     _load_app(modules_for(sys.argv[1:]))
     from profilegen.cli.app import main as run
 

@@ -5,7 +5,6 @@ Only the modules of this package import typer; core modules return values or rai
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Sequence
 from enum import Enum
@@ -17,18 +16,11 @@ from typer import _click as click
 from typer.core import TyperGroup
 
 from profilegen import __version__
-from profilegen.cli.boundary import (
-    Signalled,
-    echo_err,
-    finish,
-    install_signal_handlers,
-    interrupted,
-    run_guarded,
-    usage_line,
-)
-from profilegen.cli.stdout import StdoutGuard, reopen_closed_stdin_stderr
+from profilegen.cli.argv import HOOK_PREFIX, hook_arguments
+from profilegen.cli.boundary import Signalled, echo_err, interrupted, run_console
+from profilegen.cli.console import echo, echo_line
+from profilegen.cli.usage import usage_line
 from profilegen.core.errors import ProfilegenError
-from profilegen.core.text import one_line, terminal_safe
 
 
 class _Group(TyperGroup):
@@ -155,19 +147,6 @@ def root(
     """Generate and validate Jamf Connect profiles for Microsoft Entra ID."""
 
 
-def echo(text: str, *, err: bool = False, nl: bool = True) -> None:
-    """The one way commands print text: every control character from outside (a profile, a
-    config value, a log export, a server's answer) is escaped, so it cannot steer the terminal."""
-    typer.echo(terminal_safe(text), err=err, nl=nl)
-
-
-def echo_line(text: str, *, err: bool = False) -> None:
-    """One line that quotes something from outside (a path, a name, a server's words): every
-    control character is escaped, line feeds too, so a file name holding "\nprofilegen: ..."
-    cannot forge a second line of ours (issue 19)."""
-    typer.echo(one_line(text), err=err)
-
-
 def given_options(ctx: typer.Context) -> list[str]:
     """The options typed on the command line (not left at their defaults) of ``ctx``'s command."""
     return [
@@ -190,39 +169,10 @@ def _fail(lines: tuple[str, ...], code: int) -> NoReturn:
     raise SystemExit(code)
 
 
-# pre-commit runs ENTRY + ARGS + FILES (pre-commit.com/#hooks-entry; it has no separator of its
-# own, pre-commit/pre-commit.com#318). The validate hook's entry ends with "--", so no committed
-# file name (a file called "--output=planted.plist") can be read as an option (issue 19). A
-# user's options then follow that "--" and end with a second one: `args: [--strict, --]`
-# gives `validate -- --strict -- FILES`, read here as `validate --strict -- FILES`. A file name
-# cannot play the second "--": the hook passes only names ending in .mobileconfig or .plist.
-HOOK_PREFIX = ["validate", "--"]
-
-
-def hook_arguments(args: list[str]) -> list[str]:
-    """``args`` with a pre-commit hook's options (between ``validate --`` and a second ``--``)
-    moved in front of the first ``--``; any other command line is returned as it is."""
-    if args[:2] != HOOK_PREFIX or "--" not in args[2:]:
-        return args
-    end = args.index("--", 2)
-    return ["validate", *args[2:end], "--", *args[end + 1:]]
-
-
 def main() -> None:
-    """Console entry point: one line per problem, never a traceback unless PROFILEGEN_DEBUG=1,
-    which adds the traceback to an internal error and keeps its exit code 70."""
-    reopen_closed_stdin_stderr()
-    guard = StdoutGuard(sys.stdout)
-    sys.stdout = guard
-    install_signal_handlers()
+    """Console entry point for every command line that validate's fast path does not take
+    (cli/__init__.py): the same boundary (cli/boundary.py) around the Typer app."""
+    run_console(lambda: app(args=hook_arguments(sys.argv[1:]), standalone_mode=True) or 0)
 
-    def run() -> int:
-        try:
-            app(args=hook_arguments(sys.argv[1:]), standalone_mode=True)
-        except ProfilegenError as exc:
-            _echo_problems(exc.problems)
-            return exc.exit_code
-        return 0
 
-    code = run_guarded(run, debug=bool(os.environ.get("PROFILEGEN_DEBUG")))
-    raise SystemExit(finish(guard, code))
+__all__ = ["HOOK_PREFIX", "app", "echo", "echo_line", "given_options", "hook_arguments", "main"]

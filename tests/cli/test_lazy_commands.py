@@ -32,21 +32,23 @@ for modules in sorted(set(cli.COMMANDS.values())) + [cli.MODULES]:
 print(json.dumps(out), file=sys.stderr)
 """
 
-# Run in a fresh interpreter: `validate FILE` through main(), then the modules it loaded; then
-# `from profilegen.cli import app` in the same process, which must give the whole app in order.
-AFTER_ONE_COMMAND = f"""
+# Run in a fresh interpreter: a validate command line through main(), then the modules it loaded;
+# then `from profilegen.cli import app` in the same process, which must give the whole app in order.
+def after_one_command(argv: list[str]) -> str:
+    return f"""
 import json, sys
-sys.argv = ["profilegen", "validate", {str(GOOD)!r}]
+sys.argv = ["profilegen", *{argv!r}]
 from profilegen.cli import main
 try:
     main()
 except SystemExit as exc:
     code = exc.code
 loaded = sorted(m for m in sys.modules if m.startswith("profilegen.cli."))
+typer_loaded = "typer" in sys.modules
 from profilegen.cli import app
 from typer.main import get_command
 listed = list(get_command(app).list_commands(None))
-print(json.dumps({{"code": code, "loaded": loaded, "listed": listed, "typer_app": type(app).__name__}}), file=sys.stderr)
+print(json.dumps({{"code": code, "loaded": loaded, "typer": typer_loaded, "listed": listed, "typer_app": type(app).__name__}}), file=sys.stderr)
 """
 
 
@@ -68,12 +70,26 @@ def test_each_command_is_registered_by_the_modules_the_table_names():
 
 
 def test_one_command_loads_only_its_module_and_the_app_is_whole_afterwards():
-    seen = probe(AFTER_ONE_COMMAND)
+    # An option: through the Typer app (validate's fast path takes only lines without one).
+    seen = probe(after_one_command(["validate", "--jobs", "1", str(GOOD)]))
     assert seen["code"] == 0
     commands = {f"profilegen.cli.{m}" for m in cli.MODULES}
     assert commands & set(seen["loaded"]) == {"profilegen.cli.profiles"}, seen["loaded"]
+    assert seen["typer"]
     assert seen["typer_app"] == "Typer"
     assert seen["listed"] == list(cli.COMMANDS)
+
+
+def test_validate_without_options_loads_no_typer_and_the_app_is_whole_afterwards():
+    # validate's fast path (cli/validate_cmd.py): `validate FILE` and the hook's `validate -- FILE`.
+    for argv in (["validate", str(GOOD)], ["validate", "--", str(GOOD)]):
+        seen = probe(after_one_command(argv))
+        assert seen["code"] == 0, argv
+        commands = {f"profilegen.cli.{m}" for m in cli.MODULES}
+        assert commands & set(seen["loaded"]) == set(), seen["loaded"]
+        assert not seen["typer"], argv
+        assert seen["typer_app"] == "Typer"
+        assert seen["listed"] == list(cli.COMMANDS)
 
 
 def test_modules_for():
