@@ -129,7 +129,8 @@ def signins(
     from profilegen.cli.entra_inputs import signin_app_ids
     from profilegen.core.errors import InputError
     from profilegen.entra.report import triage_json, triage_notes, triage_text
-    from profilegen.entra.signins import JamfFilter, RowSpool, triage_files, triage_records
+    from profilegen.entra.rowspool import RowSpool
+    from profilegen.entra.signins import JamfFilter, triage_files, triage_records
 
     app_ids = signin_app_ids(app_id or [], config)
     jamf = JamfFilter.of(app_ids)

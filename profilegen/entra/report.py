@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
+from itertools import islice
 
 from profilegen.core.text import display_width, one_line, pad, plural
 from profilegen.entra.classify import CATEGORIES, WRONG_PASSWORD, Verdict
@@ -85,12 +86,14 @@ def triage_notes(result: Triage, jamf: JamfFilter) -> list[str]:
 
 
 def triage_json(result: Triage, rows: Iterable[str]) -> Iterator[str]:
-    """The JSON document in pieces: ``rows`` are the rows already serialised (signins.row_json,
+    """The JSON document in pieces: ``rows`` are the rows already serialised (rowspool.row_json,
     as RowSpool keeps them), streamed, never collected, so memory stays flat."""
     users = [{"user": u, "counts": c} for u, c in result.user_counts()]
     yield '{"summary": ' + json.dumps(result.summary_counts()) + ', "users": ' + json.dumps(users) + ', "rows": ['
-    first = True
-    for row in rows:
-        yield row if first else ", " + row
-        first = False
+    # A thousand rows per piece: one piece (and one stdout write) per row was a tenth of the run.
+    rows = iter(rows)
+    separator = ""
+    while batch := list(islice(rows, 1000)):
+        yield separator + ", ".join(batch)
+        separator = ", "
     yield "]}\n"
