@@ -17,7 +17,7 @@ import binascii
 import datetime as dt
 import re
 import xml.etree.ElementTree as ET
-from bisect import bisect_right
+from dataclasses import dataclass
 from typing import Any
 
 from profilegen.profile.structure import certainly_valid
@@ -46,14 +46,23 @@ class _Unsure(Exception):
     pass
 
 
+@dataclass(frozen=True, slots=True)
+class Tree:
+    """What the fast path keeps of a file for line numbers: the ``<plist>`` element and, by id(),
+    the element each dictionary and array of the value was converted from."""
+
+    root: ET.Element
+    containers: dict[int, ET.Element]
+
+
 def fast_value(data: bytes, max_depth: int) -> Any:
     """The plist value of ``data``, or UNSURE when only the careful path may answer."""
     return fast_read(data, max_depth)[0]
 
 
-def fast_read(data: bytes, max_depth: int) -> tuple[Any, ET.Element | None]:
-    """``(value, <plist> element)`` of ``data``, or ``(UNSURE, None)``. The element tree is what
-    start_lines pairs with the file's lines, should a finding need them."""
+def fast_read(data: bytes, max_depth: int) -> tuple[Any, Tree | None]:
+    """``(value, Tree)`` of ``data``, or ``(UNSURE, None)``. The tree is what StartTags pairs
+    with the file's lines, should a finding need them."""
     start = PROLOGUE.match(data)
     pos = start.end() if start else 0
     doctype = DOCTYPE.match(data, pos)
@@ -67,8 +76,9 @@ def fast_read(data: bytes, max_depth: int) -> tuple[Any, ET.Element | None]:
         return UNSURE, None
     if not certainly_valid(root):
         return UNSURE, None
+    containers: dict[int, ET.Element] = {}
     try:
-        return _value(root[0], 2, max_depth), root
+        return _value(root[0], 2, max_depth, containers), Tree(root, containers)
     except (_Unsure, ValueError, TypeError, AttributeError, OverflowError, binascii.Error):
         return UNSURE, None
 
@@ -77,23 +87,45 @@ def fast_read(data: bytes, max_depth: int) -> tuple[Any, ET.Element | None]:
 # declarations after the DOCTYPE, "<" in text always escaped) every "<" that is not "</", "<!"
 # or "<?" opens an element, so the n-th match is the n-th element in document order.
 _START = re.compile(rb"<([^/!?][^\s/>]*)")
-# Where a line ends, as expat counts lines (XML 1.0 §2.11): CR LF, CR and LF each end one line.
-_LINE_END = re.compile(rb"\r\n?|\n")
 
 
-def start_lines(data: bytes, root: ET.Element) -> dict[int, int] | None:
-    """id(element) -> line of its start tag, the line read.parse_xml (expat) gives it; None if
-    the start tags in ``data`` and the elements of ``root`` do not pair up one to one."""
-    elements = list(root.iter())
-    tags = _START.findall(data)
-    if len(tags) != len(elements) or any(t != e.tag.encode() for t, e in zip(tags, elements)):
-        return None
-    ends = [m.end() for m in _LINE_END.finditer(data)]
-    return {id(e): bisect_right(ends, m.start()) + 1 for e, m in zip(elements, _START.finditer(data))}
+class StartTags:
+    """The start tags of ``data`` paired with the elements of its tree, in document order; an
+    element's line (as expat counts it) is counted only when asked: a file with findings has a
+    few of them and dozens of elements (issue 21)."""
+
+    def __init__(self, data: bytes, elements: list[ET.Element], starts: list[int]) -> None:
+        self._data = data
+        self._order = {id(e): i for i, e in enumerate(elements)}
+        self._starts = starts
+        self._cr = b"\r" in data
+
+    @classmethod
+    def pair(cls, data: bytes, root: ET.Element) -> StartTags | None:
+        """None if the start tags in ``data`` and the elements of ``root`` do not pair up one to
+        one, tag for tag (then the caller parses again, as before the fast path)."""
+        elements = list(root.iter())
+        starts = [m.start() for m in _START.finditer(data)]
+        if len(starts) != len(elements):
+            return None
+        # One comparison of all the names at once: cheaper than one per element.
+        if b" ".join(_START.findall(data)) != " ".join(e.tag for e in elements).encode():
+            return None
+        return cls(data, elements, starts)
+
+    def line(self, element: ET.Element) -> int:
+        pos = self._starts[self._order[id(element)]]
+        lf = self._data.count(b"\n", 0, pos)
+        if not self._cr:
+            return lf + 1
+        # As expat counts lines (XML 1.0 §2.11): CR LF ends one line, a CR or an LF alone one
+        # each; the "<" at pos is never inside a CR LF pair.
+        return lf + self._data.count(b"\r", 0, pos) - self._data.count(b"\r\n", 0, pos) + 1
 
 
-def _value(el: ET.Element, depth: int, max_depth: int) -> Any:
-    """plistlib's conversion of one element (Lib/plistlib.py, _PlistParser.end_*)."""
+def _value(el: ET.Element, depth: int, max_depth: int, containers: dict[int, ET.Element]) -> Any:
+    """plistlib's conversion of one element (Lib/plistlib.py, _PlistParser.end_*); each
+    dictionary and array is entered in ``containers`` with its element."""
     tag = el.tag
     if tag == "string":
         return el.text or ""
@@ -101,17 +133,20 @@ def _value(el: ET.Element, depth: int, max_depth: int) -> Any:
         if depth >= max_depth - 1:
             raise _Unsure
         out: dict[str, Any] = {}
+        containers[id(out)] = el
         children = list(el)
         for key_el, value_el in zip(children[::2], children[1::2]):
             key = key_el.text or ""
             if key in out:
                 raise _Unsure  # PG104 and its line come from the careful path
-            out[key] = _value(value_el, depth + 1, max_depth)
+            out[key] = _value(value_el, depth + 1, max_depth, containers)
         return out
     if tag == "array":
         if depth >= max_depth - 1:
             raise _Unsure
-        return [_value(child, depth + 1, max_depth) for child in el]
+        items = [_value(child, depth + 1, max_depth, containers) for child in el]
+        containers[id(items)] = el
+        return items
     if tag == "true":
         return True
     if tag == "false":

@@ -17,8 +17,8 @@ from pyexpat import errors as expat_errors
 from typing import Any, NoReturn
 
 from profilegen.catalog import Component
-from profilegen.profile.fastread import UNSURE, fast_read, start_lines
-from profilegen.profile.keylines import KeyLines, index_lines
+from profilegen.profile.fastread import UNSURE, StartTags, Tree, fast_read
+from profilegen.profile.keylines import KeyLines, TreeLines, index_lines
 from profilegen.profile.shapes import Settings, find_settings
 from profilegen.profile.structure import certainly_valid
 from profilegen.rules import finding
@@ -45,7 +45,7 @@ class Document:
     fast: bool = False
     # The fast path's element tree, from which with_lines builds the line map when a finding
     # needs one, without parsing the file again (issue 21).
-    tree: ET.Element | None = field(default=None, repr=False, compare=False)
+    tree: Tree | None = field(default=None, repr=False, compare=False)
 
 
 class _Stop(Exception):
@@ -130,7 +130,7 @@ def _document(
     *,
     fast: bool = False,
     tree: tuple[ET.Element, dict[int, int]] | None = None,
-    root: ET.Element | None = None,
+    root: Tree | None = None,
 ) -> tuple[Document | None, list[Finding]]:
     _count_objects(value)
     if not isinstance(value, dict):
@@ -142,8 +142,8 @@ def _document(
     return Document(name, encoding, value, is_profile, settings, signer, lines, fast, root if signer is None else None), findings
 
 
-def _line_map(tree: tuple[ET.Element, dict[int, int]], value: Any, settings: list[Settings]) -> KeyLines:
-    lines = index_lines(*tree, value)
+def _line_map(tree: tuple[ET.Element, dict[int, int]] | KeyLines, value: Any, settings: list[Settings]) -> KeyLines:
+    lines = tree if isinstance(tree, KeyLines) else index_lines(*tree, value)
     for s in settings:
         if s.style == "direct":  # a copy of the payload without its Payload* keys
             lines.alias(s.data, value["PayloadContent"][int(s.where.split("[")[1].rstrip("]"))])
@@ -152,14 +152,16 @@ def _line_map(tree: tuple[ET.Element, dict[int, int]], value: Any, settings: lis
 
 def with_lines(doc: Document, data: bytes) -> Document:
     """A fast-read document (unsigned XML) with the line map the careful path would have built:
-    the fast path's own element tree, each element paired with the line of its start tag in
-    ``data`` (fastread.start_lines), and the values already read (they are plistlib's, so the
-    map is the same). Nothing is parsed again; our expat walk only if the pairing fails."""
+    the fast path's own element tree, each element paired with its start tag in ``data``
+    (fastread.StartTags), a line counted only for the keys findings name (keylines.TreeLines),
+    and the values already read (they are plistlib's, so the answers are the same). Nothing is
+    parsed again; our expat walk only if the pairing fails."""
     if not doc.fast or doc.signer is not None or doc.lines is not None:
         return doc
-    lines = start_lines(data, doc.tree) if doc.tree is not None else None
-    if lines is not None and doc.tree is not None:
-        tree = (doc.tree, lines)
+    tags = StartTags.pair(data, doc.tree.root) if doc.tree is not None else None
+    tree: tuple[ET.Element, dict[int, int]] | KeyLines
+    if tags is not None and doc.tree is not None:
+        tree = TreeLines(doc.tree.containers, tags.line)
     else:
         try:
             tree = parse_xml(data)
