@@ -144,14 +144,15 @@ def report(title: str, results: dict[str, list[Run]], base: str, peaks: dict[str
     bcpu = [r.cpu for r in results[base]]
     bmin, bmed = min(bcpu), statistics.median(bcpu)
     print(f"\n{title} ({len(bcpu)} paired runs)")
-    print(f"  {'command':42} {'CPU min':>9} {'CPU med':>9} {'min/base':>9} {'med/base':>9} {'wall med':>9} {'peak RSS':>10}  exit")
+    width = max(map(len, results))
+    print(f"  {'command':{width}} {'CPU min':>9} {'CPU med':>9} {'min/base':>9} {'med/base':>9} {'wall med':>9} {'peak RSS':>10}  exit")
     for name, rows in results.items():
         cpu = [r.cpu for r in rows]
         peak = peaks.get(name) if peaks else max((r.rss or 0) for r in rows)
         rss = f"{peak / 1024:7.1f}MiB" if peak else "       --"
         codes = sorted({r.code for r in rows})
         print(
-            f"  {name:42} {min(cpu) * 1e3:7.1f}ms {statistics.median(cpu) * 1e3:7.1f}ms "
+            f"  {name:{width}} {min(cpu) * 1e3:7.1f}ms {statistics.median(cpu) * 1e3:7.1f}ms "
             f"{min(cpu) / bmin:8.2f}x {statistics.median(cpu) / bmed:8.2f}x "
             f"{statistics.median(r.wall for r in rows):8.3f}s {rss}  {codes}"
         )
