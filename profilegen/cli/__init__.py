@@ -28,11 +28,11 @@ from profilegen import __version__
 __all__ = ["app", "main"]
 
 # The modules of profilegen.cli that register commands, in the order `profilegen --help` lists them.
-MODULES = ("profiles", "variants", "signing", "entra", "entra_ca", "jamf", "schema", "completion")
+MODULES = ("generate_cmd", "profiles", "variants", "signing", "entra", "entra_ca", "jamf", "schema", "completion")
 # Each top-level command or group -> the modules that register it (and its subcommands), in the
 # order of the listing. tests/cli/test_lazy_commands.py holds this table to what the app registers.
 COMMANDS: dict[str, tuple[str, ...]] = {
-    "generate": ("profiles",), "validate": ("profiles",), "rules": ("profiles",),
+    "generate": ("generate_cmd",), "validate": ("profiles",), "rules": ("profiles",),
     "variants": ("variants",), "diff": ("variants",),
     "sign": ("signing",), "verify": ("signing",),
     "ropg-check": ("entra",), "signins": ("entra",), "schema": ("schema",), "completion": ("completion",),

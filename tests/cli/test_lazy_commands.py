@@ -80,6 +80,19 @@ def test_one_command_loads_only_its_module_and_the_app_is_whole_afterwards():
     assert seen["listed"] == list(cli.COMMANDS)
 
 
+def test_generate_loads_only_its_module_and_the_app_is_whole_afterwards():
+    # generate has a module of its own (cli/generate_cmd.py): validate's and rules' Click
+    # commands are not built for it, nor validate_cmd imported.
+    argv = ["generate", "--tenant", "contoso.onmicrosoft.com", "--client-id", "2f0c6a1e-5b7d-4c19-9e3a-7d1b2c3e4f50",
+            "--organization", "Contoso", "--identifier", "com.contoso.jc", "--component", "login", "--out", "-"]
+    seen = probe(after_one_command(argv))
+    assert seen["code"] == 0
+    commands = {f"profilegen.cli.{m}" for m in cli.MODULES}
+    assert commands & set(seen["loaded"]) == {"profilegen.cli.generate_cmd"}, seen["loaded"]
+    assert "profilegen.cli.validate_cmd" not in seen["loaded"]
+    assert seen["listed"] == list(cli.COMMANDS)
+
+
 def test_validate_without_options_loads_no_typer_and_the_app_is_whole_afterwards():
     # validate's fast path (cli/validate_cmd.py): `validate FILE` and the hook's `validate -- FILE`.
     for argv in (["validate", str(GOOD)], ["validate", "--", str(GOOD)]):
@@ -94,6 +107,7 @@ def test_validate_without_options_loads_no_typer_and_the_app_is_whole_afterwards
 
 def test_modules_for():
     assert cli.modules_for(["validate", "x.plist"]) == ("profiles",)
+    assert cli.modules_for(["generate", "--out", "-"]) == ("generate_cmd",)
     assert cli.modules_for(["azure", "ca-check"]) == ("entra", "entra_ca")
     for args in ([], ["--help"], ["valdate"], ["--version", "validate"]):
         assert cli.modules_for(args) == cli.MODULES, args
