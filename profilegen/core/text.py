@@ -11,7 +11,6 @@ CLI passes every line it prints through :func:`terminal_safe` and JSON through
 from __future__ import annotations
 
 import re
-import unicodedata
 
 # C0 control characters other than tab, line feed and carriage return, and DEL: never valid in
 # an identifier, organization name or plist string we write.
@@ -28,8 +27,10 @@ BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
 UNSAFE_RE = re.compile(rf"[\x00-\x1f\x7f-\x9f\ud800-\udfff{BIDI}]")
 UNSAFE_EXCEPT_NEWLINE_RE = re.compile(rf"[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff{BIDI}]")
 # JSON: the same characters as \uXXXX escapes (the value read back is unchanged), plus the
-# JavaScript line separators U+2028/U+2029.
-_JSON_UNSAFE_RE = re.compile(rf"[\x7f-\x9f\ud800-\udfff\u2028\u2029{BIDI}]")
+# JavaScript line separators U+2028/U+2029. A pattern, compiled (and kept by re's cache) on its
+# first use: a class this wide takes about 0.3 ms to compile, and validate's text report, whose
+# start-up matters most (issue 21), never needs it.
+_JSON_UNSAFE = rf"[\x7f-\x9f\ud800-\udfff\u2028\u2029{BIDI}]"
 _NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
 
@@ -64,12 +65,14 @@ def json_safe(document: str) -> str:
     Outside string literals JSON has only ASCII punctuation, digits and literals, so every
     such character is inside a string, where the escape means the same character: the
     document stays valid JSON with the same value, and is printable as UTF-8."""
-    return _JSON_UNSAFE_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", document)
+    return re.sub(_JSON_UNSAFE, lambda m: f"\\u{ord(m.group()):04x}", document)
 
 
 def display_width(text: str) -> int:
     """Columns ``text`` takes in a terminal: wide (CJK, most emoji) count two, combining marks
     and format characters (zero-width joiner, variation selectors) none."""
+    import unicodedata  # here: only the table reports (signins, ca-check) measure widths
+
     width = 0
     for char in text:
         if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):

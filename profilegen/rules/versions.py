@@ -7,11 +7,17 @@ release reads it. The facts, per component, with their sources: profilegen.catal
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from profilegen.catalog import versions
 from profilegen.rules.findings import Hit, Severity
 from profilegen.rules.registry import rule
+
+if TYPE_CHECKING:
+    from profilegen.catalog import versions
+
+# profilegen.catalog.versions (its tables, three dataclasses, a regex) is imported by the rules
+# below when they run, which is only with --target-version: every other run registers these two
+# rules without loading it (issue 21, validate's start-up).
 
 _NAMES = {"login": "login window", "menubar": "menu bar (Self Service+ from 3.0)"}
 _SHORT = {"login": "login window", "menubar": "menu bar"}
@@ -25,6 +31,8 @@ def key_too_new(prefs: dict[str, Any], component: versions.Component, targets: v
     for Self Service+ (menu bar 3.0 and later). From 3.0 the login window and the menu bar carry
     separate versions (https://github.com/SudoSunshine/jamf-connect-3X-ea), so each key is checked
     against its own component. An older release ignores a key it does not know."""
+    from profilegen.catalog import versions
+
     for path, since, target in versions.too_new(prefs, component, targets):
         yield Hit(
             path,
@@ -40,6 +48,8 @@ def first_release_unknown(prefs: dict[str, Any], component: versions.Component, 
     says which version added it. The EntraID provider value is one ("EntraID (formerly Azure)" in
     the current Login_Window_Authentication_Settings; Jamf's 2.15.0 reference lists only Azure):
     keep Azure, which every version reads, unless you know the deployed one takes EntraID."""
+    from profilegen.catalog import versions
+
     for path, value, fact, target in versions.unknown_first(prefs, component, targets):
         what = f"{value!r}" if value is not None else "this key"
         yield Hit(

@@ -21,7 +21,7 @@ from typing import Any
 
 from profilegen.core.errors import InputError
 
-_SHAPE = re.compile(r"PG\d{0,3}")
+_SHAPE = r"PG\d{0,3}"  # compiled on first use (re's cache): a run without --select or ignore never needs it
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ def parse_codes(values: Iterable[str], option: str, known: Sequence[str]) -> tup
     for value in values:
         for part in value.split(","):
             code = part.strip().upper()
-            if not _SHAPE.fullmatch(code):
+            if not re.fullmatch(_SHAPE, code):
                 raise InputError(f"{option}: {part.strip()!r} is not a rule code; give one such as PG420, or a prefix such as PG4 (profilegen rules lists them)")
             if not any(k.startswith(code) for k in known):
                 raise InputError(f"{option}: no rule code starts with {code}; profilegen rules lists the codes")
