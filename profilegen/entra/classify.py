@@ -114,6 +114,7 @@ def load_codes() -> dict[int, CodeInfo]:
     return table
 
 
+@lru_cache(maxsize=1024)  # asked twice per row of an export; bounded, whatever codes a file holds
 def category_for_code(code: int) -> str:
     """Category of one AADSTS code; 0 is a successful sign-in (Graph signInStatus.errorCode)."""
     if code == 0:
