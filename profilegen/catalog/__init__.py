@@ -54,6 +54,8 @@ class Relation:
 
 @dataclass(frozen=True)
 class KeySpec:
+    """One key of the catalog: its plist type, allowed values, source, history and nested keys."""
+
     name: str
     path: str
     type: str
@@ -77,6 +79,8 @@ class KeySpec:
 
 @dataclass(frozen=True)
 class Catalog:
+    """The keys of one preference domain (login window or menu bar), by name."""
+
     component: Component
     domain: str
     keys: Mapping[str, KeySpec]

@@ -37,6 +37,8 @@ class IssueKind(str, Enum):
 
 @dataclass(frozen=True)
 class KeyIssue:
+    """One problem with one key of a domain's settings: its kind, key path and message."""
+
     kind: IssueKind
     path: str
     message: str

@@ -29,6 +29,8 @@ SKIP_ENV = "PROFILEGEN_NO_PROJECT_CONFIG"
 
 @dataclass(frozen=True)
 class ProjectConfig:
+    """The project config's checked values, and the file they came from (None: no file)."""
+
     path: Path | None = None
     values: dict[str, Any] = field(default_factory=dict)
 

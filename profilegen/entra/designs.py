@@ -96,6 +96,8 @@ EXPLAIN_HINT = "details: profilegen rules PG420"
 
 @dataclass(frozen=True)
 class Design:
+    """One Conditional Access design: what the profile holds, what Entra needs, what the logs show."""
+
     letter: str
     name: str
     profile: str

@@ -25,6 +25,8 @@ FORMS = "/<tenant>/v2.0/.well-known/openid-configuration or /<tenant>/.well-know
 
 @dataclass(frozen=True)
 class DiscoveryPath:
+    """What the path of a discovery URL says: its tenant segment and what is wrong with it."""
+
     tenant: str | None  # the tenant segment after normalisation, when the path has a documented form
     problems: tuple[str, ...]  # why the URL is not a documented Entra discovery URL
 

@@ -14,6 +14,8 @@ class Severity(str, Enum):
 
 @dataclass(frozen=True)
 class Finding:
+    """One reported problem: rule code, severity, key path, message, line and explanation."""
+
     code: str
     severity: Severity
     key: str | None

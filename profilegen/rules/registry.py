@@ -20,6 +20,8 @@ Details = Callable[[], tuple[str, ...]]
 
 @dataclass(frozen=True)
 class Rule:
+    """A registered rule: stable code, name, severity, scope, documentation and check."""
+
     code: str
     name: str
     severity: Severity

@@ -36,6 +36,8 @@ SUFFIXES = (".mobileconfig", ".plist")
 
 @dataclass(frozen=True, slots=True)
 class FileResult:
+    """One validated file: its path, its findings and, when it could be read, its document."""
+
     path: str
     findings: list[Finding]
     document: Document | None = None

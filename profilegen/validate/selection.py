@@ -26,6 +26,8 @@ _SHAPE = r"PG\d{0,3}"  # compiled on first use (re's cache): a run without --sel
 
 @dataclass(frozen=True)
 class Selection:
+    """The rule codes or prefixes --select keeps and --ignore drops (both empty: every code)."""
+
     select: tuple[str, ...] = ()  # empty: every code
     ignore: tuple[str, ...] = ()
 
