@@ -5,9 +5,9 @@ would give.
 A cheap scan first proves the bytes are plain: ASCII-compatible, declared UTF-8 or undeclared,
 no DTD beyond Apple's one-line DOCTYPE, no entity reference but the five predefined ones and
 character references, no comments, CDATA sections, processing instructions or namespace
-declarations. Then the tree must be certainly valid (structure.certainly_valid), no deeper than
-the careful path allows and free of duplicate keys, and every value must convert exactly as
-plistlib converts it. Whatever fails any of that returns UNSURE, and the careful path reads the
+declarations. Then, in one walk (issue 21), the tree must be certainly valid (the grammar
+structure.certainly_valid checks, element for element), no deeper than the careful path allows
+and free of duplicate keys, and every value must convert exactly as plistlib converts it. Whatever fails any of that returns UNSURE, and the careful path reads the
 file and words its findings, with their line numbers, as it always has.
 """
 
@@ -20,7 +20,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from typing import Any
 
-from profilegen.profile.structure import certainly_valid
+from profilegen.profile.structure import PATTERNS
 
 UNSURE: Any = object()
 
@@ -33,8 +33,11 @@ PROLOGUE = re.compile(
 DOCTYPE = re.compile(rb"""<!DOCTYPE[ \t\r\n]+plist[ \t\r\n]+PUBLIC[ \t\r\n]+"[^"\[\]<>]*"[ \t\r\n]+"[^"\[\]<>]*"[ \t\r\n]*>[ \t\r\n]*""")
 # Anything the fast path leaves to the careful one: other markup declarations, comments and
 # CDATA ("<!"), processing instructions ("<?"), entity references beyond the predefined five
-# and character references, namespace declarations, NUL (UTF-16/32 text).
-UNPLAIN = re.compile(rb"<[!?]|&(?!(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);)|xmlns|\x00")
+# and character references, namespace declarations, NUL (UTF-16/32 text). _unplain looks for
+# each with its own search, which costs half of one regex of alternatives (issue 21; the tests
+# hold it to that one pattern).
+_MARKUP = re.compile(rb"<[!?]")
+_BAD_REFERENCE = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);)")
 # plistlib's own date pattern (Lib/plistlib.py, _dateParser): match, not fullmatch, as there.
 DATE = re.compile(
     r"(?P<year>\d\d\d\d)(?:-(?P<month>\d\d)(?:-(?P<day>\d\d)(?:T(?P<hour>\d\d)(?::(?P<minute>\d\d)(?::(?P<second>\d\d))?)?)?)?)?Z",
@@ -53,6 +56,7 @@ class Tree:
 
     root: ET.Element
     containers: dict[int, ET.Element]
+    objects: int  # how many values the file holds, nested ones included
 
 
 def fast_value(data: bytes, max_depth: int) -> Any:
@@ -68,19 +72,51 @@ def fast_read(data: bytes, max_depth: int) -> tuple[Any, Tree | None]:
     doctype = DOCTYPE.match(data, pos)
     if doctype:
         pos = doctype.end()
-    if UNPLAIN.search(data, pos) or data[pos : pos + 6] != b"<plist":
+    if data[pos : pos + 6] != b"<plist" or _unplain(data, pos) or _attribute(data, data.find(b">", pos) + 1):
         return UNSURE, None
     try:
         root = ET.fromstring(data)
     except Exception:  # noqa: BLE001 - any doubt goes to the careful path, which words it
         return UNSURE, None
-    if not certainly_valid(root):
+    if root.tag != "plist" or set(root.attrib) - {"version"} or root.attrib.get("version", "1.0") != "1.0":
+        return UNSURE, None
+    if len(root) != 1 or not _blank(root.text) or not _blank(root[0].tail):
         return UNSURE, None
     containers: dict[int, ET.Element] = {}
     try:
-        return _value(root[0], 2, max_depth, containers), Tree(root, containers)
+        value = _value(root[0], 2, max_depth, containers)
     except (_Unsure, ValueError, TypeError, AttributeError, OverflowError, binascii.Error):
         return UNSURE, None
+    # One object for the top value and one per dictionary value and array item: what
+    # read._count_objects would count, known here without walking the value again.
+    objects = 1 + sum(len(el) // 2 if el.tag == "dict" else len(el) for el in containers.values())
+    return value, Tree(root, containers, objects)
+
+
+def _unplain(data: bytes, pos: int) -> bool:
+    """Whether anything at or after ``pos`` is left to the careful path (the list above)."""
+    if _MARKUP.search(data, pos) or data.find(b"xmlns", pos) >= 0 or data.find(b"\x00", pos) >= 0:
+        return True
+    return data.find(b"&", pos) >= 0 and _BAD_REFERENCE.search(data, pos) is not None
+
+
+def _attribute(data: bytes, pos: int) -> bool:
+    """Whether an element starting at or after ``pos`` has an attribute, which the grammar
+    allows on <plist> alone. In bytes _unplain passed, an "=" with a "<" before it and no ">"
+    in between is inside a tag, where only an attribute has one (a name cannot hold "=", a "<"
+    never stands in text), and every attribute has one. "=" is rare in profiles: a few look-ups
+    instead of a look at every element (issue 21). Linear: after an "=" in text the search goes
+    on from the next "<", so no stretch of the bytes is searched twice."""
+    at = data.find(b"=", pos)
+    while at >= 0:
+        start = data.rfind(b"<", pos, at)
+        if start >= 0 and data.find(b">", start, at) < 0:
+            return True
+        after = data.find(b"<", at)
+        if after < 0:
+            return False
+        at = data.find(b"=", after)
+    return False
 
 
 # A start tag. In bytes the fast path accepted (no comments, CDATA, processing instructions or
@@ -123,49 +159,74 @@ class StartTags:
         return lf + self._data.count(b"\r", 0, pos) - self._data.count(b"\r\n", 0, pos) + 1
 
 
+def _blank(text: str | None) -> bool:
+    """structure._blank without a regex: only XML's white space (Python's is wider)."""
+    return text is None or not text.strip(" \t\n\r")
+
+
 def _value(el: ET.Element, depth: int, max_depth: int, containers: dict[int, ET.Element]) -> Any:
-    """plistlib's conversion of one element (Lib/plistlib.py, _PlistParser.end_*); each
-    dictionary and array is entered in ``containers`` with its element."""
+    """plistlib's conversion of one element (Lib/plistlib.py, _PlistParser.end_*), in the same
+    walk as the grammar check (structure.certainly_valid, element for element, attributes
+    already refused by _attribute: one walk instead of two, issue 21); each dictionary and array
+    is entered in ``containers`` with its element. Raises _Unsure for anything certainly_valid
+    would not accept, and for what plistlib would read otherwise than this conversion (the
+    careful path then reads the file)."""
     tag = el.tag
     if tag == "string":
+        if len(el):
+            raise _Unsure
         return el.text or ""
     if tag == "dict":
         if depth >= max_depth - 1:
             raise _Unsure
+        children = list(el)
+        if len(children) % 2 or not _blank(el.text):
+            raise _Unsure
         out: dict[str, Any] = {}
         containers[id(out)] = el
-        children = list(el)
         for key_el, value_el in zip(children[::2], children[1::2]):
+            if key_el.tag != "key" or len(key_el) or not _blank(key_el.tail) or not _blank(value_el.tail):
+                raise _Unsure
             key = key_el.text or ""
             if key in out:
                 raise _Unsure  # PG104 and its line come from the careful path
-            out[key] = _value(value_el, depth + 1, max_depth, containers)
+            if value_el.tag == "string" and not len(value_el):
+                out[key] = value_el.text or ""  # the commonest value, converted without a call
+            else:
+                out[key] = _value(value_el, depth + 1, max_depth, containers)
         return out
     if tag == "array":
-        if depth >= max_depth - 1:
+        if depth >= max_depth - 1 or not _blank(el.text):
             raise _Unsure
-        items = [_value(child, depth + 1, max_depth, containers) for child in el]
+        items = []
+        for child in el:
+            if not _blank(child.tail):
+                raise _Unsure
+            items.append(_value(child, depth + 1, max_depth, containers))
         containers[id(items)] = el
         return items
-    if tag == "true":
-        return True
-    if tag == "false":
-        return False
+    if len(el):
+        raise _Unsure
+    if tag == "true" or tag == "false":
+        if el.text:
+            raise _Unsure
+        return tag == "true"
     raw = el.text or ""
+    pattern = PATTERNS.get(tag)
+    if pattern is None or pattern.fullmatch(raw) is None:
+        raise _Unsure
     if tag == "integer":
         return int(raw, 16) if raw.startswith(("0x", "0X")) else int(raw)
     if tag == "real":
         return float(raw)
     if tag == "data":
         return binascii.a2b_base64(raw.encode("utf-8"))
-    if tag == "date":
-        found = DATE.match(raw)
-        if found is None:
-            raise _Unsure
-        parts: list[int] = []
-        for name in ("year", "month", "day", "hour", "minute", "second"):
-            if found[name] is None:
-                break
-            parts.append(int(found[name]))
-        return dt.datetime(*parts)  # type: ignore[arg-type]
-    raise _Unsure
+    found = DATE.match(raw)  # tag == "date", the last of PATTERNS
+    if found is None:
+        raise _Unsure
+    parts: list[int] = []
+    for name in ("year", "month", "day", "hour", "minute", "second"):
+        if found[name] is None:
+            break
+        parts.append(int(found[name]))
+    return dt.datetime(*parts)  # type: ignore[arg-type]

@@ -132,7 +132,8 @@ def _document(
     tree: tuple[ET.Element, dict[int, int]] | None = None,
     root: Tree | None = None,
 ) -> tuple[Document | None, list[Finding]]:
-    _count_objects(value)
+    if root is None or root.objects > MAX_OBJECTS:  # the fast path counted them as it read
+        _count_objects(value)
     if not isinstance(value, dict):
         raise _Stop(finding("PG106", None, f"the top level is {type(value).__name__}, not a dictionary; this is no profile"))
     is_profile = value.get("PayloadType") == "Configuration" or isinstance(value.get("PayloadContent"), list)

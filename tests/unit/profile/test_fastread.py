@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import plistlib
+import re
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from profilegen.profile.fastread import UNSURE, fast_value
+from profilegen.profile.fastread import UNSURE, _attribute, _unplain, fast_read, fast_value
 from profilegen.profile.read import MAX_DEPTH
 from profilegen.validate.pipeline import check_bytes
 from tests.conftest import GOLDEN
@@ -55,6 +56,24 @@ def test_corpus(corpus):
     assert files
     for path in files:
         same_answer(path.read_bytes(), path.name)
+
+
+def objects(value: Any) -> int:
+    if isinstance(value, dict):
+        return 1 + sum(objects(v) for v in value.values())
+    if isinstance(value, list):
+        return 1 + sum(objects(v) for v in value)
+    return 1
+
+
+def test_the_fast_path_counts_every_object_it_reads():
+    counted = 0
+    for path in [*CASES, *GENERATED]:
+        value, tree = fast_read(path.read_bytes(), MAX_DEPTH)
+        if tree is not None:
+            assert tree.objects == objects(value), path
+            counted += 1
+    assert counted > 100
 
 
 def test_generated_profiles_take_the_fast_path():
@@ -141,3 +160,55 @@ def test_references_the_fast_path_reads():
     data = BODY % b"&amp;&lt;&gt;&quot;&apos;&#13;&#x1F600;\r\n"
     assert fast_value(data, MAX_DEPTH) == {"OIDCProvider": "Azure", "OIDCTenant": "&<>\"'\r\U0001f600\n"}
     same_answer(data, "refs.login.plist")
+
+
+# What fast_read asks of the bytes, as single patterns: the searches it makes instead must
+# answer alike (fastread._unplain, fastread._attribute).
+UNPLAIN = re.compile(rb"<[!?]|&(?!(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);)|xmlns|\x00")
+ATTRIBUTE = re.compile(rb"<[^<>]*=")
+PIECES = st.lists(st.sampled_from([b"<", b">", b"=", b"<!", b"<?", b"&", b"&amp;", b"&#1;", b"&#x;", b"&lt", b"xmlns", b"xmln", b"\x00", b"a", b" ", b"\n", b"</", b"/>", b'"']), max_size=30).map(b"".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(data=PIECES, pos=st.integers(min_value=0, max_value=40))
+def test_the_plain_bytes_scans_answer_as_their_patterns(data, pos):
+    assert _unplain(data, pos) == (UNPLAIN.search(data, pos) is not None)
+    assert _attribute(data, pos) == (ATTRIBUTE.search(data, pos) is not None)
+
+
+@pytest.mark.parametrize("path", [*CASES, *GENERATED][:60], ids=lambda p: p.name)
+def test_the_plain_bytes_scans_answer_as_their_patterns_on_real_files(path):
+    data = path.read_bytes()
+    for pos in (0, 40, 150):
+        assert _unplain(data, pos) == (UNPLAIN.search(data, pos) is not None)
+        assert _attribute(data, pos) == (ATTRIBUTE.search(data, pos) is not None)
+    spoiled = data.replace(b"<string>", b'<string x="1">', 1)
+    assert _attribute(spoiled, 0) == (ATTRIBUTE.search(spoiled, 0) is not None)
+
+
+class Scanned(bytes):
+    """Bytes that add up how much of them find and rfind really search."""
+
+    searched = 0
+
+    def find(self, sub, start=0, end=None):  # type: ignore[no-untyped-def, override]
+        end = len(self) if end is None else end
+        at = super().find(sub, start, end)
+        Scanned.searched += (at if at >= 0 else end) - start
+        return at
+
+    def rfind(self, sub, start=0, end=None):  # type: ignore[no-untyped-def, override]
+        end = len(self) if end is None else end
+        at = super().rfind(sub, start, end)
+        Scanned.searched += end - (at if at >= 0 else start)
+        return at
+
+
+@pytest.mark.parametrize("text", [b"=" * 5000, b"a=b>" * 2000, b"x" * 3000 + b"=" * 3000, b"<k>=</k>" * 1000])
+def test_the_attribute_scan_searches_each_stretch_of_the_bytes_once(text):
+    # An "=" in text must not send the search back over all the text before it: on 4 MiB of
+    # "=" that would be hours.
+    data = Scanned(b'<plist version="1.0"><string>' + text + b"</string></plist>")
+    Scanned.searched = 0
+    assert not _attribute(data, 21)
+    assert Scanned.searched <= 3 * len(data)

@@ -62,6 +62,18 @@ def test_object_limit_boundary() -> None:
     assert doc is None and [(f.code, f.message) for f in findings] == [("PG105", "more than 200000 objects; not read further")]
 
 
+def test_object_limit_boundary_on_the_fast_path() -> None:
+    # The fast path counts the objects as it reads (fastread.Tree.objects) instead of
+    # read._count_objects walking the value again: the same boundary, the same finding.
+    def flat(count: int) -> bytes:
+        return b'<plist version="1.0"><dict><key>A</key><array>' + b"<true/>" * count + b"</array></dict></plist>"
+
+    doc, findings = read_document(flat(MAX_OBJECTS - 2), "x.login.plist")
+    assert doc is not None and doc.fast and findings == []
+    assert codes(flat(MAX_OBJECTS - 1)) == [("PG105", None, None, "more than 200000 objects; not read further")]
+    assert codes(flat(MAX_OBJECTS - 1), careful=True) == codes(flat(MAX_OBJECTS - 1))
+
+
 def test_at_most_five_schema_findings() -> None:
     body = "".join(f"<key>K{i}</key><integer>x{i}</integer>" for i in range(MAX_XSD_ERRORS + 3))
     data = f'<?xml version="1.0"?><plist version="1.0"><dict>{body}</dict></plist>'.encode()

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from profilegen.profile.read import _Stop, parse_xml, plist_schema
+from profilegen.profile.fastread import UNSURE, fast_value
+from profilegen.profile.read import MAX_DEPTH, _Stop, parse_xml, plist_schema
 from profilegen.profile.structure import certainly_valid
 from tests.conftest import GOLDEN
 
@@ -18,13 +19,19 @@ CASES = sorted(p for p in (GOLDEN.parent / "cases").rglob("*") if p.is_file()) +
 
 
 def agree(data: bytes) -> None:
+    # The fast path (fastread.py) checks the grammar in its own walk, element for element as
+    # certainly_valid does: what it accepts, certainly_valid accepts too.
+    fast = fast_value(data, MAX_DEPTH) is not UNSURE
     try:
         root, _ = parse_xml(data)
     except _Stop:
+        assert not fast, "the fast path read what the careful path refuses"
         return
     if certainly_valid(root):
         errors = list(plist_schema().iter_errors(root))
         assert errors == [], f"fast check accepted what the XSD rejects: {errors[0]}"
+    else:
+        assert not fast, "the fast path's walk accepted what certainly_valid rejects"
 
 
 def test_accepts_generated_profiles():
