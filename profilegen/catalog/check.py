@@ -10,7 +10,7 @@ import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from enum import Enum
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from profilegen.catalog import (
@@ -106,6 +106,9 @@ def _catalog_names() -> frozenset[str]:
     return frozenset(spec.name for component in DOMAINS for spec in load_catalog(component).walk())
 
 
+# Pure, and asked for every key of every file by the PG5xx rules (issue 21); bounded, so that a
+# run over files full of distinct unknown keys keeps its memory flat.
+@lru_cache(maxsize=2048)
 def is_secret_key(name: str) -> bool:
     """Whether a key named ``name`` holds a client secret: a secret key's name in any case, or an
     unknown key whose did-you-mean suggestion is one (OIDCClientSecert). The value of a misspelled

@@ -71,6 +71,18 @@ def _worth_a_look(level: Mapping[str, KeySpec]) -> tuple[tuple[str, KeySpec], ..
     return entry[1]
 
 
+# The same for relations: id(level) -> (level, its current keys that carry relations), in the
+# catalog's order; a handful of the catalog's keys do, and relation_issues visited them all.
+_RELATED: dict[int, tuple[Mapping[str, KeySpec], tuple[tuple[str, KeySpec], ...]]] = {}
+
+
+def _related(level: Mapping[str, KeySpec]) -> tuple[tuple[str, KeySpec], ...]:
+    entry = _RELATED.get(id(level))
+    if entry is None or entry[0] is not level:
+        entry = _RELATED[id(level)] = (level, tuple((n, s) for n, s in level.items() if s.relations and not s.legacy))
+    return entry[1]
+
+
 def _required_level(
     catalog: Catalog, level: Mapping[str, KeySpec], data: Mapping[str, Any], prefix: str, provider: Any, top: Mapping[str, Any]
 ) -> Iterator[KeyIssue]:
@@ -92,8 +104,8 @@ def _required_level(
 def relation_issues(catalog: Catalog, data: Mapping[str, Any]) -> Iterator[KeyIssue]:
     """Top-level relations the catalog records (e.g. Migrate needs DenyLocal), and OIDCAdmin /
     OIDCAdminAttribute that look swapped."""
-    for name, spec in catalog.keys.items():
-        if name not in data or spec.legacy:
+    for name, spec in _related(catalog.keys):
+        if name not in data:
             continue
         for rel in spec.relations:
             if rel.if_value is not None and not (data[name] == rel.if_value and type(data[name]) is type(rel.if_value)):

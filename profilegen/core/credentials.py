@@ -28,9 +28,19 @@ _REFERENCE = r"&(?!amp;)(?:[a-zA-Z][a-zA-Z0-9]*|#[0-9]+|#[xX][0-9a-fA-F]+);"
 SECRET_QUERY_RE = re.compile(rf"([?&;#]{SECRET_PARAM}=)(?:{_REFERENCE}|[^&;#\s'\"])*", re.I)
 
 
+def _may_hold(text: str) -> bool:
+    """False when no pattern here can match ``text``: user:password@ needs "://" and "@", a
+    credential parameter needs "=" (parse_qsl keeps no pair without one, and the query pattern
+    ends its name with "="). Most values and messages hold neither: their regexes and urlsplit
+    are skipped (issue 21)."""
+    return "=" in text or ("@" in text and "://" in text)
+
+
 def url_credentials(text: str) -> str | None:
     """What kind of credential the URL ``text`` carries ("user:password@" or the query parameter's
     name), or None."""
+    if not _may_hold(text):
+        return None
     value = text.strip()
     if USERINFO_RE.match(value):
         return "user:password@"
@@ -49,4 +59,6 @@ def url_credentials(text: str) -> str | None:
 
 def mask_credentials(text: str) -> str:
     """``text`` with every URL's user:password@ part and credential query values replaced."""
+    if not _may_hold(text):
+        return text
     return SECRET_QUERY_RE.sub(rf"\1{HIDDEN}", USERINFO_RE.sub(rf"\1{HIDDEN}@", text))
