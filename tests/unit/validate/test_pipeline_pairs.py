@@ -7,6 +7,7 @@ import os
 import plistlib
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -149,3 +150,49 @@ def test_expand(tmp_path: Path) -> None:
     with pytest.raises(InputError) as caught:
         expand([str(tmp_path / "nope")])
     assert list(caught.value.problems) == [f"{tmp_path / 'nope'}: no such file or directory; check the path"]
+
+
+def _rglob_listing(root: Path) -> list[str]:
+    # What expand() listed before issue 21 (Path.rglob), as the oracle for the os.walk listing.
+    return sorted(str(p) for p in root.rglob("*") if p.suffix.lower() in (".mobileconfig", ".plist") and p.is_file())
+
+
+@pytest.mark.parametrize("spelling", ["{d}", "{d}/", "{d}//", "{d}/./", "./d", "d", "."])
+def test_expand_lists_what_rglob_listed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, spelling: str) -> None:
+    d = tmp_path / "d"
+    (d / ".hidden" / "deep").mkdir(parents=True)
+    (d / "sub").mkdir()
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "far.plist").write_text("x")
+    for name in ("b.plist", "sub/A.MOBILECONFIG", ".hidden/deep/c.mobileconfig", ".dot.plist", "x.plist.",
+                 "y..plist", "note.txt", "plist", ".plist"):
+        (d / name).write_text("x")
+    (d / "folder.plist").mkdir()                     # a folder with a profile's suffix: not a file
+    (d / "link.plist").symlink_to(d / "b.plist")     # a symlink to a file: listed
+    (d / "dangling.plist").symlink_to(d / "gone")    # to nothing: not a file
+    (d / "linked").symlink_to(outside)               # a symlink to a folder: not entered
+    monkeypatch.chdir(tmp_path if spelling != "." else d)
+    given = spelling.format(d=d)
+    listed = expand([given])
+    assert listed == _rglob_listing(Path(given))
+    assert any(name.endswith(".hidden/deep/c.mobileconfig") for name in listed)
+    assert not any("far.plist" in name or "folder.plist" in name or "dangling" in name for name in listed)
+
+
+def test_expand_names_a_folder_it_cannot_list(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Root reads every folder, so the refusal is planted: os.walk lists through os.scandir.
+    (tmp_path / "d" / "locked").mkdir(parents=True)
+    (tmp_path / "d" / "a.plist").write_text("x")
+    real = os.scandir
+
+    def scandir(path: Any) -> Any:
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    with pytest.raises(InputError) as caught:
+        expand([str(tmp_path / "d")])
+    assert list(caught.value.problems) == [
+        f"{tmp_path / 'd' / 'locked'}: cannot list this folder (Permission denied); fix its permissions or leave it out"]
