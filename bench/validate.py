@@ -255,9 +255,10 @@ def main() -> None:
                                env=env, cwd=tempfile.gettempdir(), capture_output=True, text=True).stdout.strip()
         print(f"profilegen from: {from_}")
     fmt = [] if args.format == "text" else ["--format", args.format]  # text: each tool's default
-    ours = [sys.executable, "-m", "profilegen", "validate", *fmt]
-    if args.jobs is not None:
-        ours += ["--jobs", str(args.jobs)]
+    one_file = [sys.executable, "-m", "profilegen", "validate", *fmt]
+    # --jobs only for the folders: `validate FILE` with no option takes the typer-free path
+    # (cli/argv.py), and a single file never starts a worker, so the option would only measure typer.
+    ours = [*one_file, "--jobs", str(args.jobs)] if args.jobs is not None else one_file
     if not Path(GNU_TIME).exists():
         raise SystemExit("bench: /usr/bin/time (GNU time) is needed for peak RSS; apt-get install time")
     if args.peer and not shutil.which(args.peer_cmd):
@@ -289,7 +290,7 @@ def main() -> None:
             one = here / "one.mobileconfig"
             one.write_bytes(docs[0][1])  # a login profile: findings with line numbers
             cases = {"python -c pass (baseline)": ([sys.executable, "-c", "pass"], here, peer_env)}
-            cases.update({f"profilegen validate ONE_FILE{tag}": ([*ours, str(one)], here, env) for tag, env in trees.items()})
+            cases.update({f"profilegen validate ONE_FILE{tag}": ([*one_file, str(one)], here, env) for tag, env in trees.items()})
             if args.peer:
                 cases["mcv --offline ONE_FILE"] = ([args.peer_cmd, "--offline", *fmt, str(one)], here, peer_env)
             timed = paired(cases, max(args.runs, 20), rss=False)
