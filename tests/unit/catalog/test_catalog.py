@@ -133,3 +133,16 @@ def test_data_files_read_beside_the_module_or_through_importlib_resources(monkey
     assert beside == importlib.resources.files("profilegen.catalog").joinpath("login.json").read_text(encoding="utf-8")
     monkeypatch.setattr(catalog, "__file__", "/nonexistent/profilegen/catalog/__init__.py")
     assert catalog._data_text("login.json") == beside
+
+
+def test_admin_and_attribute_are_called_swapped_only_when_oidcadmin_lists_claim_names() -> None:
+    from profilegen.catalog import load_catalog
+    from profilegen.catalog.relations import relation_issues
+
+    def swapped(admin: list[str], attribute: str) -> list[str]:
+        data = {"OIDCAdmin": admin, "OIDCAdminAttribute": attribute}
+        return [i.path for i in relation_issues(load_catalog("login"), data) if i.path == "OIDCAdminAttribute"]
+
+    assert swapped(["roles"], "Admin") == ["OIDCAdminAttribute"]
+    assert swapped(["Admins"], "SomeRole") == []  # neither looks like a claim: nothing said
+    assert swapped(["roles"], "groups") == []

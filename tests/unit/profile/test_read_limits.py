@@ -129,3 +129,15 @@ def test_recursion_is_a_finding(monkeypatch) -> None:  # type: ignore[no-untyped
     monkeypatch.setattr(read, "_document", deep)
     doc, findings = read_value({}, "x")
     assert doc is None and [f.message for f in findings] == ["nesting deeper than Python can follow; not read further"]
+
+
+def test_with_lines_leaves_a_document_that_has_lines_or_cannot_have_them_as_it_is() -> None:
+    data = plistlib.dumps({"A": 1})
+    careful, _ = read_document(data, "x.login.plist", careful=True)
+    assert careful is not None and careful.lines is not None
+    assert read.with_lines(careful, data) is careful
+    fast, _ = read_document(data, "x.login.plist")
+    assert fast is not None and fast.fast
+    with_map = read.with_lines(fast, data)
+    assert with_map is not fast and with_map.lines is not None
+    assert read.with_lines(with_map, data) is with_map
