@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 from importlib import resources
 
 import pytest
@@ -146,3 +147,39 @@ def test_admin_and_attribute_are_called_swapped_only_when_oidcadmin_lists_claim_
     assert swapped(["roles"], "Admin") == ["OIDCAdminAttribute"]
     assert swapped(["Admins"], "SomeRole") == []  # neither looks like a claim: nothing said
     assert swapped(["roles"], "groups") == []
+
+
+def _related_catalog(*, legacy: bool) -> Any:
+    from profilegen.catalog import Catalog, KeySpec, Relation
+
+    needs = Relation(source="https://example.invalid/src", why="A needs B", requires={"B": True})
+    keys = {
+        "A": KeySpec(name="A", path="A", type="bool", summary="A.", source="s", legacy=legacy, relations=(needs,)),
+        "B": KeySpec(name="B", path="B", type="bool", summary="B.", source="s"),
+    }
+    return Catalog(component="menubar", domain="com.jamf.connect", keys=keys)
+
+
+def test_relations_of_a_legacy_key_are_not_checked() -> None:
+    # The keys _related keeps: those with relations, not legacy (as relation_issues skipped before
+    # the list was cached, issue 21). A legacy key is reported by PG303 instead.
+    from profilegen.catalog.relations import relation_issues
+
+    data = {"A": True, "B": False}
+    assert [i.message for i in relation_issues(_related_catalog(legacy=False), data)] == [
+        "is true but B is false; A needs B: set B to true or remove A (source: https://example.invalid/src)"]
+    assert list(relation_issues(_related_catalog(legacy=True), data)) == []
+
+
+def test_related_keys_never_come_from_a_stale_entry() -> None:
+    # _related remembers each level by id(); a level freed and another built at the same address
+    # must not get the first one's keys: the entry keeps the level and is checked by identity.
+    from profilegen.catalog import relations
+
+    fresh = _related_catalog(legacy=False)
+    stale = _related_catalog(legacy=True)
+    relations._RELATED[id(fresh.keys)] = (stale.keys, ())
+    try:
+        assert [name for name, _ in relations._related(fresh.keys)] == ["A"]
+    finally:
+        relations._RELATED.pop(id(fresh.keys), None)
