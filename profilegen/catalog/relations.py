@@ -7,7 +7,7 @@ say is checked: each carries the URL of the Jamf page it comes from.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from profilegen.catalog import Catalog, KeySpec, Requirement
@@ -57,30 +57,28 @@ def required_issues(catalog: Catalog, data: Mapping[str, Any]) -> Iterator[KeyIs
     yield from _required_level(catalog, catalog.keys, data, "", provider, data)
 
 
-# id(level) -> (level, its keys that are required or hold nested keys), in the catalog's order:
-# most keys are neither, and every file would otherwise walk all of them (issue 21). The level
-# is kept in the entry so that its id cannot be reused while the entry exists.
-_WORTH_A_LOOK: dict[int, tuple[Mapping[str, KeySpec], tuple[tuple[str, KeySpec], ...]]] = {}
+# (what, id(level)) -> (level, the keys of that level worth visiting for ``what``), in the
+# catalog's order: most keys are neither required, nor hold nested keys, nor carry relations,
+# and every file would otherwise walk all of them (issue 21). The level is kept in the entry so
+# that its id cannot be reused while the entry exists, and is checked by identity.
+_PICKED: dict[tuple[str, int], tuple[Mapping[str, KeySpec], tuple[tuple[str, KeySpec], ...]]] = {}
+
+
+def _picked(what: str, level: Mapping[str, KeySpec], keep: Callable[[KeySpec], bool]) -> tuple[tuple[str, KeySpec], ...]:
+    entry = _PICKED.get((what, id(level)))
+    if entry is None or entry[0] is not level:
+        entry = _PICKED[(what, id(level))] = (level, tuple((n, s) for n, s in level.items() if keep(s)))
+    return entry[1]
 
 
 def _worth_a_look(level: Mapping[str, KeySpec]) -> tuple[tuple[str, KeySpec], ...]:
-    entry = _WORTH_A_LOOK.get(id(level))
-    if entry is None or entry[0] is not level:
-        picked = tuple((n, s) for n, s in level.items() if (s.required is not None and not s.legacy) or s.keys)
-        entry = _WORTH_A_LOOK[id(level)] = (level, picked)
-    return entry[1]
-
-
-# The same for relations: id(level) -> (level, its current keys that carry relations), in the
-# catalog's order; a handful of the catalog's keys do, and relation_issues visited them all.
-_RELATED: dict[int, tuple[Mapping[str, KeySpec], tuple[tuple[str, KeySpec], ...]]] = {}
+    """The keys _required_level visits: required ones (not legacy) and those holding nested keys."""
+    return _picked("required", level, lambda s: (s.required is not None and not s.legacy) or bool(s.keys))
 
 
 def _related(level: Mapping[str, KeySpec]) -> tuple[tuple[str, KeySpec], ...]:
-    entry = _RELATED.get(id(level))
-    if entry is None or entry[0] is not level:
-        entry = _RELATED[id(level)] = (level, tuple((n, s) for n, s in level.items() if s.relations and not s.legacy))
-    return entry[1]
+    """The keys relation_issues visits: those with relations, not legacy."""
+    return _picked("related", level, lambda s: bool(s.relations) and not s.legacy)
 
 
 def _required_level(

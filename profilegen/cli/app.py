@@ -17,7 +17,7 @@ from typer.core import TyperGroup
 
 from profilegen import __version__
 from profilegen.cli.argv import HOOK_PREFIX, hook_arguments
-from profilegen.cli.boundary import Signalled, echo_err, interrupted, run_console
+from profilegen.cli.boundary import Signalled, echo_problems, interrupted, run_console
 from profilegen.cli.console import echo, echo_line
 from profilegen.cli.usage import usage_line
 from profilegen.core.errors import ProfilegenError
@@ -156,12 +156,10 @@ def given_options(ctx: typer.Context) -> list[str]:
     ]
 
 
-def _echo_problems(lines: tuple[str, ...]) -> None:
-    # A URL given on the command line or in a config may carry a password or token; no error
-    # line shows it (profilegen/core/credentials.py). A path or value from outside may carry escape
-    # sequences; echo escapes them.
-    for line in lines:
-        echo_err(line)
+# A URL given on the command line or in a config may carry a password or token; no error line
+# shows it (profilegen/core/credentials.py). A path or value from outside may carry escape
+# sequences; echo_err escapes them. One function for the app and validate's fast path.
+_echo_problems = echo_problems
 
 
 def _fail(lines: tuple[str, ...], code: int) -> NoReturn:

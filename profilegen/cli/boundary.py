@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from types import FrameType
 from typing import NoReturn
 
@@ -81,6 +81,12 @@ def run_guarded(run: Callable[[], int], *, debug: bool) -> int:
         return 70
 
 
+def echo_problems(lines: Iterable[str]) -> None:
+    """Each problem as its own stderr line (echo_err: escaped, credentials masked)."""
+    for line in lines:
+        echo_err(line)
+
+
 def finish(guard: StdoutGuard, code: int) -> int:
     """Flush stdout; when it failed, say so once and make sure the exit code is not 0."""
     return problem_exit(guard, code, echo_err)
@@ -99,8 +105,7 @@ def run_console(command: Callable[[], int]) -> NoReturn:
         try:
             return command()
         except ProfilegenError as exc:
-            for line in exc.problems:
-                echo_err(line)
+            echo_problems(exc.problems)
             return exc.exit_code
 
     code = run_guarded(run, debug=bool(os.environ.get("PROFILEGEN_DEBUG")))

@@ -178,8 +178,8 @@ def test_related_keys_never_come_from_a_stale_entry() -> None:
 
     fresh = _related_catalog(legacy=False)
     stale = _related_catalog(legacy=True)
-    relations._RELATED[id(fresh.keys)] = (stale.keys, ())
+    relations._PICKED["related", id(fresh.keys)] = (stale.keys, ())
     try:
         assert [name for name, _ in relations._related(fresh.keys)] == ["A"]
     finally:
-        relations._RELATED.pop(id(fresh.keys), None)
+        relations._PICKED.pop(("related", id(fresh.keys)), None)
