@@ -20,7 +20,6 @@ from profilegen.cli.app import (
     StyleOpt,
     _echo_problems,
     app,
-    echo,
     echo_line,
     given_options,
 )
